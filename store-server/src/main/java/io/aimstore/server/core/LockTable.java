@@ -1,0 +1,180 @@
+package io.aimstore.server.core;
+
+import com.google.protobuf.ByteString;
+import com.google.protobuf.InvalidProtocolBufferException;
+import io.aimstore.api.KeyRanges;
+import io.aimstore.api.v1.KeyValue;
+import io.aimstore.internal.ClaimRecord;
+import io.aimstore.internal.LockRecord;
+import io.aimstore.server.storage.Batch;
+import io.aimstore.server.storage.Cursor;
+import io.aimstore.server.storage.Reader;
+import io.aimstore.server.storage.Table;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+
+/**
+ * Locks as queues of claim keys in the keyspace, plus a small bookkeeping record per lock.
+ *
+ * <p>A claim on lock N by lease L is the key {@code /_aimstore/locks/N/<L as 16 hex digits>},
+ * attached to L. The claim with the lowest create revision holds the lock; that revision is its
+ * fencing token. A later claim always has a greater create revision, so tokens strictly increase
+ * from one holder to the next. When a lease dies its claims are deleted with its other keys, in the
+ * same revision, and the next claim in line holds the lock from that revision on:
+ *
+ * <pre>
+ *   rev 10  claim N/…0007 (lease 7)   holder: 10
+ *   rev 12  claim N/…0009 (lease 9)   holder: 10, waiters: 12
+ *   rev 15  lease 7 expires           holder: 12   (a write fenced with token 10 now fails)
+ * </pre>
+ *
+ * <p>A force-release deletes the holder's claim and may put a quarantine marker {@code
+ * /_aimstore/quarantine/N} on a lease of its own; while the marker exists nobody holds N. When that
+ * lease expires the marker goes and the first waiter holds N.
+ *
+ * <p>Table LOCKS keeps, per lock with claims, the current holder and since when, updated by {@link
+ * #refresh} whenever a claim or marker of the lock changes.
+ */
+final class LockTable {
+  static final String LOCKS_PREFIX = Limits.RESERVED_PREFIX + "locks/";
+  static final String QUARANTINE_PREFIX = Limits.RESERVED_PREFIX + "quarantine/";
+  static final String AUDIT_PREFIX = Limits.RESERVED_PREFIX + "audit/";
+  private static final int LEASE_HEX_DIGITS = 16;
+
+  private LockTable() {}
+
+  /** One queued claim. */
+  record Claim(ByteString key, long token, long lease, ClaimRecord record) {}
+
+  static ByteString claimKey(String name, long lease) {
+    return utf8(LOCKS_PREFIX + name + "/" + String.format("%016x", lease));
+  }
+
+  static ByteString quarantineKey(String name) {
+    return utf8(QUARANTINE_PREFIX + name);
+  }
+
+  static ByteString auditKey(long revision) {
+    return utf8(AUDIT_PREFIX + String.format("%020d", revision));
+  }
+
+  /** The lock a claim or quarantine key belongs to, or null for any other key. */
+  static String lockOf(ByteString key) {
+    String k = key.toStringUtf8();
+    if (k.startsWith(QUARANTINE_PREFIX)) {
+      return k.substring(QUARANTINE_PREFIX.length());
+    }
+    if (!k.startsWith(LOCKS_PREFIX) || k.length() < LOCKS_PREFIX.length() + LEASE_HEX_DIGITS + 2) {
+      return null;
+    }
+    int slash = k.length() - LEASE_HEX_DIGITS - 1;
+    if (k.charAt(slash) != '/' || !isHex(k, slash + 1)) {
+      return null;
+    }
+    return k.substring(LOCKS_PREFIX.length(), slash);
+  }
+
+  /** The claims on lock {@code name}, in grant order (lowest token first). */
+  static List<Claim> claims(KeyspaceReader reader, long revision, String name) {
+    ByteString prefix = utf8(LOCKS_PREFIX + name + "/");
+    List<Claim> claims = new ArrayList<>();
+    reader.scan(
+        prefix,
+        KeyRanges.prefixEnd(prefix),
+        revision,
+        kv -> {
+          if (name.equals(lockOf(kv.getKey()))) {
+            claims.add(
+                new Claim(kv.getKey(), kv.getCreateRevision(), kv.getLease(), parseClaim(kv)));
+          }
+          return true;
+        });
+    claims.sort(Comparator.comparingLong(Claim::token));
+    return claims;
+  }
+
+  static LockRecord record(Reader reader, String name) {
+    byte[] v = reader.get(Table.LOCKS, utf8(name).toByteArray());
+    if (v == null) {
+      return null;
+    }
+    try {
+      return LockRecord.parseFrom(v);
+    } catch (InvalidProtocolBufferException e) {
+      throw new IllegalStateException("corrupt lock record", e);
+    }
+  }
+
+  /** Lock records whose name starts with {@code prefix}, in name order. */
+  static List<LockRecord> records(Reader reader, String prefix) {
+    List<LockRecord> out = new ArrayList<>();
+    byte[] p = utf8(prefix).toByteArray();
+    try (Cursor c = reader.cursor(Table.LOCKS)) {
+      for (c.seek(p); c.isValid() && Keys.startsWith(c.key(), p); c.next()) {
+        try {
+          out.add(LockRecord.parseFrom(c.value()));
+        } catch (InvalidProtocolBufferException e) {
+          throw new IllegalStateException("corrupt lock record", e);
+        }
+      }
+    }
+    return out;
+  }
+
+  /**
+   * Recomputes who holds lock {@code name} after its claims or marker changed, and records it.
+   * Returns the change, or null if the holder is the same.
+   */
+  static LockChange refresh(
+      Batch batch, KeyspaceReader reader, long revision, String name, long nowMs) {
+    LockRecord old = record(batch, name);
+    List<Claim> claims = claims(reader, revision, name);
+    KeyValue marker = reader.get(quarantineKey(name), revision);
+    Claim holder = marker != null || claims.isEmpty() ? null : claims.get(0);
+    long oldToken = old == null ? 0 : old.getHolderToken();
+    long newToken = holder == null ? 0 : holder.token();
+    byte[] key = utf8(name).toByteArray();
+    if (claims.isEmpty() && marker == null) {
+      if (old != null) {
+        batch.delete(Table.LOCKS, key);
+      }
+    } else {
+      LockRecord.Builder r = old == null ? LockRecord.newBuilder().setName(name) : old.toBuilder();
+      if (newToken != oldToken) {
+        r.setHolderToken(newToken)
+            .setHolderLease(holder == null ? 0 : holder.lease())
+            .setAcquiredAtMs(holder == null ? 0 : nowMs);
+      }
+      if (marker == null) {
+        r.setQuarantinedUntilMs(0).setQuarantineLease(0);
+      }
+      batch.put(Table.LOCKS, key, r.build().toByteArray());
+    }
+    return newToken == oldToken
+        ? null
+        : new LockChange(name, newToken, holder == null ? 0 : holder.lease());
+  }
+
+  private static ClaimRecord parseClaim(KeyValue kv) {
+    try {
+      return ClaimRecord.parseFrom(kv.getValue());
+    } catch (InvalidProtocolBufferException e) {
+      return ClaimRecord.getDefaultInstance();
+    }
+  }
+
+  private static boolean isHex(String s, int from) {
+    for (int i = from; i < s.length(); i++) {
+      if (Character.digit(s.charAt(i), 16) < 0) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  static ByteString utf8(String s) {
+    return ByteString.copyFrom(s, StandardCharsets.UTF_8);
+  }
+}

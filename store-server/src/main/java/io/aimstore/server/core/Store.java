@@ -1,0 +1,211 @@
+package io.aimstore.server.core;
+
+import com.google.protobuf.ByteString;
+import io.aimstore.api.v1.KeyValue;
+import io.aimstore.api.v1.RangeRequest;
+import io.aimstore.api.v1.RangeResponse;
+import io.aimstore.api.v1.ResponseHeader;
+import io.aimstore.internal.Command;
+import io.aimstore.internal.CommandResult;
+import io.aimstore.internal.LeaseRecord;
+import io.aimstore.internal.LockRecord;
+import io.aimstore.internal.LogEntry;
+import io.aimstore.server.storage.Backend;
+import io.aimstore.server.storage.Batch;
+import io.aimstore.server.storage.Cursor;
+import io.aimstore.server.storage.Snapshot;
+import io.aimstore.server.storage.Table;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+
+/**
+ * The replicated state: MVCC keyspace, leases and locks over a {@link Backend}.
+ *
+ * <p>{@link #apply} is a pure function of the stored state and the log entry: no clock, no
+ * randomness, no threads. The same log gives the same state on every member, byte for byte ({@link
+ * #stateHash()}). Each entry is one atomic batch that also records its log index, so after a crash
+ * the store resumes at a whole entry and {@link #apply} skips what it has already applied.
+ *
+ * <p>Only one thread applies. Reads may come from any thread: each reads one consistent {@link
+ * Snapshot}.
+ */
+public final class Store {
+  private final Backend backend;
+  private final Limits limits;
+  private volatile Meta meta;
+
+  public Store(Backend backend, Limits limits) {
+    this.backend = backend;
+    this.limits = limits;
+    try (Snapshot s = backend.snapshot()) {
+      this.meta = Meta.read(s);
+    }
+  }
+
+  public Backend backend() {
+    return backend;
+  }
+
+  public Limits limits() {
+    return limits;
+  }
+
+  /** Log index of the last applied entry. */
+  public long appliedIndex() {
+    return backend.appliedIndex();
+  }
+
+  public long appliedTerm() {
+    return backend.appliedTerm();
+  }
+
+  /** The current revision. */
+  public long revision() {
+    return meta.revision();
+  }
+
+  public long compactRevision() {
+    return meta.compactRevision();
+  }
+
+  /**
+   * Applies one log entry. Entries at or below {@link #appliedIndex()} were applied before a
+   * restart and are skipped.
+   */
+  public ApplyResult apply(LogEntry entry, long term, long index) {
+    if (index <= backend.appliedIndex()) {
+      return ApplyResult.ALREADY_APPLIED;
+    }
+    try (Batch batch = backend.beginBatch()) {
+      EntryApplier applier = new EntryApplier(batch, meta, limits);
+      List<CommandResult> results = new ArrayList<>(entry.getCommandsCount());
+      for (Command c : entry.getCommandsList()) {
+        results.add(applier.apply(c));
+      }
+      applier.meta().write(batch);
+      batch.commit(term, index);
+      meta = applier.meta();
+      return new ApplyResult(
+          results, applier.events(), applier.leaseChanges(), applier.lockChanges());
+    }
+  }
+
+  /** Serves a range read from the committed state. */
+  public RangeResponse range(RangeRequest req) {
+    try (Snapshot s = backend.snapshot()) {
+      Meta m = Meta.read(s);
+      long rev = req.getRevision() == 0 ? m.revision() : req.getRevision();
+      checkReadable(rev, m.revision(), m.compactRevision());
+      return new KeyspaceReader(s)
+          .range(req, rev)
+          .setHeader(ResponseHeader.newBuilder().setRevision(m.revision()))
+          .build();
+    }
+  }
+
+  /** Refuses reads of compacted or future revisions. */
+  static void checkReadable(long revision, long current, long compact) {
+    if (revision > current) {
+      throw StoreException.outOfRange(
+          "revision " + revision + " is a future revision (current revision " + current + ")");
+    }
+    if (revision < compact) {
+      throw StoreException.outOfRange(
+          "revision " + revision + " has been compacted (compact revision " + compact + ")");
+    }
+  }
+
+  /** A lease, or null. */
+  public LeaseRecord lease(long id) {
+    try (Snapshot s = backend.snapshot()) {
+      return LeaseTable.get(s, id);
+    }
+  }
+
+  /** Leases with id greater than {@code afterId}, in id order. */
+  public List<LeaseRecord> leases(long afterId, int max) {
+    try (Snapshot s = backend.snapshot()) {
+      return LeaseTable.list(s, afterId, max);
+    }
+  }
+
+  /** Keys attached to a lease, in key order. */
+  public List<ByteString> leaseKeys(long id, int max) {
+    try (Snapshot s = backend.snapshot()) {
+      return LeaseTable.keys(s, id, max);
+    }
+  }
+
+  public long leaseKeyCount(long id) {
+    try (Snapshot s = backend.snapshot()) {
+      return LeaseTable.keyCount(s, id);
+    }
+  }
+
+  /** One lock as stored: its record and queued claims (holder first). */
+  public record LockState(LockRecord record, List<KeyValue> claims) {}
+
+  /** Locks whose name starts with {@code prefix} ("" for all), in name order. */
+  public List<LockState> locks(String prefix) {
+    try (Snapshot s = backend.snapshot()) {
+      KeyspaceReader reader = new KeyspaceReader(s);
+      long rev = Meta.read(s).revision();
+      List<LockState> out = new ArrayList<>();
+      for (LockRecord r : LockTable.records(s, prefix)) {
+        List<KeyValue> claims = new ArrayList<>();
+        for (LockTable.Claim c : LockTable.claims(reader, rev, r.getName())) {
+          claims.add(reader.get(c.key(), rev));
+        }
+        out.add(new LockState(r, claims));
+      }
+      return out;
+    }
+  }
+
+  /** The lock named exactly {@code name}, or null when nobody holds or waits for it. */
+  public LockState lock(String name) {
+    for (LockState l : locks(name)) {
+      if (l.record().getName().equals(name)) {
+        return l;
+      }
+    }
+    return null;
+  }
+
+  /** The fencing token of the holder of {@code name}, 0 if none. */
+  public long lockHolderToken(String name) {
+    try (Snapshot s = backend.snapshot()) {
+      LockRecord r = LockTable.record(s, name);
+      return r == null ? 0 : r.getHolderToken();
+    }
+  }
+
+  /** The key prefix under which force-release audit records are kept. */
+  public static String auditPrefix() {
+    return LockTable.AUDIT_PREFIX;
+  }
+
+  /** SHA-256 of every table's contents: equal on members that applied the same log. */
+  public String stateHash() {
+    try (Snapshot s = backend.snapshot()) {
+      MessageDigest md = MessageDigest.getInstance("SHA-256");
+      for (Table t : Table.values()) {
+        try (Cursor c = s.cursor(t)) {
+          for (c.seekToFirst(); c.isValid(); c.next()) {
+            md.update((byte) t.ordinal());
+            md.update(Keys.ofLong(c.key().length));
+            md.update(c.key());
+            md.update(Keys.ofLong(c.value().length));
+            md.update(c.value());
+          }
+        }
+      }
+      return HexFormat.of().formatHex(md.digest());
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}

@@ -1,0 +1,238 @@
+package io.aimstore.server.storage;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import org.rocksdb.BlockBasedTableConfig;
+import org.rocksdb.BloomFilter;
+import org.rocksdb.Checkpoint;
+import org.rocksdb.ColumnFamilyDescriptor;
+import org.rocksdb.ColumnFamilyHandle;
+import org.rocksdb.ColumnFamilyOptions;
+import org.rocksdb.CompressionType;
+import org.rocksdb.DBOptions;
+import org.rocksdb.LRUCache;
+import org.rocksdb.ReadOptions;
+import org.rocksdb.RocksDB;
+import org.rocksdb.RocksDBException;
+import org.rocksdb.WriteBatchWithIndex;
+import org.rocksdb.WriteOptions;
+
+/**
+ * {@link Backend} on RocksDB: one column family per {@link Table}, one {@code WriteBatchWithIndex}
+ * per applied log entry, the applied (term, index) written into {@link Table#META} by the same
+ * batch. RocksDB's own WAL is unsynced (or off): the Raft log is the durability point.
+ */
+public final class RocksBackend implements Backend {
+  static {
+    RocksDB.loadLibrary();
+  }
+
+  private static final byte[] APPLIED_KEY = "applied".getBytes(StandardCharsets.UTF_8);
+
+  private final Path dir;
+  private final LRUCache cache;
+  private final DBOptions dbOptions;
+  private final ColumnFamilyOptions cfOptions;
+  private final WriteOptions writeOptions;
+  private final RocksDB db;
+  private final List<ColumnFamilyHandle> allHandles;
+  private final Map<Table, ColumnFamilyHandle> handles = new EnumMap<>(Table.class);
+  private volatile long appliedIndex;
+  private volatile long appliedTerm;
+
+  private RocksBackend(Path dir, StorageOptions options) throws RocksDBException, IOException {
+    this.dir = dir;
+    Files.createDirectories(dir);
+    this.cache = new LRUCache(options.blockCacheBytes());
+    this.dbOptions =
+        new DBOptions()
+            .setCreateIfMissing(true)
+            .setCreateMissingColumnFamilies(true)
+            .setAtomicFlush(true)
+            .setMaxBackgroundJobs(2)
+            .setKeepLogFileNum(3);
+    this.cfOptions =
+        new ColumnFamilyOptions()
+            .setCompressionType(CompressionType.LZ4_COMPRESSION)
+            .setTableFormatConfig(
+                new BlockBasedTableConfig()
+                    .setBlockCache(cache)
+                    .setFilterPolicy(new BloomFilter(10, false))
+                    .setWholeKeyFiltering(true));
+    this.writeOptions = new WriteOptions().setSync(false).setDisableWAL(options.disableWal());
+    List<ColumnFamilyDescriptor> descriptors = new ArrayList<>();
+    descriptors.add(new ColumnFamilyDescriptor(RocksDB.DEFAULT_COLUMN_FAMILY, cfOptions));
+    for (Table t : Table.values()) {
+      descriptors.add(new ColumnFamilyDescriptor(t.columnFamilyName(), cfOptions));
+    }
+    this.allHandles = new ArrayList<>();
+    this.db = RocksDB.open(dbOptions, dir.toString(), descriptors, allHandles);
+    for (Table t : Table.values()) {
+      handles.put(t, allHandles.get(t.ordinal() + 1));
+    }
+    byte[] applied = db.get(handles.get(Table.META), APPLIED_KEY);
+    if (applied != null) {
+      ByteBuffer b = ByteBuffer.wrap(applied);
+      appliedTerm = b.getLong();
+      appliedIndex = b.getLong();
+    }
+  }
+
+  /** Opens (creating if needed) the store in {@code dir}. */
+  public static RocksBackend open(Path dir, StorageOptions options) throws IOException {
+    try {
+      return new RocksBackend(dir, options);
+    } catch (RocksDBException e) {
+      throw new IOException("cannot open RocksDB in " + dir + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** The directory holding the database files. */
+  public Path directory() {
+    return dir;
+  }
+
+  @Override
+  public long appliedIndex() {
+    return appliedIndex;
+  }
+
+  @Override
+  public long appliedTerm() {
+    return appliedTerm;
+  }
+
+  ColumnFamilyHandle handle(Table table) {
+    return handles.get(table);
+  }
+
+  @Override
+  public Batch beginBatch() {
+    return new RocksBatch();
+  }
+
+  @Override
+  public Snapshot snapshot() {
+    return new RocksSnapshot();
+  }
+
+  @Override
+  public void checkpoint(Path target) throws IOException {
+    try (Checkpoint cp = Checkpoint.create(db)) {
+      cp.createCheckpoint(target.toString());
+    } catch (RocksDBException e) {
+      throw new IOException("checkpoint into " + target + " failed: " + e.getMessage(), e);
+    }
+  }
+
+  @Override
+  public long sizeBytes() {
+    try {
+      return db.getAggregatedLongProperty("rocksdb.total-sst-files-size")
+          + db.getAggregatedLongProperty("rocksdb.cur-size-all-mem-tables");
+    } catch (RocksDBException e) {
+      return -1;
+    }
+  }
+
+  @Override
+  public void close() {
+    for (ColumnFamilyHandle h : allHandles) {
+      h.close();
+    }
+    db.close();
+    writeOptions.close();
+    cfOptions.close();
+    dbOptions.close();
+    cache.close();
+  }
+
+  private final class RocksBatch implements Batch {
+    private final WriteBatchWithIndex batch = new WriteBatchWithIndex(true);
+    private final ReadOptions readOptions = new ReadOptions();
+
+    @Override
+    public byte[] get(Table table, byte[] key) {
+      try {
+        return batch.getFromBatchAndDB(db, handles.get(table), readOptions, key);
+      } catch (RocksDBException e) {
+        throw new StorageException("read of " + table + " failed", e);
+      }
+    }
+
+    @Override
+    public Cursor cursor(Table table) {
+      ReadOptions ro = new ReadOptions();
+      ColumnFamilyHandle h = handles.get(table);
+      return new RocksCursor(batch.newIteratorWithBase(h, db.newIterator(h, ro), ro), ro);
+    }
+
+    @Override
+    public void put(Table table, byte[] key, byte[] value) {
+      try {
+        batch.put(handles.get(table), key, value);
+      } catch (RocksDBException e) {
+        throw new StorageException("write to " + table + " failed", e);
+      }
+    }
+
+    @Override
+    public void delete(Table table, byte[] key) {
+      try {
+        batch.delete(handles.get(table), key);
+      } catch (RocksDBException e) {
+        throw new StorageException("delete in " + table + " failed", e);
+      }
+    }
+
+    @Override
+    public void commit(long term, long index) {
+      put(Table.META, APPLIED_KEY, ByteBuffer.allocate(16).putLong(term).putLong(index).array());
+      try {
+        db.write(writeOptions, batch);
+      } catch (RocksDBException e) {
+        throw new StorageException("commit of log index " + index + " failed", e);
+      }
+      appliedTerm = term;
+      appliedIndex = index;
+    }
+
+    @Override
+    public void close() {
+      batch.close();
+      readOptions.close();
+    }
+  }
+
+  private final class RocksSnapshot implements Snapshot {
+    private final org.rocksdb.Snapshot snapshot = db.getSnapshot();
+    private final ReadOptions readOptions = new ReadOptions().setSnapshot(snapshot);
+
+    @Override
+    public byte[] get(Table table, byte[] key) {
+      try {
+        return db.get(handles.get(table), readOptions, key);
+      } catch (RocksDBException e) {
+        throw new StorageException("read of " + table + " failed", e);
+      }
+    }
+
+    @Override
+    public Cursor cursor(Table table) {
+      return new RocksCursor(db.newIterator(handles.get(table), readOptions));
+    }
+
+    @Override
+    public void close() {
+      readOptions.close();
+      db.releaseSnapshot(snapshot);
+    }
+  }
+}
