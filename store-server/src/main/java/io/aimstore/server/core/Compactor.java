@@ -48,7 +48,8 @@ final class Compactor {
             c.isValid() && Keys.startsWith(c.key(), escaped);
             c.next()) {
           long rev = Keys.revisionOf(c.key());
-          if (rev > keep || (rev == keep && !tombstone)) {
+          // A tombstone at exactly R stays: a watch from R still replays that delete.
+          if (rev > keep || (rev == keep && (!tombstone || keep == revision))) {
             break;
           }
           obsolete.add(c.key());

@@ -190,7 +190,8 @@ final class EntryApplier {
     }
     DeleteRangeResponse.Builder out =
         DeleteRangeResponse.newBuilder()
-            .setHeader(header(victims.isEmpty() ? writer.revision() : writer.openRevision()))
+            // in a txn, an earlier op may have written: the txn's revision is then the open one
+            .setHeader(header(writer.dirty() ? writer.openRevision() : writer.revision()))
             .setDeleted(victims.size());
     if (d.getPrevKv()) {
       out.addAllPrevKvs(victims);

@@ -84,6 +84,9 @@ final class KeyspaceReader {
         req.getSortTarget() == RangeRequest.SortTarget.KEY
             && req.getSortOrder() != RangeRequest.SortOrder.DESCEND;
     long limit = req.getLimit();
+    // keys_only drops values, but only after a sort by value has used them (as etcd does)
+    boolean sortsByValue = req.getSortTarget() == RangeRequest.SortTarget.VALUE;
+    boolean stripEarly = req.getKeysOnly() && !sortsByValue;
     List<KeyValue> kvs = new ArrayList<>();
     long[] count = {0};
     scan(
@@ -93,7 +96,7 @@ final class KeyspaceReader {
         kv -> {
           count[0]++;
           if (!req.getCountOnly() && (!naturalOrder || limit <= 0 || kvs.size() < limit)) {
-            kvs.add(req.getKeysOnly() ? kv.toBuilder().clearValue().build() : kv);
+            kvs.add(stripEarly ? kv.toBuilder().clearValue().build() : kv);
           }
           return true;
         });
@@ -101,10 +104,9 @@ final class KeyspaceReader {
       kvs.sort(comparator(req));
     }
     out.setCount(count[0]);
-    if (limit > 0 && kvs.size() > limit) {
-      out.addAllKvs(kvs.subList(0, (int) limit));
-    } else {
-      out.addAllKvs(kvs);
+    List<KeyValue> page = limit > 0 && kvs.size() > limit ? kvs.subList(0, (int) limit) : kvs;
+    for (KeyValue kv : page) {
+      out.addKvs(req.getKeysOnly() && !stripEarly ? kv.toBuilder().clearValue().build() : kv);
     }
     out.setMore(!req.getCountOnly() && out.getKvsCount() < count[0]);
     return out;

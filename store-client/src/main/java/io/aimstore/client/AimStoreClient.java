@@ -1,0 +1,114 @@
+package io.aimstore.client;
+
+import io.aimstore.client.impl.ClusterImpl;
+import io.aimstore.client.impl.Connection;
+import io.aimstore.client.impl.KvImpl;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * Entry point of the Java client.
+ *
+ * <pre>{@code
+ * try (AimStoreClient client = AimStoreClient.builder().endpoints("127.0.0.1:7401").build()) {
+ *   client.kv().put("/aim/fleet-1/config", "v1").join();
+ * }
+ * }</pre>
+ *
+ * Thread-safe; share one per process.
+ */
+public final class AimStoreClient implements AutoCloseable {
+  /** The local cluster started by {@code ops/bin/aimstore-cluster up}. */
+  public static final List<String> LOCAL_ENDPOINTS =
+      List.of("127.0.0.1:7401", "127.0.0.1:7402", "127.0.0.1:7403");
+
+  private final Connection connection;
+  private final KV kv;
+  private final ClusterApi cluster;
+
+  private AimStoreClient(Builder b) {
+    this.connection = new Connection(b.endpoints, b.requestTimeout, b.attemptTimeout);
+    this.kv = new KvImpl(connection);
+    this.cluster = new ClusterImpl(connection);
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  public KV kv() {
+    return kv;
+  }
+
+  public ClusterApi cluster() {
+    return cluster;
+  }
+
+  /** The endpoints this client was built with. */
+  public List<String> endpoints() {
+    return connection.endpoints();
+  }
+
+  /** Waits for {@code future}, turning any failure into an {@link AimStoreException}. */
+  public static <T> T await(CompletableFuture<T> future) {
+    try {
+      return future.join();
+    } catch (RuntimeException e) {
+      throw AimStoreException.from(e);
+    }
+  }
+
+  @Override
+  public void close() {
+    connection.close();
+  }
+
+  /** Builds a client; only the endpoints are required. */
+  public static final class Builder {
+    private List<String> endpoints = LOCAL_ENDPOINTS;
+    private Duration requestTimeout = Duration.ofSeconds(15);
+    private Duration attemptTimeout = Duration.ofSeconds(5);
+
+    private Builder() {}
+
+    /** Members' client addresses, host:port. */
+    public Builder endpoints(String... endpoints) {
+      return endpoints(Arrays.asList(endpoints));
+    }
+
+    public Builder endpoints(List<String> endpoints) {
+      List<String> clean = new ArrayList<>();
+      for (String e : endpoints) {
+        for (String part : e.split(",")) {
+          if (!part.isBlank()) {
+            clean.add(part.strip());
+          }
+        }
+      }
+      if (clean.isEmpty()) {
+        throw new IllegalArgumentException("no endpoints given");
+      }
+      this.endpoints = clean;
+      return this;
+    }
+
+    /** Total time a call may take, across retries on other members. */
+    public Builder requestTimeout(Duration d) {
+      this.requestTimeout = d;
+      return this;
+    }
+
+    /** Time one attempt on one member may take before the next member is tried. */
+    public Builder attemptTimeout(Duration d) {
+      this.attemptTimeout = d;
+      return this;
+    }
+
+    public AimStoreClient build() {
+      return new AimStoreClient(this);
+    }
+  }
+}

@@ -1,0 +1,35 @@
+package io.aimstore.client.impl;
+
+import io.aimstore.api.v1.ClusterGrpc;
+import io.aimstore.api.v1.MemberListRequest;
+import io.aimstore.api.v1.MemberListResponse;
+import io.aimstore.api.v1.StatusRequest;
+import io.aimstore.api.v1.StatusResponse;
+import io.aimstore.client.ClusterApi;
+import io.aimstore.client.impl.Connection.Retry;
+import java.util.concurrent.CompletableFuture;
+
+/** {@link ClusterApi} over gRPC with failover. */
+public final class ClusterImpl implements ClusterApi {
+  private final Connection conn;
+
+  public ClusterImpl(Connection conn) {
+    this.conn = conn;
+  }
+
+  private ClusterGrpc.ClusterFutureStub stub(io.grpc.Channel ch) {
+    return ClusterGrpc.newFutureStub(ch).withDeadline(conn.attemptOptions().getDeadline());
+  }
+
+  @Override
+  public CompletableFuture<StatusResponse> status(String member) {
+    StatusRequest r = StatusRequest.newBuilder().setMember(member == null ? "" : member).build();
+    return conn.call(ch -> stub(ch).status(r), Retry.IDEMPOTENT);
+  }
+
+  @Override
+  public CompletableFuture<MemberListResponse> members() {
+    return conn.call(
+        ch -> stub(ch).memberList(MemberListRequest.getDefaultInstance()), Retry.IDEMPOTENT);
+  }
+}

@@ -1,0 +1,55 @@
+package io.aimstore.client.impl;
+
+import io.aimstore.api.v1.CompactionRequest;
+import io.aimstore.api.v1.CompactionResponse;
+import io.aimstore.api.v1.DeleteRangeRequest;
+import io.aimstore.api.v1.DeleteRangeResponse;
+import io.aimstore.api.v1.KVGrpc;
+import io.aimstore.api.v1.PutRequest;
+import io.aimstore.api.v1.PutResponse;
+import io.aimstore.api.v1.RangeRequest;
+import io.aimstore.api.v1.RangeResponse;
+import io.aimstore.api.v1.TxnRequest;
+import io.aimstore.api.v1.TxnResponse;
+import io.aimstore.client.KV;
+import io.aimstore.client.impl.Connection.Retry;
+import java.util.concurrent.CompletableFuture;
+
+/** {@link KV} over gRPC with failover. */
+public final class KvImpl implements KV {
+  private final Connection conn;
+
+  public KvImpl(Connection conn) {
+    this.conn = conn;
+  }
+
+  private KVGrpc.KVFutureStub stub(io.grpc.Channel ch) {
+    return KVGrpc.newFutureStub(ch).withDeadline(conn.attemptOptions().getDeadline());
+  }
+
+  @Override
+  public CompletableFuture<RangeResponse> get(RangeRequest request) {
+    return conn.call(ch -> stub(ch).range(request), Retry.IDEMPOTENT);
+  }
+
+  @Override
+  public CompletableFuture<PutResponse> put(PutRequest request) {
+    return conn.call(ch -> stub(ch).put(request), Retry.IF_NOT_APPLIED);
+  }
+
+  @Override
+  public CompletableFuture<DeleteRangeResponse> delete(DeleteRangeRequest request) {
+    return conn.call(ch -> stub(ch).deleteRange(request), Retry.IF_NOT_APPLIED);
+  }
+
+  @Override
+  public CompletableFuture<TxnResponse> txn(TxnRequest request) {
+    return conn.call(ch -> stub(ch).txn(request), Retry.IF_NOT_APPLIED);
+  }
+
+  @Override
+  public CompletableFuture<CompactionResponse> compact(long revision) {
+    CompactionRequest r = CompactionRequest.newBuilder().setRevision(revision).build();
+    return conn.call(ch -> stub(ch).compact(r), Retry.IF_NOT_APPLIED);
+  }
+}

@@ -1,0 +1,237 @@
+package io.aimstore.server;
+
+import io.aimstore.server.api.ClusterService;
+import io.aimstore.server.api.ClusterView;
+import io.aimstore.server.api.Headers;
+import io.aimstore.server.api.KvService;
+import io.aimstore.server.api.MemberEndpoints;
+import io.aimstore.server.api.PeerChannels;
+import io.aimstore.server.api.ProposalBatcher;
+import io.aimstore.server.api.Writes;
+import io.aimstore.server.core.Limits;
+import io.aimstore.server.core.RequestValidator;
+import io.aimstore.server.metrics.GrpcMetricsInterceptor;
+import io.aimstore.server.metrics.HealthCheck;
+import io.aimstore.server.metrics.MetricsEndpoint;
+import io.aimstore.server.raft.AimStateMachine;
+import io.aimstore.server.raft.RaftNode;
+import io.grpc.Server;
+import io.grpc.ServerInterceptors;
+import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.time.Clock;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** One aimstore member: storage, Raft, the client gRPC API and the metrics endpoint, wired. */
+public final class AimstoreNode implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(AimstoreNode.class);
+
+  /** Commands per log entry under group commit. */
+  private static final int BATCH_COMMANDS = 256;
+
+  /** Bytes per log entry under group commit (one larger command still goes alone). */
+  private static final int BATCH_BYTES = 2 * 1024 * 1024;
+
+  /** Entries proposed and not yet answered. */
+  private static final int PROPOSALS_IN_FLIGHT = 4;
+
+  /** A member is ready when it has applied all but this many committed entries. */
+  private static final long READY_LAG = 100;
+
+  private final NodeConfig config;
+  private final DataDirectory dataDir;
+  private final PrometheusMeterRegistry registry =
+      new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+  private final AimStateMachine stateMachine;
+  private final RaftNode raft;
+  private final PeerChannels peers;
+  private final ExecutorService readExecutor;
+  private final Server grpc;
+  private final MetricsEndpoint metrics;
+
+  private AimstoreNode(NodeConfig config, DataDirectory dataDir) throws IOException {
+    this.config = config;
+    this.dataDir = dataDir;
+    Limits limits = Limits.DEFAULT;
+    this.stateMachine = new AimStateMachine(dataDir.kv(), config.storage(), limits);
+    Map<String, String> raftAddresses = new LinkedHashMap<>();
+    config.members().forEach((name, m) -> raftAddresses.put(name, m.raft()));
+    this.raft =
+        new RaftNode(
+            config.cluster(),
+            config.name(),
+            raftAddresses,
+            dataDir.raft(),
+            stateMachine,
+            config.raft());
+    ClusterView cluster = new ClusterView(config.cluster(), config.name(), config.members());
+    this.peers = new PeerChannels(cluster);
+    Headers headers = new Headers(cluster, raft);
+    RequestValidator validator = new RequestValidator(limits);
+    ProposalBatcher batcher =
+        new ProposalBatcher(raft::propose, PROPOSALS_IN_FLIGHT, BATCH_COMMANDS, BATCH_BYTES);
+    Writes writes = new Writes(batcher, stateMachine, Clock.systemUTC());
+    this.readExecutor = Executors.newFixedThreadPool(4, named("read"));
+
+    raft.start();
+
+    MemberEndpoints self = config.self();
+    this.grpc =
+        NettyServerBuilder.forAddress(socket(self.client()))
+            .maxInboundMessageSize(4 * 1024 * 1024)
+            .permitKeepAliveTime(5, TimeUnit.SECONDS)
+            .permitKeepAliveWithoutCalls(true)
+            .addService(
+                ServerInterceptors.intercept(
+                    new KvService(raft, writes, validator, headers, readExecutor),
+                    new GrpcMetricsInterceptor(registry)))
+            .addService(
+                ServerInterceptors.intercept(
+                    new ClusterService(cluster, raft, headers, peers),
+                    new GrpcMetricsInterceptor(registry)))
+            .build()
+            .start();
+    registerGauges();
+    this.metrics =
+        new MetricsEndpoint(socket(self.metrics()), registry, this::health, this::readiness);
+    LOG.info(
+        "event=member_started cluster={} member={} client={} raft={} metrics={} data_dir={}",
+        config.cluster(),
+        config.name(),
+        self.client(),
+        self.raft(),
+        self.metrics(),
+        config.dataDir());
+  }
+
+  /** Starts a member; fails with a clear message on a bad or foreign data directory. */
+  public static AimstoreNode start(NodeConfig config) throws ConfigException, IOException {
+    DataDirectory dir = DataDirectory.open(config.dataDir(), config.cluster(), config.name());
+    try {
+      return new AimstoreNode(config, dir);
+    } catch (IOException | RuntimeException e) {
+      dir.close();
+      throw e;
+    }
+  }
+
+  public RaftNode raft() {
+    return raft;
+  }
+
+  public NodeConfig config() {
+    return config;
+  }
+
+  public PrometheusMeterRegistry registry() {
+    return registry;
+  }
+
+  HealthCheck health() {
+    return grpc.isShutdown()
+        ? HealthCheck.failing("client API stopped")
+        : HealthCheck.ok("serving");
+  }
+
+  HealthCheck readiness() {
+    try {
+      String leader = raft.leader().orElse(null);
+      if (leader == null) {
+        return HealthCheck.failing("no leader known (election in progress or no quorum)");
+      }
+      long lag = raft.commitIndex() - raft.appliedIndex();
+      if (lag > READY_LAG) {
+        return HealthCheck.failing("catching up: " + lag + " committed entries not applied yet");
+      }
+      return HealthCheck.ok("leader=" + leader + " role=" + raft.role());
+    } catch (RuntimeException e) {
+      return HealthCheck.failing(e.getMessage());
+    }
+  }
+
+  private void registerGauges() {
+    gauge(
+        "aimstore.revision", "current store revision", () -> stateMachine.read(s -> s.revision()));
+    gauge(
+        "aimstore.compact.revision",
+        "revision history is compacted to",
+        () -> stateMachine.read(s -> s.compactRevision()));
+    gauge(
+        "aimstore.db.size",
+        "bytes of keyspace data on disk and in memtables",
+        () -> stateMachine.read(s -> s.backend().sizeBytes()));
+    gauge("aimstore.raft.term", "current Raft term", raft::term);
+    gauge("aimstore.raft.commit.index", "last committed log index", raft::commitIndex);
+    gauge("aimstore.raft.applied.index", "last applied log index", raft::appliedIndex);
+    gauge(
+        "aimstore.snapshots.installed",
+        "snapshots installed from a leader since start",
+        stateMachine::snapshotsInstalled);
+    gauge("aimstore.raft.leader", "1 on the leader, 0 elsewhere", () -> raft.isLeader() ? 1 : 0);
+  }
+
+  private void gauge(String name, String help, Supplier<Number> value) {
+    Gauge.builder(
+            name,
+            () -> {
+              try {
+                return value.get();
+              } catch (RuntimeException e) {
+                return Double.NaN;
+              }
+            })
+        .description(help)
+        .register(registry);
+  }
+
+  private static InetSocketAddress socket(String hostPort) {
+    int colon = hostPort.lastIndexOf(':');
+    return new InetSocketAddress(
+        hostPort.substring(0, colon), Integer.parseInt(hostPort.substring(colon + 1)));
+  }
+
+  static java.util.concurrent.ThreadFactory named(String prefix) {
+    AtomicInteger n = new AtomicInteger();
+    return r -> {
+      Thread t = new Thread(r, prefix + "-" + n.incrementAndGet());
+      t.setDaemon(true);
+      return t;
+    };
+  }
+
+  @Override
+  public void close() {
+    LOG.info("event=member_stopping member={}", config.name());
+    metrics.close();
+    grpc.shutdownNow();
+    try {
+      grpc.awaitTermination(5, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    peers.close();
+    try {
+      raft.close();
+    } catch (IOException e) {
+      LOG.warn("event=raft_close_failed error={}", e.toString());
+    }
+    readExecutor.shutdownNow();
+    try {
+      dataDir.close();
+    } catch (IOException e) {
+      LOG.warn("event=data_dir_unlock_failed error={}", e.toString());
+    }
+  }
+}

@@ -1,0 +1,283 @@
+package io.aimstore.server;
+
+import io.aimstore.server.api.MemberEndpoints;
+import io.aimstore.server.raft.RaftSettings;
+import io.aimstore.server.storage.StorageOptions;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * A member's configuration, read from a file, then environment variables, then command-line flags
+ * (later sources win). Every source uses the same keys:
+ *
+ * <pre>
+ *   cluster = local                 # cluster name (default "aimstore"); members of one cluster share it
+ *   name = n1                       # this member's name; must be one of the members
+ *   data-dir = /var/lib/aimstore    # this member's data (Raft log, keyspace)
+ *   member = n1@raft=127.0.0.1:7411,client=127.0.0.1:7401,metrics=127.0.0.1:7421
+ *   member = n2@raft=...            # one line per member
+ *   election-timeout-ms = 500-1000  # optional
+ *   snapshot-threshold = 20000      # optional: log entries between snapshots
+ *   disable-wal = false             # optional: skip RocksDB's own write-ahead log
+ * </pre>
+ *
+ * Flags are {@code --key value} or {@code --key=value} ({@code --member} may repeat; {@code
+ * --config FILE} names the file); variables are {@code AIMSTORE_KEY} with dashes as underscores
+ * ({@code AIMSTORE_MEMBERS} holds several members separated by spaces or semicolons).
+ */
+public record NodeConfig(
+    String cluster,
+    String name,
+    Path dataDir,
+    Map<String, MemberEndpoints> members,
+    RaftSettings raft,
+    StorageOptions storage) {
+
+  private static final Set<String> KEYS =
+      Set.of(
+          "cluster",
+          "name",
+          "data-dir",
+          "member",
+          "members",
+          "election-timeout-ms",
+          "snapshot-threshold",
+          "disable-wal",
+          "config");
+
+  public MemberEndpoints self() {
+    return members.get(name);
+  }
+
+  /** Reads the configuration from {@code args} and {@code env}. */
+  public static NodeConfig load(String[] args, Map<String, String> env) throws ConfigException {
+    Map<String, List<String>> flags = parseFlags(args);
+    Map<String, List<String>> values = new LinkedHashMap<>();
+    String file = last(flags, "config");
+    if (file == null) {
+      file = env.get("AIMSTORE_CONFIG");
+    }
+    if (file != null) {
+      merge(values, parseFile(Path.of(file)));
+    }
+    merge(values, fromEnv(env));
+    merge(values, flags);
+    return build(values);
+  }
+
+  private static NodeConfig build(Map<String, List<String>> v) throws ConfigException {
+    String cluster = orDefault(last(v, "cluster"), "aimstore");
+    String name = require(v, "name");
+    Path dataDir = Path.of(require(v, "data-dir"));
+    List<String> specs = new ArrayList<>(v.getOrDefault("member", List.of()));
+    for (String list : v.getOrDefault("members", List.of())) {
+      for (String s : list.split("[;\\s]+")) {
+        if (!s.isBlank()) {
+          specs.add(s);
+        }
+      }
+    }
+    if (specs.isEmpty()) {
+      throw new ConfigException(
+          "no members configured: give every member as --member"
+              + " NAME@raft=HOST:PORT,client=HOST:PORT,metrics=HOST:PORT");
+    }
+    Map<String, MemberEndpoints> members = new LinkedHashMap<>();
+    Set<String> addresses = new HashSet<>();
+    for (String spec : specs) {
+      MemberEndpoints m = parseMember(spec);
+      if (members.put(m.name(), m) != null) {
+        throw new ConfigException("member " + m.name() + " is configured twice");
+      }
+      for (String a : List.of(m.raft(), m.client(), m.metrics())) {
+        if (!addresses.add(a)) {
+          throw new ConfigException("address " + a + " is used twice in the member list");
+        }
+      }
+    }
+    if (!members.containsKey(name)) {
+      throw new ConfigException(
+          "this member's name '" + name + "' is not in the member list " + members.keySet());
+    }
+    RaftSettings raft = RaftSettings.DEFAULT;
+    String timeouts = last(v, "election-timeout-ms");
+    if (timeouts != null) {
+      String[] parts = timeouts.split("-");
+      long min = parseLong("election-timeout-ms", parts[0]);
+      long max = parts.length > 1 ? parseLong("election-timeout-ms", parts[1]) : min * 2;
+      if (min < 50 || max <= min) {
+        throw new ConfigException(
+            "election-timeout-ms must be MIN-MAX with 50 <= MIN < MAX, got " + timeouts);
+      }
+      raft = raft.withElectionTimeouts(Duration.ofMillis(min), Duration.ofMillis(max));
+    }
+    String threshold = last(v, "snapshot-threshold");
+    if (threshold != null) {
+      long t = parseLong("snapshot-threshold", threshold);
+      if (t < 100) {
+        throw new ConfigException("snapshot-threshold must be >= 100, got " + t);
+      }
+      raft = raft.withSnapshotThreshold(t);
+    }
+    boolean disableWal = Boolean.parseBoolean(orDefault(last(v, "disable-wal"), "false"));
+    StorageOptions storage =
+        new StorageOptions(disableWal, StorageOptions.DEFAULT.blockCacheBytes());
+    return new NodeConfig(cluster, name, dataDir, members, raft, storage);
+  }
+
+  /** {@code n1@raft=H:P,client=H:P,metrics=H:P}. */
+  static MemberEndpoints parseMember(String spec) throws ConfigException {
+    int at = spec.indexOf('@');
+    if (at <= 0) {
+      throw new ConfigException(
+          "member '"
+              + spec
+              + "' must look like n1@raft=HOST:PORT,client=HOST:PORT,metrics=HOST:PORT");
+    }
+    String name = spec.substring(0, at);
+    Map<String, String> parts = new LinkedHashMap<>();
+    for (String kv : spec.substring(at + 1).split(",")) {
+      int eq = kv.indexOf('=');
+      if (eq <= 0) {
+        throw new ConfigException("member " + name + ": '" + kv + "' is not KEY=HOST:PORT");
+      }
+      parts.put(kv.substring(0, eq).trim(), checkAddress(name, kv.substring(eq + 1).trim()));
+    }
+    for (String required : List.of("raft", "client", "metrics")) {
+      if (!parts.containsKey(required)) {
+        throw new ConfigException("member " + name + " has no " + required + "= address");
+      }
+    }
+    return new MemberEndpoints(name, parts.get("raft"), parts.get("client"), parts.get("metrics"));
+  }
+
+  private static String checkAddress(String member, String a) throws ConfigException {
+    int colon = a.lastIndexOf(':');
+    if (colon <= 0) {
+      throw new ConfigException("member " + member + ": address '" + a + "' is not HOST:PORT");
+    }
+    int port;
+    try {
+      port = Integer.parseInt(a.substring(colon + 1));
+    } catch (NumberFormatException e) {
+      throw new ConfigException("member " + member + ": port in '" + a + "' is not a number");
+    }
+    if (port < 1 || port > 65535) {
+      throw new ConfigException("member " + member + ": port " + port + " is out of range 1-65535");
+    }
+    return a;
+  }
+
+  private static Map<String, List<String>> parseFlags(String[] args) throws ConfigException {
+    Map<String, List<String>> out = new LinkedHashMap<>();
+    for (int i = 0; i < args.length; i++) {
+      String a = args[i];
+      if (!a.startsWith("--")) {
+        throw new ConfigException("unexpected argument '" + a + "' (flags are --key value)");
+      }
+      String key = a.substring(2);
+      String value;
+      int eq = key.indexOf('=');
+      if (eq >= 0) {
+        value = key.substring(eq + 1);
+        key = key.substring(0, eq);
+      } else if (i + 1 < args.length) {
+        value = args[++i];
+      } else {
+        throw new ConfigException("flag --" + key + " needs a value");
+      }
+      checkKey(key, "flag --" + key);
+      out.computeIfAbsent(key, k -> new ArrayList<>()).add(value);
+    }
+    return out;
+  }
+
+  private static Map<String, List<String>> parseFile(Path file) throws ConfigException {
+    List<String> lines;
+    try {
+      lines = Files.readAllLines(file);
+    } catch (IOException e) {
+      throw new ConfigException("cannot read config file " + file + ": " + e.getMessage());
+    }
+    Map<String, List<String>> out = new LinkedHashMap<>();
+    int n = 0;
+    for (String line : lines) {
+      n++;
+      String l = line.strip();
+      if (l.isEmpty() || l.startsWith("#")) {
+        continue;
+      }
+      int eq = l.indexOf('=');
+      if (eq <= 0) {
+        throw new ConfigException(file + ":" + n + ": expected 'key = value', got '" + l + "'");
+      }
+      String key = l.substring(0, eq).strip();
+      checkKey(key, file + ":" + n + ": key '" + key + "'");
+      out.computeIfAbsent(key, k -> new ArrayList<>()).add(l.substring(eq + 1).strip());
+    }
+    return out;
+  }
+
+  private static Map<String, List<String>> fromEnv(Map<String, String> env) {
+    Map<String, List<String>> out = new LinkedHashMap<>();
+    for (String key : KEYS) {
+      String var = "AIMSTORE_" + key.toUpperCase(Locale.ROOT).replace('-', '_');
+      if (env.containsKey(var) && !key.equals("config")) {
+        out.put(key, new ArrayList<>(List.of(env.get(var))));
+      }
+    }
+    return out;
+  }
+
+  private static void checkKey(String key, String where) throws ConfigException {
+    if (!KEYS.contains(key)) {
+      throw new ConfigException(
+          where + " is unknown; known keys: " + String.join(", ", KEYS.stream().sorted().toList()));
+    }
+  }
+
+  private static void merge(Map<String, List<String>> into, Map<String, List<String>> from) {
+    from.forEach(
+        (k, v) -> {
+          if (k.equals("member")) {
+            into.computeIfAbsent(k, x -> new ArrayList<>()).addAll(v);
+          } else {
+            into.put(k, new ArrayList<>(v));
+          }
+        });
+  }
+
+  private static String last(Map<String, List<String>> v, String key) {
+    List<String> l = v.get(key);
+    return l == null || l.isEmpty() ? null : l.get(l.size() - 1);
+  }
+
+  private static String require(Map<String, List<String>> v, String key) throws ConfigException {
+    String s = last(v, key);
+    if (s == null || s.isBlank()) {
+      throw new ConfigException("missing required setting '" + key + "' (--" + key + " VALUE)");
+    }
+    return s;
+  }
+
+  private static String orDefault(String s, String d) {
+    return s == null || s.isBlank() ? d : s;
+  }
+
+  private static long parseLong(String key, String s) throws ConfigException {
+    try {
+      return Long.parseLong(s.strip());
+    } catch (NumberFormatException e) {
+      throw new ConfigException(key + " must be a number, got '" + s + "'");
+    }
+  }
+}

@@ -1,0 +1,259 @@
+package io.aimstore.server.raft;
+
+import io.aimstore.internal.LogEntry;
+import io.aimstore.server.core.ApplyResult;
+import io.aimstore.server.core.Limits;
+import io.aimstore.server.core.Store;
+import io.aimstore.server.storage.RocksBackend;
+import io.aimstore.server.storage.StorageOptions;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.Collection;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.ReadWriteLock;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.function.Function;
+import org.apache.ratis.proto.RaftProtos.LogEntryProto;
+import org.apache.ratis.protocol.Message;
+import org.apache.ratis.protocol.RaftGroupId;
+import org.apache.ratis.protocol.RaftGroupMemberId;
+import org.apache.ratis.protocol.RaftPeerId;
+import org.apache.ratis.server.RaftServer;
+import org.apache.ratis.server.protocol.TermIndex;
+import org.apache.ratis.server.storage.RaftStorage;
+import org.apache.ratis.statemachine.SnapshotInfo;
+import org.apache.ratis.statemachine.StateMachineStorage;
+import org.apache.ratis.statemachine.TransactionContext;
+import org.apache.ratis.statemachine.impl.BaseStateMachine;
+import org.apache.ratis.thirdparty.com.google.protobuf.UnsafeByteOperations;
+import org.apache.ratis.util.LifeCycle;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The Ratis adapter around the {@link Store}: decodes log entries, applies them, and keeps
+ * snapshots. The only class that is a Ratis {@code StateMachine}.
+ *
+ * <p>The store lives in {@code kvDir}, outside Ratis' state-machine directory (which snapshot
+ * installation replaces). Every applied entry records its index in the store, so after a crash
+ * Ratis replays from the latest snapshot and the store skips what it already has.
+ *
+ * <p>Life cycle: NEW → RUNNING on {@link #initialize}; RUNNING → PAUSED when Ratis is about to
+ * install a snapshot; PAUSED → RUNNING in {@link #reinitialize}, which replaces the store with the
+ * installed checkpoint.
+ */
+public final class AimStateMachine extends BaseStateMachine {
+  private static final Logger LOG = LoggerFactory.getLogger(AimStateMachine.class);
+
+  private final Path kvDir;
+  private final StorageOptions storageOptions;
+  private final Limits limits;
+  private final SnapshotDirectory snapshots = new SnapshotDirectory();
+  private final List<ApplyListener> applyListeners = new CopyOnWriteArrayList<>();
+  private final List<LeadershipListener> leadershipListeners = new CopyOnWriteArrayList<>();
+  private final AppliedIndexWaiters appliedWaiters = new AppliedIndexWaiters(0);
+
+  /** Readers hold it shared; replacing or closing the store takes it exclusively. */
+  private final ReadWriteLock storeLock = new ReentrantReadWriteLock();
+
+  private final AtomicLong snapshotsInstalled = new AtomicLong();
+  private volatile Store store;
+
+  public AimStateMachine(Path kvDir, StorageOptions storageOptions, Limits limits) {
+    this.kvDir = kvDir;
+    this.storageOptions = storageOptions;
+    this.limits = limits;
+    applyListeners.add(appliedWaiters);
+  }
+
+  /**
+   * Runs a read against the current store. The store is replaced when a snapshot is installed; this
+   * keeps it open until the read is done, so never keep the {@link Store} past the call.
+   *
+   * @throws StoreUnavailableException while the store is being replaced or is closed
+   */
+  public <T> T read(Function<Store, T> reader) {
+    storeLock.readLock().lock();
+    try {
+      Store s = store;
+      if (s == null) {
+        throw new StoreUnavailableException("the store is being replaced by a snapshot or closed");
+      }
+      return reader.apply(s);
+    } finally {
+      storeLock.readLock().unlock();
+    }
+  }
+
+  public void addApplyListener(ApplyListener l) {
+    applyListeners.add(l);
+  }
+
+  public void addLeadershipListener(LeadershipListener l) {
+    leadershipListeners.add(l);
+  }
+
+  /** Completes once this member has applied {@code index}. */
+  public CompletableFuture<Void> waitApplied(long index) {
+    return appliedWaiters.waitFor(index);
+  }
+
+  @Override
+  public void initialize(RaftServer server, RaftGroupId groupId, RaftStorage raftStorage)
+      throws IOException {
+    super.initialize(server, groupId, raftStorage);
+    snapshots.init(raftStorage);
+    getLifeCycle()
+        .startAndTransition(
+            () -> {
+              store = new Store(RocksBackend.open(kvDir, storageOptions), limits);
+              appliedWaiters.advance(store.appliedIndex());
+              SnapshotInfo s = snapshots.getLatestSnapshot();
+              setLastAppliedTermIndex(s == null ? TermIndex.INITIAL_VALUE : s.getTermIndex());
+              LOG.info(
+                  "event=store_opened dir={} applied_index={} revision={} snapshot={}",
+                  kvDir,
+                  store.appliedIndex(),
+                  store.revision(),
+                  s == null ? "none" : s.getTermIndex());
+            },
+            IOException.class);
+  }
+
+  @Override
+  public StateMachineStorage getStateMachineStorage() {
+    return snapshots;
+  }
+
+  @Override
+  public CompletableFuture<Message> applyTransaction(TransactionContext trx) {
+    LogEntryProto e = trx.getLogEntry();
+    try {
+      LogEntry entry =
+          LogEntry.parseFrom(e.getStateMachineLogEntry().getLogData().asReadOnlyByteBuffer());
+      ApplyResult result = store.apply(entry, e.getTerm(), e.getIndex());
+      updateLastAppliedTermIndex(e.getTerm(), e.getIndex());
+      for (ApplyListener l : applyListeners) {
+        l.onApplied(e.getIndex(), result);
+      }
+      return CompletableFuture.completedFuture(
+          Message.valueOf(UnsafeByteOperations.unsafeWrap(result.toProto().toByteArray())));
+    } catch (IOException ex) {
+      // A log entry we cannot decode was written by a newer or broken member: stop, do not guess.
+      LOG.error("event=undecodable_entry index={} error={}", e.getIndex(), ex.toString());
+      return CompletableFuture.failedFuture(ex);
+    }
+  }
+
+  /** Reads are served outside Ratis; a query only marks that the ReadIndex has been reached. */
+  @Override
+  public CompletableFuture<Message> query(Message request) {
+    return CompletableFuture.completedFuture(Message.EMPTY);
+  }
+
+  @Override
+  public long takeSnapshot() throws IOException {
+    TermIndex ti = getLastAppliedTermIndex();
+    SnapshotInfo latest = snapshots.getLatestSnapshot();
+    if (latest != null && latest.getIndex() >= ti.getIndex()) {
+      return latest.getIndex();
+    }
+    Path dir = snapshots.pathFor(ti);
+    store.backend().checkpoint(dir);
+    snapshots.refresh();
+    snapshots.prune();
+    LOG.info(
+        "event=snapshot_taken term={} index={} revision={}",
+        ti.getTerm(),
+        ti.getIndex(),
+        store.revision());
+    return ti.getIndex();
+  }
+
+  @Override
+  public void pause() {
+    if (getLifeCycleState() == LifeCycle.State.RUNNING) {
+      getLifeCycle().transition(LifeCycle.State.PAUSING);
+      getLifeCycle().transition(LifeCycle.State.PAUSED);
+    }
+  }
+
+  /** Replaces the store with the snapshot Ratis just installed. */
+  @Override
+  public void reinitialize() throws IOException {
+    snapshots.refresh();
+    Path snapshot =
+        snapshots
+            .latestPath()
+            .orElseThrow(() -> new IOException("reinitialize without an installed snapshot"));
+    Store fresh;
+    storeLock.writeLock().lock();
+    try {
+      Store old = store;
+      store = null;
+      if (old != null) {
+        old.backend().close();
+      }
+      SnapshotDirectory.restore(snapshot, kvDir);
+      fresh = new Store(RocksBackend.open(kvDir, storageOptions), limits);
+      store = fresh;
+    } finally {
+      storeLock.writeLock().unlock();
+    }
+    setLastAppliedTermIndex(snapshots.getLatestSnapshot().getTermIndex());
+    getLifeCycle().transition(LifeCycle.State.STARTING);
+    getLifeCycle().transition(LifeCycle.State.RUNNING);
+    snapshotsInstalled.incrementAndGet();
+    LOG.info(
+        "event=snapshot_installed snapshot={} applied_index={} revision={}",
+        snapshot.getFileName(),
+        fresh.appliedIndex(),
+        fresh.revision());
+    for (ApplyListener l : applyListeners) {
+      l.onReset(fresh);
+    }
+  }
+
+  /** Snapshots installed from a leader since this process started. */
+  public long snapshotsInstalled() {
+    return snapshotsInstalled.get();
+  }
+
+  @Override
+  public void notifyLeaderReady() {
+    leadershipListeners.forEach(LeadershipListener::onLeaderReady);
+  }
+
+  @Override
+  public void notifyNotLeader(Collection<TransactionContext> pendingEntries) {
+    leadershipListeners.forEach(LeadershipListener::onStepDown);
+  }
+
+  @Override
+  public void notifyLeaderChanged(RaftGroupMemberId member, RaftPeerId newLeader) {
+    if (!member.getPeerId().equals(newLeader)) {
+      leadershipListeners.forEach(LeadershipListener::onStepDown);
+    }
+  }
+
+  @Override
+  public void close() throws IOException {
+    storeLock.writeLock().lock();
+    try {
+      Store s = store;
+      store = null;
+      if (s != null) {
+        s.backend().close();
+      }
+    } finally {
+      storeLock.writeLock().unlock();
+    }
+    if (!getLifeCycleState().isClosingOrClosed()) {
+      getLifeCycle().transition(LifeCycle.State.CLOSING);
+      getLifeCycle().transition(LifeCycle.State.CLOSED);
+    }
+  }
+}

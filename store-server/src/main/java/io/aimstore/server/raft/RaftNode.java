@@ -1,0 +1,355 @@
+package io.aimstore.server.raft;
+
+import com.google.protobuf.InvalidProtocolBufferException;
+import io.aimstore.internal.EntryResult;
+import io.aimstore.internal.LogEntry;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.ratis.client.RaftClient;
+import org.apache.ratis.client.RaftClientConfigKeys;
+import org.apache.ratis.conf.RaftProperties;
+import org.apache.ratis.grpc.GrpcConfigKeys;
+import org.apache.ratis.proto.RaftProtos.RaftPeerRole;
+import org.apache.ratis.protocol.ClientId;
+import org.apache.ratis.protocol.Message;
+import org.apache.ratis.protocol.RaftClientReply;
+import org.apache.ratis.protocol.RaftClientRequest;
+import org.apache.ratis.protocol.RaftGroup;
+import org.apache.ratis.protocol.RaftGroupId;
+import org.apache.ratis.protocol.RaftPeer;
+import org.apache.ratis.protocol.RaftPeerId;
+import org.apache.ratis.protocol.exceptions.RaftException;
+import org.apache.ratis.retry.RetryPolicies;
+import org.apache.ratis.server.RaftServer;
+import org.apache.ratis.server.RaftServerConfigKeys;
+import org.apache.ratis.server.storage.RaftStorage;
+import org.apache.ratis.thirdparty.com.google.protobuf.UnsafeByteOperations;
+import org.apache.ratis.util.SizeInBytes;
+import org.apache.ratis.util.TimeDuration;
+
+/**
+ * One member of the Raft group: the Ratis server around an {@link AimStateMachine}, plus the two
+ * ways the rest of the member talks to Raft — {@link #propose} a log entry and wait for its
+ * results, and {@link #readBarrier} before a linearizable read.
+ *
+ * <p>A proposal on the leader is submitted to the local Ratis server directly; on a follower it is
+ * forwarded to the leader by a Ratis client, which follows leader changes and retries with the same
+ * call id (the leader's retry cache makes the retry harmless).
+ */
+public final class RaftNode implements AutoCloseable {
+  private final String selfName;
+  private final RaftGroup group;
+  private final RaftServer server;
+  private final RaftClient forwarder;
+  private final AimStateMachine stateMachine;
+  private final ClientId localClientId = ClientId.randomId();
+  private final AtomicLong callIds = new AtomicLong();
+  private final long requestTimeoutMs;
+  private final ExecutorService forwardExecutor =
+      Executors.newFixedThreadPool(
+          8,
+          r -> {
+            Thread t = new Thread(r, "raft-forward");
+            t.setDaemon(true);
+            return t;
+          });
+
+  /**
+   * @param clusterName names the Raft group: members of one cluster share it
+   * @param selfName this member's name
+   * @param raftAddresses every member's name → Raft host:port, in a fixed order
+   * @param raftDir where Ratis keeps its log and snapshots
+   */
+  public RaftNode(
+      String clusterName,
+      String selfName,
+      Map<String, String> raftAddresses,
+      Path raftDir,
+      AimStateMachine stateMachine,
+      RaftSettings settings)
+      throws IOException {
+    this.selfName = selfName;
+    this.stateMachine = stateMachine;
+    this.requestTimeoutMs = settings.requestTimeout().toMillis();
+    List<RaftPeer> peers = new ArrayList<>();
+    raftAddresses.forEach(
+        (name, address) ->
+            peers.add(RaftPeer.newBuilder().setId(name).setAddress(address).build()));
+    this.group = RaftGroup.valueOf(groupId(clusterName), peers);
+
+    String self = raftAddresses.get(selfName);
+    int colon = self.lastIndexOf(':');
+    RaftProperties p = new RaftProperties();
+    RaftServerConfigKeys.setStorageDir(p, List.of(raftDir.toFile()));
+    GrpcConfigKeys.Server.setHost(p, self.substring(0, colon));
+    GrpcConfigKeys.Server.setPort(p, Integer.parseInt(self.substring(colon + 1)));
+    RaftServerConfigKeys.Rpc.setTimeoutMin(p, ms(settings.electionTimeoutMin().toMillis()));
+    RaftServerConfigKeys.Rpc.setTimeoutMax(p, ms(settings.electionTimeoutMax().toMillis()));
+    RaftServerConfigKeys.Rpc.setRequestTimeout(p, ms(settings.requestTimeout().toMillis()));
+    RaftServerConfigKeys.Read.setOption(p, RaftServerConfigKeys.Read.Option.LINEARIZABLE);
+    RaftServerConfigKeys.Read.setTimeout(p, ms(settings.requestTimeout().toMillis()));
+    // The commit index is volatile state in Raft; persisting it costs a second fsync per commit.
+    RaftServerConfigKeys.Log.setLogMetadataEnabled(p, false);
+    RaftServerConfigKeys.Snapshot.setAutoTriggerEnabled(p, true);
+    RaftServerConfigKeys.Snapshot.setAutoTriggerThreshold(p, settings.snapshotThreshold());
+    RaftServerConfigKeys.Log.setPurgeUptoSnapshotIndex(p, true);
+    RaftServerConfigKeys.Log.setPurgeGap(p, settings.purgeGap());
+    RaftServerConfigKeys.Log.setSegmentSizeMax(p, SizeInBytes.valueOf(settings.logSegmentBytes()));
+    RaftServerConfigKeys.Log.setPreallocatedSize(
+        p, SizeInBytes.valueOf(Math.min(settings.logSegmentBytes(), 4L << 20)));
+
+    this.server =
+        RaftServer.newBuilder()
+            .setServerId(RaftPeerId.valueOf(selfName))
+            .setGroup(group)
+            .setStateMachine(stateMachine)
+            .setProperties(p)
+            .setOption(RaftStorage.StartupOption.RECOVER)
+            .build();
+
+    RaftProperties cp = new RaftProperties();
+    RaftClientConfigKeys.Rpc.setRequestTimeout(cp, ms(settings.requestTimeout().toMillis()));
+    RaftClientConfigKeys.Async.setOutstandingRequestsMax(cp, 4096);
+    this.forwarder =
+        RaftClient.newBuilder()
+            .setProperties(cp)
+            .setRaftGroup(group)
+            .setRetryPolicy(
+                RetryPolicies.retryUpToMaximumCountWithFixedSleep(
+                    (int) (settings.requestTimeout().toMillis() / 100), ms(100)))
+            .build();
+  }
+
+  /** The Raft group id of a cluster: the same on every member, different between clusters. */
+  public static RaftGroupId groupId(String clusterName) {
+    return RaftGroupId.valueOf(
+        UUID.nameUUIDFromBytes(("aimstore:" + clusterName).getBytes(StandardCharsets.UTF_8)));
+  }
+
+  public void start() throws IOException {
+    server.start();
+  }
+
+  public AimStateMachine stateMachine() {
+    return stateMachine;
+  }
+
+  public String selfName() {
+    return selfName;
+  }
+
+  /** Outcome of a committed log entry: its per-command results and its log index. */
+  public record Proposal(EntryResult result, long logIndex) {}
+
+  /**
+   * Replicates {@code entry} and completes once the leader has applied it. Fails with {@link
+   * ReplicationException}.
+   */
+  public CompletableFuture<Proposal> propose(LogEntry entry) {
+    Message msg = Message.valueOf(UnsafeByteOperations.unsafeWrap(entry.toByteArray()));
+    if (!isLeader()) {
+      return forward(msg);
+    }
+    RaftClientRequest request = request(msg, RaftClientRequest.writeRequestType());
+    CompletableFuture<RaftClientReply> reply;
+    try {
+      reply = server.submitClientRequestAsync(request);
+    } catch (IOException e) {
+      return CompletableFuture.failedFuture(
+          new ReplicationException("member " + selfName + " is not running", false, e));
+    }
+    return reply
+        .handle((r, err) -> r)
+        .thenCompose(
+            r -> {
+              if (r != null
+                  && (r.getNotLeaderException() != null
+                      || r.getLeaderNotReadyException() != null
+                      || r.getLeaderSteppingDownException() != null)) {
+                return forward(msg); // not accepted here: forwarding cannot apply it twice
+              }
+              return CompletableFuture.completedFuture(toProposal(r, null));
+            });
+  }
+
+  /**
+   * Sends a proposal to the leader through the Ratis client's blocking API, on a small pool: its
+   * calls are unordered (the ordered async API serializes every request behind the previous one).
+   */
+  private CompletableFuture<Proposal> forward(Message msg) {
+    return CompletableFuture.supplyAsync(
+            () -> {
+              try {
+                return forwarder.io().send(msg);
+              } catch (IOException e) {
+                throw new CompletionException(e);
+              }
+            },
+            forwardExecutor)
+        .handle(this::toProposal);
+  }
+
+  private Proposal toProposal(RaftClientReply reply, Throwable err) {
+    if (err != null) {
+      Throwable cause =
+          err instanceof CompletionException && err.getCause() != null ? err.getCause() : err;
+      throw new ReplicationException(
+          "no reply from the Raft leader: " + cause.getMessage(), true, cause);
+    }
+    if (reply == null) {
+      throw new ReplicationException("no reply from the Raft leader", true, null);
+    }
+    if (!reply.isSuccess()) {
+      RaftException e = reply.getException();
+      boolean notAccepted =
+          reply.getNotLeaderException() != null || reply.getLeaderNotReadyException() != null;
+      throw new ReplicationException(
+          "proposal failed: " + (e == null ? "unknown error" : e.getMessage()), !notAccepted, e);
+    }
+    try {
+      return new Proposal(
+          EntryResult.parseFrom(reply.getMessage().getContent().asReadOnlyByteBuffer()),
+          reply.getLogIndex());
+    } catch (InvalidProtocolBufferException e) {
+      throw new IllegalStateException("undecodable entry result", e);
+    }
+  }
+
+  /**
+   * Completes when this member has applied everything committed before the call (ReadIndex): a read
+   * from the local store after that is linearizable.
+   */
+  public CompletableFuture<Void> readBarrier() {
+    CompletableFuture<RaftClientReply> reply;
+    try {
+      reply =
+          server.submitClientRequestAsync(
+              request(Message.EMPTY, RaftClientRequest.readRequestType()));
+    } catch (IOException e) {
+      return CompletableFuture.failedFuture(
+          new ReplicationException("member " + selfName + " is not running", false, e));
+    }
+    return reply
+        .orTimeout(requestTimeoutMs, TimeUnit.MILLISECONDS)
+        .handle(
+            (r, err) -> {
+              if (err != null || !r.isSuccess()) {
+                String why =
+                    err != null
+                        ? String.valueOf(err.getMessage())
+                        : String.valueOf(r.getException());
+                throw new ReplicationException(
+                    "linearizable read failed on "
+                        + selfName
+                        + ": "
+                        + why
+                        + " (is there a leader?)",
+                    false,
+                    err);
+              }
+              return null;
+            });
+  }
+
+  private RaftClientRequest request(Message msg, RaftClientRequest.Type type) {
+    return RaftClientRequest.newBuilder()
+        .setClientId(localClientId)
+        .setServerId(server.getId())
+        .setGroupId(group.getGroupId())
+        .setCallId(callIds.incrementAndGet())
+        .setMessage(msg)
+        .setType(type)
+        .setTimeoutMs(requestTimeoutMs)
+        .build();
+  }
+
+  private RaftServer.Division division() {
+    try {
+      return server.getDivision(group.getGroupId());
+    } catch (IOException e) {
+      throw new StoreUnavailableException(
+          "member " + selfName + " has no Raft group: " + e.getMessage());
+    }
+  }
+
+  public boolean isLeader() {
+    try {
+      return division().getInfo().isLeader();
+    } catch (StoreUnavailableException e) {
+      return false;
+    }
+  }
+
+  /** The leader's name as this member sees it. */
+  public Optional<String> leader() {
+    RaftPeerId id = division().getInfo().getLeaderId();
+    return id == null ? Optional.empty() : Optional.of(id.toString());
+  }
+
+  public String role() {
+    return division().getInfo().getCurrentRole().name();
+  }
+
+  public long term() {
+    return division().getInfo().getCurrentTerm();
+  }
+
+  public long commitIndex() {
+    return division().getRaftLog().getLastCommittedIndex();
+  }
+
+  public long appliedIndex() {
+    return division().getInfo().getLastAppliedIndex();
+  }
+
+  /** Voting members and listeners, in configuration order. */
+  public List<MemberInfo> members() {
+    RaftServer.Division d = division();
+    RaftPeerId leader = d.getInfo().getLeaderId();
+    Map<String, MemberInfo> out = new LinkedHashMap<>();
+    for (RaftPeer peer : d.getRaftConf().getCurrentPeers()) {
+      String role = peer.getId().equals(leader) ? "LEADER" : "FOLLOWER";
+      out.put(
+          peer.getId().toString(),
+          new MemberInfo(peer.getId().toString(), peer.getAddress(), role));
+    }
+    for (RaftPeer peer : d.getRaftConf().getAllPeers(RaftPeerRole.LISTENER)) {
+      out.putIfAbsent(
+          peer.getId().toString(),
+          new MemberInfo(peer.getId().toString(), peer.getAddress(), "LISTENER"));
+    }
+    return new ArrayList<>(out.values());
+  }
+
+  /** Takes a snapshot now (tests and operators); returns its log index. */
+  public long snapshotNow() throws IOException {
+    return forwarder.getSnapshotManagementApi(server.getId()).create(true, 30_000).getLogIndex();
+  }
+
+  @Override
+  public void close() throws IOException {
+    forwardExecutor.shutdownNow();
+    try {
+      forwarder.close();
+    } finally {
+      server.close();
+    }
+  }
+
+  private static TimeDuration ms(long millis) {
+    return TimeDuration.valueOf(millis, TimeUnit.MILLISECONDS);
+  }
+}

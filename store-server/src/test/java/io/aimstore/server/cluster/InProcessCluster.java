@@ -1,0 +1,168 @@
+package io.aimstore.server.cluster;
+
+import io.aimstore.client.AimStoreClient;
+import io.aimstore.server.AimstoreNode;
+import io.aimstore.server.ConfigException;
+import io.aimstore.server.NodeConfig;
+import io.aimstore.server.api.MemberEndpoints;
+import io.aimstore.server.raft.RaftSettings;
+import io.aimstore.server.storage.StorageOptions;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+/**
+ * A cluster of real members in this JVM: real Ratis, real gRPC on loopback ports, real RocksDB in a
+ * temporary directory. Members are numbered from 1 (names n1, n2, ...).
+ */
+public final class InProcessCluster implements AutoCloseable {
+  private final Path base;
+  private final Map<String, MemberEndpoints> members = new LinkedHashMap<>();
+  private final AimstoreNode[] nodes;
+  private final RaftSettings raft;
+  private final List<AimStoreClient> clients = new ArrayList<>();
+
+  public InProcessCluster(Path base, int size) {
+    this(
+        base,
+        size,
+        RaftSettings.DEFAULT
+            .withElectionTimeouts(Duration.ofMillis(300), Duration.ofMillis(600))
+            .withLogRetention(16 * 1024, 10));
+  }
+
+  public InProcessCluster(Path base, int size, RaftSettings raft) {
+    this.base = base;
+    this.raft = raft;
+    this.nodes = new AimstoreNode[size];
+    for (int i = 1; i <= size; i++) {
+      String name = "n" + i;
+      members.put(
+          name,
+          new MemberEndpoints(
+              name,
+              "127.0.0.1:" + freePort(),
+              "127.0.0.1:" + freePort(),
+              "127.0.0.1:" + freePort()));
+    }
+  }
+
+  public InProcessCluster start() {
+    for (int i = 1; i <= nodes.length; i++) {
+      start(i);
+    }
+    return this;
+  }
+
+  public void start(int i) {
+    NodeConfig config =
+        new NodeConfig(
+            "test", "n" + i, base.resolve("n" + i), members, raft, StorageOptions.DEFAULT);
+    try {
+      nodes[i - 1] = AimstoreNode.start(config);
+    } catch (ConfigException e) {
+      throw new IllegalStateException(e);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  public void stop(int i) {
+    AimstoreNode n = nodes[i - 1];
+    nodes[i - 1] = null;
+    if (n != null) {
+      n.close();
+    }
+  }
+
+  /** Stops member i and deletes its data directory. */
+  public void wipe(int i) {
+    stop(i);
+    Path dir = base.resolve("n" + i);
+    try (Stream<Path> walk = Files.walk(dir)) {
+      for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
+        Files.delete(p);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  public AimstoreNode node(int i) {
+    return nodes[i - 1];
+  }
+
+  public int size() {
+    return nodes.length;
+  }
+
+  /** Index of the current leader among running members, waiting up to 10 s for one. */
+  public int awaitLeader() {
+    long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+    while (System.nanoTime() < deadline) {
+      for (int i = 1; i <= nodes.length; i++) {
+        if (nodes[i - 1] != null && nodes[i - 1].raft().isLeader()) {
+          return i;
+        }
+      }
+      try {
+        Thread.sleep(20);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        break;
+      }
+    }
+    throw new IllegalStateException("no leader within 10 s");
+  }
+
+  public String clientAddress(int i) {
+    return members.get("n" + i).client();
+  }
+
+  /** A client of all members. */
+  public AimStoreClient client() {
+    return client(members.values().stream().map(MemberEndpoints::client).toList());
+  }
+
+  /** A client of one member only. */
+  public AimStoreClient clientOf(int i) {
+    return client(List.of(clientAddress(i)));
+  }
+
+  private AimStoreClient client(List<String> endpoints) {
+    AimStoreClient c =
+        AimStoreClient.builder()
+            .endpoints(endpoints)
+            .requestTimeout(Duration.ofSeconds(20))
+            .attemptTimeout(Duration.ofSeconds(3))
+            .build();
+    clients.add(c);
+    return c;
+  }
+
+  @Override
+  public void close() {
+    clients.forEach(AimStoreClient::close);
+    for (int i = 1; i <= nodes.length; i++) {
+      stop(i);
+    }
+  }
+
+  private static int freePort() {
+    try (ServerSocket s = new ServerSocket(0)) {
+      s.setReuseAddress(true);
+      return s.getLocalPort();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}
