@@ -171,7 +171,7 @@ public final class AimstoreNode implements AutoCloseable {
     gauge(
         "aimstore.db.size",
         "bytes of keyspace data on disk and in memtables",
-        () -> stateMachine.read(s -> s.backend().sizeBytes()));
+        () -> stateMachine.read(s -> s.sizeBytes()));
     gauge("aimstore.raft.term", "current Raft term", raft::term);
     gauge("aimstore.raft.commit.index", "last committed log index", raft::commitIndex);
     gauge("aimstore.raft.applied.index", "last applied log index", raft::appliedIndex);

@@ -58,7 +58,7 @@ public final class ClusterService extends ClusterGrpc.ClusterImplBase {
                 s ->
                     StatusResponse.newBuilder()
                         .setHeader(headers.at(s.revision()))
-                        .setDbSize(s.backend().sizeBytes())
+                        .setDbSize(s.sizeBytes())
                         .setCompactRevision(s.compactRevision()));
     String leader = raft.leader().orElse("");
     return b.setVersion(VERSION)

@@ -62,6 +62,11 @@ public final class Store {
     return backend.appliedTerm();
   }
 
+  /** Approximate bytes the store uses on disk and in memory buffers. */
+  public long sizeBytes() {
+    return backend.sizeBytes();
+  }
+
   /** The current revision. */
   public long revision() {
     return meta.revision();

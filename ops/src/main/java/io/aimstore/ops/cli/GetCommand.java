@@ -1,0 +1,83 @@
+package io.aimstore.ops.cli;
+
+import com.google.gson.JsonObject;
+import com.google.protobuf.ByteString;
+import io.aimstore.api.KeyRanges;
+import io.aimstore.api.v1.KeyValue;
+import io.aimstore.api.v1.RangeRequest;
+import io.aimstore.api.v1.RangeResponse;
+import io.aimstore.ops.output.Json;
+import io.aimstore.ops.output.Table;
+import io.aimstore.ops.output.Text;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+@Command(name = "get", description = "Read a key, or every key with a prefix.")
+public final class GetCommand extends CommandBase {
+  @Parameters(index = "0", paramLabel = "KEY")
+  String key;
+
+  @Option(names = "--prefix", description = "Every key starting with KEY.")
+  boolean prefix;
+
+  @Option(names = "--rev", description = "Read as of this past revision (0: now).")
+  long revision;
+
+  @Option(names = "--limit", description = "At most this many keys (0: no limit).")
+  long limit;
+
+  @Option(names = "--keys-only", description = "Print keys without values.")
+  boolean keysOnly;
+
+  @Option(
+      names = "--serializable",
+      description = "Read the answering member's local state (fast, possibly stale) instead of a linearizable read.")
+  boolean serializable;
+
+  @Override
+  public Integer call() {
+    ByteString k = Text.parse(key);
+    RangeRequest.Builder r =
+        RangeRequest.newBuilder()
+            .setKey(k)
+            .setRevision(revision)
+            .setLimit(limit)
+            .setKeysOnly(keysOnly)
+            .setSerializable(serializable);
+    if (prefix) {
+      r.setRangeEnd(KeyRanges.prefixEnd(k));
+    }
+    RangeResponse resp = await(client().kv().get(r.build()));
+    if (json()) {
+      JsonObject o = new JsonObject();
+      o.add("header", Json.header(resp.getHeader()));
+      o.add("kvs", Json.keyValues(resp.getKvsList()));
+      o.addProperty("count", resp.getCount());
+      o.addProperty("more", resp.getMore());
+      print(o);
+      return 0;
+    }
+    if (resp.getKvsCount() == 0) {
+      spec.commandLine().getErr().println("(no keys" + (prefix ? " with that prefix" : "") + ")");
+      return 0;
+    }
+    Table t =
+        keysOnly
+            ? new Table("KEY", "MOD_REV", "VERSION", "LEASE")
+            : new Table("KEY", "VALUE", "MOD_REV", "VERSION", "LEASE");
+    for (KeyValue kv : resp.getKvsList()) {
+      String lease = kv.getLease() == 0 ? "-" : Long.toString(kv.getLease());
+      if (keysOnly) {
+        t.row(Text.bytes(kv.getKey()), kv.getModRevision(), kv.getVersion(), lease);
+      } else {
+        t.row(Text.bytes(kv.getKey()), Text.bytes(kv.getValue()), kv.getModRevision(), kv.getVersion(), lease);
+      }
+    }
+    print(t);
+    if (resp.getMore()) {
+      out().println("(" + (resp.getCount() - resp.getKvsCount()) + " more keys; raise --limit)");
+    }
+    return 0;
+  }
+}

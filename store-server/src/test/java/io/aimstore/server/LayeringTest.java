@@ -1,0 +1,102 @@
+package io.aimstore.server;
+
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+
+import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.importer.ClassFileImporter;
+import com.tngtech.archunit.core.importer.ImportOption;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** The layer boundaries of architecture.md, held by tests rather than by comments. */
+class LayeringTest {
+  static JavaClasses classes;
+
+  @BeforeAll
+  static void load() {
+    classes =
+        new ClassFileImporter()
+            .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+            .importPackages("io.aimstore.server");
+  }
+
+  @Test
+  void coreIsDeterministicAndFreeOfInfrastructure() {
+    noClasses()
+        .that()
+        .resideInAPackage("io.aimstore.server.core..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAnyPackage(
+            "org.apache.ratis..",
+            "io.grpc..",
+            "java.net..",
+            "java.util.concurrent..",
+            "io.aimstore.server.raft..",
+            "io.aimstore.server.api..",
+            "io.aimstore.server.watch..",
+            "io.aimstore.server.metrics..")
+        .because("core is a pure state machine: no Ratis, gRPC, sockets, threads or upper layers")
+        .check(classes);
+  }
+
+  @Test
+  void coreReadsNoClockAndNoRandomness() {
+    noClasses()
+        .that()
+        .resideInAPackage("io.aimstore.server.core..")
+        .should()
+        .callMethod(System.class, "currentTimeMillis")
+        .orShould()
+        .callMethod(System.class, "nanoTime")
+        .orShould()
+        .callMethod(java.time.Instant.class, "now")
+        .orShould()
+        .dependOnClassesThat()
+        .areAssignableTo(java.time.Clock.class)
+        .orShould()
+        .dependOnClassesThat()
+        .areAssignableTo(java.util.Random.class)
+        .orShould()
+        .dependOnClassesThat()
+        .areAssignableTo(Thread.class)
+        .because("apply must give the same result on every member: time comes in the command")
+        .check(classes);
+  }
+
+  @Test
+  void ratisStaysInsideTheRaftAdapter() {
+    noClasses()
+        .that()
+        .resideOutsideOfPackage("io.aimstore.server.raft..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAPackage("org.apache.ratis..")
+        .because("every Ratis type stays behind the raft package")
+        .check(classes);
+  }
+
+  @Test
+  void storageDecidesNothing() {
+    noClasses()
+        .that()
+        .resideInAPackage("io.aimstore.server.storage..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAnyPackage("io.aimstore.server.core..", "io.aimstore.api..", "io.aimstore.internal..")
+        .because("storage stores bytes; their meaning belongs to the core")
+        .check(classes);
+  }
+
+  @Test
+  void apiDoesNotTouchStorageDirectly() {
+    noClasses()
+        .that()
+        .resideInAPackage("io.aimstore.server.api..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAPackage("io.aimstore.server.storage..")
+        .because("the api layer reads through the store, never RocksDB")
+        .check(classes);
+  }
+}
