@@ -5,6 +5,7 @@ import io.aimstore.client.AimStoreException;
 import io.aimstore.ops.cli.CompactCommand;
 import io.aimstore.ops.cli.DelCommand;
 import io.aimstore.ops.cli.GetCommand;
+import io.aimstore.ops.cli.LeaseCommand;
 import io.aimstore.ops.cli.MemberCommand;
 import io.aimstore.ops.cli.PutCommand;
 import io.aimstore.ops.cli.StatusCommand;
@@ -34,6 +35,7 @@ import picocli.CommandLine.ScopeType;
       CompactCommand.class,
       StatusCommand.class,
       MemberCommand.class,
+      LeaseCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class Aimctl implements AutoCloseable {
@@ -137,6 +139,7 @@ public final class Aimctl implements AutoCloseable {
       client =
           AimStoreClient.builder()
               .endpoints(eps)
+              .name("aimctl")
               .requestTimeout(timeout)
               .attemptTimeout(Duration.ofMillis(Math.min(timeout.toMillis(), 5000)))
               .build();
@@ -164,7 +167,8 @@ public final class Aimctl implements AutoCloseable {
       return switch (value.toLowerCase(java.util.Locale.ROOT)) {
         case "table" -> Format.TABLE;
         case "json" -> Format.JSON;
-        default -> throw new CommandLine.TypeConversionException("expected table or json, got " + value);
+        default ->
+            throw new CommandLine.TypeConversionException("expected table or json, got " + value);
       };
     }
   }
@@ -184,7 +188,8 @@ public final class Aimctl implements AutoCloseable {
         return Duration.ofMillis(Long.parseLong(s.substring(0, s.length() - 2)));
       }
       if (s.endsWith("s")) {
-        return Duration.ofMillis((long) (Double.parseDouble(s.substring(0, s.length() - 1)) * 1000));
+        return Duration.ofMillis(
+            (long) (Double.parseDouble(s.substring(0, s.length() - 1)) * 1000));
       }
       if (s.endsWith("m")) {
         return Duration.ofSeconds(Long.parseLong(s.substring(0, s.length() - 1)) * 60);

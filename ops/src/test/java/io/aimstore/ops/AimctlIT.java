@@ -58,24 +58,31 @@ class AimctlIT {
             new PrintStream(out, true, StandardCharsets.UTF_8),
             new PrintStream(err, true, StandardCharsets.UTF_8))) {
       int code = a.run(all.toArray(String[]::new));
-      return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+      return new Run(
+          code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
     }
   }
 
   @Test
   void putGetDeleteAsTableAndJson() {
-    assertThat(aimctl("put", "/aim/fleet-1/aim_lock_config.conf", "v1").out()).startsWith("OK (revision");
+    assertThat(aimctl("put", "/aim/fleet-1/aim_lock_config.conf", "v1").out())
+        .startsWith("OK (revision");
     Run get = aimctl("get", "/aim/fleet-1/aim_lock_config.conf");
     assertThat(get.code()).isZero();
-    assertThat(get.out()).contains("KEY").contains("/aim/fleet-1/aim_lock_config.conf").contains("v1");
+    assertThat(get.out())
+        .contains("KEY")
+        .contains("/aim/fleet-1/aim_lock_config.conf")
+        .contains("v1");
 
     aimctl("put", "/aim/fleet-1/other", "x");
     JsonObject json = aimctl("get", "/aim/fleet-1/", "--prefix", "-o", "json").json();
     assertThat(json.get("count").getAsLong()).isEqualTo(2);
-    assertThat(json.getAsJsonArray("kvs").get(0).getAsJsonObject().get("value").getAsString()).isEqualTo("v1");
+    assertThat(json.getAsJsonArray("kvs").get(0).getAsJsonObject().get("value").getAsString())
+        .isEqualTo("v1");
 
     assertThat(aimctl("del", "/aim/fleet-1/other").out()).startsWith("1 deleted");
-    assertThat(aimctl("get", "/aim/fleet-1/other", "-o", "json").json().get("count").getAsLong()).isZero();
+    assertThat(aimctl("get", "/aim/fleet-1/other", "-o", "json").json().get("count").getAsLong())
+        .isZero();
   }
 
   @Test
@@ -83,7 +90,8 @@ class AimctlIT {
     long r1 = aimctl("put", "hist", "a", "-o", "json").json().get("revision").getAsLong();
     aimctl("put", "hist", "b");
     JsonObject past = aimctl("get", "hist", "--rev", Long.toString(r1), "-o", "json").json();
-    assertThat(past.getAsJsonArray("kvs").get(0).getAsJsonObject().get("value").getAsString()).isEqualTo("a");
+    assertThat(past.getAsJsonArray("kvs").get(0).getAsJsonObject().get("value").getAsString())
+        .isEqualTo("a");
     assertThat(aimctl("compact", Long.toString(r1 + 1)).code()).isZero();
     Run compacted = aimctl("get", "hist", "--rev", Long.toString(r1));
     assertThat(compacted.code()).isEqualTo(1);
@@ -105,7 +113,12 @@ class AimctlIT {
         json,
         "{\"compare\":[{\"key\":\"cfg\",\"target\":\"version\",\"result\":\">\",\"value\":\"1\"}],"
             + "\"success\":[{\"put\":{\"key\":\"cfg\",\"value\":\"v3\"}}]}");
-    assertThat(aimctl("txn", "-f", json.toString(), "-o", "json").json().get("succeeded").getAsBoolean()).isTrue();
+    assertThat(
+            aimctl("txn", "-f", json.toString(), "-o", "json")
+                .json()
+                .get("succeeded")
+                .getAsBoolean())
+        .isTrue();
   }
 
   @Test

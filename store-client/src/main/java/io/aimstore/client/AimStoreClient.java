@@ -1,12 +1,15 @@
 package io.aimstore.client;
 
+import io.aimstore.api.v1.Owner;
 import io.aimstore.client.impl.ClusterImpl;
 import io.aimstore.client.impl.Connection;
 import io.aimstore.client.impl.KvImpl;
+import io.aimstore.client.impl.LeasesImpl;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -28,11 +31,15 @@ public final class AimStoreClient implements AutoCloseable {
   private final Connection connection;
   private final KV kv;
   private final ClusterApi cluster;
+  private final Leases leases;
+  private final Owner owner;
 
   private AimStoreClient(Builder b) {
     this.connection = new Connection(b.endpoints, b.requestTimeout, b.attemptTimeout);
+    this.owner = ProcessIdentity.owner(b.name, b.labels);
     this.kv = new KvImpl(connection);
     this.cluster = new ClusterImpl(connection);
+    this.leases = new LeasesImpl(connection, owner);
   }
 
   public static Builder builder() {
@@ -45,6 +52,20 @@ public final class AimStoreClient implements AutoCloseable {
 
   public ClusterApi cluster() {
     return cluster;
+  }
+
+  public Leases leases() {
+    return leases;
+  }
+
+  /** Grants a lease for this process and keeps it alive: see {@link Session}. */
+  public Session session(SessionOptions options) {
+    return leases.session(options);
+  }
+
+  /** Who this client says it is when it takes leases: name, host, pid, process start, labels. */
+  public Owner owner() {
+    return owner;
   }
 
   /** The endpoints this client was built with. */
@@ -71,6 +92,8 @@ public final class AimStoreClient implements AutoCloseable {
     private List<String> endpoints = LOCAL_ENDPOINTS;
     private Duration requestTimeout = Duration.ofSeconds(15);
     private Duration attemptTimeout = Duration.ofSeconds(5);
+    private String name = "java-client";
+    private Map<String, String> labels = Map.of();
 
     private Builder() {}
 
@@ -104,6 +127,18 @@ public final class AimStoreClient implements AutoCloseable {
     /** Time one attempt on one member may take before the next member is tried. */
     public Builder attemptTimeout(Duration d) {
       this.attemptTimeout = d;
+      return this;
+    }
+
+    /** The name leases of this client are recorded under (e.g. "aim-controller"). */
+    public Builder name(String name) {
+      this.name = name;
+      return this;
+    }
+
+    /** Free-form labels recorded with this client's leases (e.g. fleet=fleet-1). */
+    public Builder labels(Map<String, String> labels) {
+      this.labels = Map.copyOf(labels);
       return this;
     }
 

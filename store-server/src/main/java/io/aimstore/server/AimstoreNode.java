@@ -4,6 +4,8 @@ import io.aimstore.server.api.ClusterService;
 import io.aimstore.server.api.ClusterView;
 import io.aimstore.server.api.Headers;
 import io.aimstore.server.api.KvService;
+import io.aimstore.server.api.LeaderRouter;
+import io.aimstore.server.api.LeaseService;
 import io.aimstore.server.api.MemberEndpoints;
 import io.aimstore.server.api.PeerChannels;
 import io.aimstore.server.api.ProposalBatcher;
@@ -13,7 +15,10 @@ import io.aimstore.server.core.RequestValidator;
 import io.aimstore.server.metrics.GrpcMetricsInterceptor;
 import io.aimstore.server.metrics.HealthCheck;
 import io.aimstore.server.metrics.MetricsEndpoint;
+import io.aimstore.server.metrics.MicrometerLessorMetrics;
 import io.aimstore.server.raft.AimStateMachine;
+import io.aimstore.server.raft.Lessor;
+import io.aimstore.server.raft.LessorSettings;
 import io.aimstore.server.raft.RaftNode;
 import io.grpc.Server;
 import io.grpc.ServerInterceptors;
@@ -28,6 +33,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
@@ -60,6 +66,8 @@ public final class AimstoreNode implements AutoCloseable {
   private final ExecutorService readExecutor;
   private final Server grpc;
   private final MetricsEndpoint metrics;
+  private final Lessor lessor;
+  private final ScheduledExecutorService timers;
 
   private AimstoreNode(NodeConfig config, DataDirectory dataDir) throws IOException {
     this.config = config;
@@ -84,8 +92,20 @@ public final class AimstoreNode implements AutoCloseable {
         new ProposalBatcher(raft::propose, PROPOSALS_IN_FLIGHT, BATCH_COMMANDS, BATCH_BYTES);
     Writes writes = new Writes(batcher, stateMachine, Clock.systemUTC());
     this.readExecutor = Executors.newFixedThreadPool(4, named("read"));
+    this.lessor =
+        new Lessor(
+            System::nanoTime,
+            writes::submit,
+            LessorSettings.DEFAULT,
+            new MicrometerLessorMetrics(registry));
+    stateMachine.addApplyListener(lessor);
+    stateMachine.addLeadershipListener(lessor);
+    LeaderRouter router = new LeaderRouter(raft, peers);
 
     raft.start();
+    this.timers = Executors.newSingleThreadScheduledExecutor(named("lessor"));
+    long tick = LessorSettings.DEFAULT.checkInterval().toMillis();
+    timers.scheduleWithFixedDelay(this::tickLessor, tick, tick, TimeUnit.MILLISECONDS);
 
     MemberEndpoints self = config.self();
     this.grpc =
@@ -100,6 +120,11 @@ public final class AimstoreNode implements AutoCloseable {
             .addService(
                 ServerInterceptors.intercept(
                     new ClusterService(cluster, raft, headers, peers),
+                    new GrpcMetricsInterceptor(registry)))
+            .addService(
+                ServerInterceptors.intercept(
+                    new LeaseService(
+                        raft, writes, validator, headers, lessor, router, readExecutor),
                     new GrpcMetricsInterceptor(registry)))
             .build()
             .start();
@@ -129,6 +154,18 @@ public final class AimstoreNode implements AutoCloseable {
 
   public RaftNode raft() {
     return raft;
+  }
+
+  public Lessor lessor() {
+    return lessor;
+  }
+
+  private void tickLessor() {
+    try {
+      lessor.tick();
+    } catch (RuntimeException e) {
+      LOG.warn("event=lessor_tick_failed error={}", e.toString());
+    }
   }
 
   public NodeConfig config() {
@@ -179,6 +216,11 @@ public final class AimstoreNode implements AutoCloseable {
         "aimstore.snapshots.installed",
         "snapshots installed from a leader since start",
         stateMachine::snapshotsInstalled);
+    gauge("aimstore.leases.active", "leases that exist", lessor::count);
+    gauge(
+        "aimstore.lease.overdue.seconds",
+        "how long the most overdue lease is past its deadline without being revoked (ghost gauge; stays near 0)",
+        lessor::overdueSeconds);
     gauge("aimstore.raft.leader", "1 on the leader, 0 elsewhere", () -> raft.isLeader() ? 1 : 0);
   }
 
@@ -215,6 +257,7 @@ public final class AimstoreNode implements AutoCloseable {
   public void close() {
     LOG.info("event=member_stopping member={}", config.name());
     metrics.close();
+    timers.shutdownNow();
     grpc.shutdownNow();
     try {
       grpc.awaitTermination(5, TimeUnit.SECONDS);

@@ -83,7 +83,8 @@ class LayeringTest {
         .resideInAPackage("io.aimstore.server.storage..")
         .should()
         .dependOnClassesThat()
-        .resideInAnyPackage("io.aimstore.server.core..", "io.aimstore.api..", "io.aimstore.internal..")
+        .resideInAnyPackage(
+            "io.aimstore.server.core..", "io.aimstore.api..", "io.aimstore.internal..")
         .because("storage stores bytes; their meaning belongs to the core")
         .check(classes);
   }

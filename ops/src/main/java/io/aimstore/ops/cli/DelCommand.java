@@ -19,7 +19,10 @@ public final class DelCommand extends CommandBase {
   @Option(names = "--prefix", description = "Every key starting with KEY.")
   boolean prefix;
 
-  @Option(names = "--fence", paramLabel = "LOCK=TOKEN", description = "Only delete if TOKEN still holds LOCK.")
+  @Option(
+      names = "--fence",
+      paramLabel = "LOCK=TOKEN",
+      description = "Only delete if TOKEN still holds LOCK.")
   String fence;
 
   @Override
@@ -39,7 +42,9 @@ public final class DelCommand extends CommandBase {
       o.addProperty("deleted", resp.getDeleted());
       print(o);
     } else {
-      out().println(resp.getDeleted() + " deleted (revision " + resp.getHeader().getRevision() + ")");
+      out()
+          .println(
+              resp.getDeleted() + " deleted (revision " + resp.getHeader().getRevision() + ")");
     }
     return 0;
   }

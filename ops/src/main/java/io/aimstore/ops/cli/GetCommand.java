@@ -32,7 +32,8 @@ public final class GetCommand extends CommandBase {
 
   @Option(
       names = "--serializable",
-      description = "Read the answering member's local state (fast, possibly stale) instead of a linearizable read.")
+      description =
+          "Read the answering member's local state (fast, possibly stale) instead of a linearizable read.")
   boolean serializable;
 
   @Override
@@ -71,7 +72,12 @@ public final class GetCommand extends CommandBase {
       if (keysOnly) {
         t.row(Text.bytes(kv.getKey()), kv.getModRevision(), kv.getVersion(), lease);
       } else {
-        t.row(Text.bytes(kv.getKey()), Text.bytes(kv.getValue()), kv.getModRevision(), kv.getVersion(), lease);
+        t.row(
+            Text.bytes(kv.getKey()),
+            Text.bytes(kv.getValue()),
+            kv.getModRevision(),
+            kv.getVersion(),
+            lease);
       }
     }
     print(t);

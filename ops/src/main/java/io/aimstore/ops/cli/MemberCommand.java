@@ -57,7 +57,11 @@ public final class MemberCommand {
     public Integer call() {
       String leader = await(client().cluster().status("")).getLeaderName();
       if (leader.isEmpty()) {
-        throw new AimStoreException(io.grpc.Status.Code.UNAVAILABLE, "no leader right now (election in progress?)", true, null);
+        throw new AimStoreException(
+            io.grpc.Status.Code.UNAVAILABLE,
+            "no leader right now (election in progress?)",
+            true,
+            null);
       }
       if (json()) {
         JsonObject o = new JsonObject();

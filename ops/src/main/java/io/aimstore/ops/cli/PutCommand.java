@@ -19,7 +19,9 @@ public final class PutCommand extends CommandBase {
   @Parameters(index = "1", paramLabel = "VALUE", description = "Text, or base64:... for binary.")
   String value;
 
-  @Option(names = "--lease", description = "Attach the key to this lease (it goes when the lease does).")
+  @Option(
+      names = "--lease",
+      description = "Attach the key to this lease (it goes when the lease does).")
   long lease;
 
   @Option(
@@ -34,7 +36,11 @@ public final class PutCommand extends CommandBase {
   @Override
   public Integer call() {
     PutRequest.Builder r =
-        PutRequest.newBuilder().setKey(Text.parse(key)).setValue(Text.parse(value)).setLease(lease).setPrevKv(prevKv);
+        PutRequest.newBuilder()
+            .setKey(Text.parse(key))
+            .setValue(Text.parse(value))
+            .setLease(lease)
+            .setPrevKv(prevKv);
     if (fence != null) {
       r.setFence(parseFence(fence));
     }

@@ -19,13 +19,16 @@ import java.util.concurrent.CompletableFuture;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-@Command(name = "status", description = "Show every member: role, term, revision, applied index, size.")
+@Command(
+    name = "status",
+    description = "Show every member: role, term, revision, applied index, size.")
 public final class StatusCommand extends CommandBase {
   @Option(
       names = "--wait",
       paramLabel = "DURATION",
       converter = Aimctl.DurationConverter.class,
-      description = "Wait up to DURATION until the cluster has a leader and serves a linearizable read.")
+      description =
+          "Wait up to DURATION until the cluster has a leader and serves a linearizable read.")
   Duration wait;
 
   @Override
@@ -60,10 +63,29 @@ public final class StatusCommand extends CommandBase {
       print(o);
       return 0;
     }
-    Table t = new Table("MEMBER", "CLIENT", "ROLE", "TERM", "REVISION", "APPLIED", "COMMIT", "DB SIZE", "VERSION");
+    Table t =
+        new Table(
+            "MEMBER",
+            "CLIENT",
+            "ROLE",
+            "TERM",
+            "REVISION",
+            "APPLIED",
+            "COMMIT",
+            "DB SIZE",
+            "VERSION");
     for (Row r : rows) {
       if (r.status == null) {
-        t.row(r.member.getName(), r.member.getClientAddress(), "UNREACHABLE", "-", "-", "-", "-", "-", "-");
+        t.row(
+            r.member.getName(),
+            r.member.getClientAddress(),
+            "UNREACHABLE",
+            "-",
+            "-",
+            "-",
+            "-",
+            "-",
+            "-");
       } else {
         StatusResponse s = r.status;
         t.row(

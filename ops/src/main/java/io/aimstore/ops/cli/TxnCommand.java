@@ -29,10 +29,16 @@ import picocli.CommandLine.Option;
       "  get /aim/f1/cfg"
     })
 public final class TxnCommand extends CommandBase {
-  @Option(names = {"-f", "--file"}, paramLabel = "FILE", description = "Read the txn from FILE instead of standard input.")
+  @Option(
+      names = {"-f", "--file"},
+      paramLabel = "FILE",
+      description = "Read the txn from FILE instead of standard input.")
   Path file;
 
-  @Option(names = "--fence", paramLabel = "LOCK=TOKEN", description = "Run only while TOKEN holds LOCK.")
+  @Option(
+      names = "--fence",
+      paramLabel = "LOCK=TOKEN",
+      description = "Run only while TOKEN holds LOCK.")
   String fence;
 
   @Override
@@ -42,7 +48,8 @@ public final class TxnCommand extends CommandBase {
             ? Files.readString(file, StandardCharsets.UTF_8)
             : new String(System.in.readAllBytes(), StandardCharsets.UTF_8);
     if (spec.isBlank()) {
-      throw new UsageError("empty txn: give it on standard input or with --file (see aimctl txn --help)");
+      throw new UsageError(
+          "empty txn: give it on standard input or with --file (see aimctl txn --help)");
     }
     TxnRequest.Builder req = TxnSpec.parse(spec).toBuilder();
     if (fence != null) {
@@ -59,7 +66,8 @@ public final class TxnCommand extends CommandBase {
         switch (r.getResponseCase()) {
           case RESPONSE_PUT -> j.addProperty("put", "ok");
           case RESPONSE_RANGE -> j.add("get", Json.keyValues(r.getResponseRange().getKvsList()));
-          case RESPONSE_DELETE_RANGE -> j.addProperty("deleted", r.getResponseDeleteRange().getDeleted());
+          case RESPONSE_DELETE_RANGE ->
+              j.addProperty("deleted", r.getResponseDeleteRange().getDeleted());
           default -> {}
         }
         ops.add(j);
@@ -68,11 +76,17 @@ public final class TxnCommand extends CommandBase {
       print(o);
       return 0;
     }
-    out().println((resp.getSucceeded() ? "SUCCEEDED" : "FAILED (compares did not hold)") + " (revision " + resp.getHeader().getRevision() + ")");
+    out()
+        .println(
+            (resp.getSucceeded() ? "SUCCEEDED" : "FAILED (compares did not hold)")
+                + " (revision "
+                + resp.getHeader().getRevision()
+                + ")");
     for (ResponseOp r : resp.getResponsesList()) {
       switch (r.getResponseCase()) {
         case RESPONSE_PUT -> out().println("put: OK");
-        case RESPONSE_DELETE_RANGE -> out().println("del: " + r.getResponseDeleteRange().getDeleted() + " deleted");
+        case RESPONSE_DELETE_RANGE ->
+            out().println("del: " + r.getResponseDeleteRange().getDeleted() + " deleted");
         case RESPONSE_RANGE -> {
           if (r.getResponseRange().getKvsCount() == 0) {
             out().println("get: (no keys)");

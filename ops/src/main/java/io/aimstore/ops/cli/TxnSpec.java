@@ -38,7 +38,8 @@ import java.util.regex.Pattern;
  */
 public final class TxnSpec {
   private static final Pattern COMPARE =
-      Pattern.compile("^(value|version|create|mod|lease)\\(\\s*\"((?:[^\"\\\\]|\\\\.)*)\"\\s*\\)\\s*(=|!=|>|<)\\s*(.*)$");
+      Pattern.compile(
+          "^(value|version|create|mod|lease)\\(\\s*\"((?:[^\"\\\\]|\\\\.)*)\"\\s*\\)\\s*(=|!=|>|<)\\s*(.*)$");
 
   private TxnSpec() {}
 
@@ -71,7 +72,8 @@ public final class TxnSpec {
       sections.remove(sections.size() - 1);
     }
     if (sections.size() > 3) {
-      throw new UsageError("a txn has at most three sections (compares, success, failure) separated by blank lines");
+      throw new UsageError(
+          "a txn has at most three sections (compares, success, failure) separated by blank lines");
     }
     TxnRequest.Builder t = TxnRequest.newBuilder();
     if (sections.size() > 0) {
@@ -96,7 +98,9 @@ public final class TxnSpec {
     Matcher m = COMPARE.matcher(line);
     if (!m.matches()) {
       throw new UsageError(
-          "cannot read compare '" + line + "'; expected e.g. value(\"key\") = \"v\" or mod(\"key\") > \"0\"");
+          "cannot read compare '"
+              + line
+              + "'; expected e.g. value(\"key\") = \"v\" or mod(\"key\") > \"0\"");
     }
     return compare(m.group(1), unescape(m.group(2)), m.group(3), unquote(m.group(4).strip()));
   }
@@ -114,11 +118,17 @@ public final class TxnSpec {
     try {
       switch (target.toLowerCase(Locale.ROOT)) {
         case "value" -> c.setTarget(Compare.CompareTarget.VALUE).setValue(Text.parse(value));
-        case "version" -> c.setTarget(Compare.CompareTarget.VERSION).setVersion(Long.parseLong(value));
-        case "create" -> c.setTarget(Compare.CompareTarget.CREATE).setCreateRevision(Long.parseLong(value));
+        case "version" ->
+            c.setTarget(Compare.CompareTarget.VERSION).setVersion(Long.parseLong(value));
+        case "create" ->
+            c.setTarget(Compare.CompareTarget.CREATE).setCreateRevision(Long.parseLong(value));
         case "mod" -> c.setTarget(Compare.CompareTarget.MOD).setModRevision(Long.parseLong(value));
         case "lease" -> c.setTarget(Compare.CompareTarget.LEASE).setLease(Long.parseLong(value));
-        default -> throw new UsageError("unknown compare target '" + target + "'; use value, version, create, mod or lease");
+        default ->
+            throw new UsageError(
+                "unknown compare target '"
+                    + target
+                    + "'; use value, version, create, mod or lease");
       }
     } catch (NumberFormatException e) {
       throw new UsageError("compare on " + target + " needs a number, got '" + value + "'");
@@ -137,7 +147,8 @@ public final class TxnSpec {
         if (t.size() < 3) {
           throw new UsageError("put needs KEY VALUE");
         }
-        PutRequest.Builder p = PutRequest.newBuilder().setKey(Text.parse(t.get(1))).setValue(Text.parse(t.get(2)));
+        PutRequest.Builder p =
+            PutRequest.newBuilder().setKey(Text.parse(t.get(1))).setValue(Text.parse(t.get(2)));
         int lease = t.indexOf("--lease");
         if (lease > 0 && lease + 1 < t.size()) {
           p.setLease(Long.parseLong(t.get(lease + 1)));
@@ -186,7 +197,11 @@ public final class TxnSpec {
     for (JsonElement e : array(o, "compare")) {
       JsonObject c = e.getAsJsonObject();
       t.addCompare(
-          compare(str(c, "target", "value"), str(c, "key", null), str(c, "result", "="), str(c, "value", "")));
+          compare(
+              str(c, "target", "value"),
+              str(c, "key", null),
+              str(c, "result", "="),
+              str(c, "value", "")));
     }
     for (JsonElement e : array(o, "success")) {
       t.addSuccess(jsonOp(e.getAsJsonObject()));
@@ -199,7 +214,8 @@ public final class TxnSpec {
 
   private static RequestOp jsonOp(JsonObject o) {
     if (o.size() != 1) {
-      throw new UsageError("each txn operation is one of {\"put\": ...}, {\"get\": ...}, {\"del\": ...}");
+      throw new UsageError(
+          "each txn operation is one of {\"put\": ...}, {\"get\": ...}, {\"del\": ...}");
     }
     String verb = o.keySet().iterator().next();
     JsonObject a = o.getAsJsonObject(verb);

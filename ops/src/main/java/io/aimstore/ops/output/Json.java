@@ -11,7 +11,8 @@ import java.util.Base64;
 
 /** JSON shapes aimctl prints for scripts. Keys and values are text, or base64 when binary. */
 public final class Json {
-  private static final Gson GSON = new GsonBuilder().setPrettyPrinting().disableHtmlEscaping().create();
+  private static final Gson GSON =
+      new GsonBuilder().setPrettyPrinting().disableHtmlEscaping().create();
   private static final Gson COMPACT = new GsonBuilder().disableHtmlEscaping().create();
 
   private Json() {}

@@ -16,7 +16,8 @@ public final class Table {
 
   public Table row(Object... cells) {
     if (cells.length != header.size()) {
-      throw new IllegalArgumentException("row has " + cells.length + " cells, header " + header.size());
+      throw new IllegalArgumentException(
+          "row has " + cells.length + " cells, header " + header.size());
     }
     List<String> r = new ArrayList<>();
     for (Object c : cells) {

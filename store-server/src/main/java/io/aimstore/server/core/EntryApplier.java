@@ -12,6 +12,8 @@ import io.aimstore.api.v1.Fence;
 import io.aimstore.api.v1.ForceReleaseRequest;
 import io.aimstore.api.v1.ForceReleaseResponse;
 import io.aimstore.api.v1.KeyValue;
+import io.aimstore.api.v1.LeaseAdoptRequest;
+import io.aimstore.api.v1.LeaseAdoptResponse;
 import io.aimstore.api.v1.LeaseGrantResponse;
 import io.aimstore.api.v1.LeaseRevokeResponse;
 import io.aimstore.api.v1.LockReleaseResponse;
@@ -35,6 +37,7 @@ import io.aimstore.internal.LockAcquire;
 import io.aimstore.internal.LockAcquireResult;
 import io.aimstore.internal.LockRecord;
 import io.aimstore.internal.LockRelease;
+import io.aimstore.internal.RevokeReason;
 import io.aimstore.server.storage.Batch;
 import io.aimstore.server.storage.Table;
 import java.util.ArrayList;
@@ -103,7 +106,9 @@ final class EntryApplier {
           r.setCompact(CompactionResponse.newBuilder().setHeader(header(writer.revision())));
         }
         case LEASE_GRANT -> r.setLeaseGrant(grant(c.getLeaseGrant()));
-        case LEASE_REVOKE -> r.setLeaseRevoke(revoke(c.getLeaseRevoke().getId()));
+        case LEASE_REVOKE ->
+            r.setLeaseRevoke(revoke(c.getLeaseRevoke().getId(), c.getLeaseRevoke().getReason()));
+        case LEASE_ADOPT -> r.setLeaseAdopt(adopt(c.getLeaseAdopt()));
         case LEASE_CHECKPOINT -> checkpoint(c.getLeaseCheckpoint());
         case LOCK_ACQUIRE -> r.setLockAcquire(acquire(c.getLockAcquire()));
         case LOCK_RELEASE -> r.setLockRelease(release(c.getLockRelease()));
@@ -361,7 +366,20 @@ final class EntryApplier {
     return id;
   }
 
-  private LeaseRevokeResponse revoke(long id) {
+  private LeaseAdoptResponse adopt(LeaseAdoptRequest a) {
+    RequestValidator.checkOwner(a.hasOwner() ? a.getOwner() : null);
+    LeaseRecord lease = LeaseTable.get(batch, a.getId());
+    if (lease == null) {
+      throw StoreException.notFound("lease " + a.getId() + " not found (expired or revoked)");
+    }
+    LeaseTable.put(batch, lease.toBuilder().setOwner(a.getOwner()).build());
+    return LeaseAdoptResponse.newBuilder()
+        .setHeader(header(writer.revision()))
+        .setPreviousOwner(lease.getOwner())
+        .build();
+  }
+
+  private LeaseRevokeResponse revoke(long id, RevokeReason reason) {
     if (LeaseTable.get(batch, id) == null) {
       throw StoreException.notFound("lease " + id + " not found (already expired or revoked)");
     }
@@ -378,7 +396,7 @@ final class EntryApplier {
       writer.delete(kv);
     }
     LeaseTable.delete(batch, id);
-    leaseChanges.add(new LeaseChange.Revoked(id));
+    leaseChanges.add(new LeaseChange.Revoked(id, reason));
     return LeaseRevokeResponse.newBuilder()
         .setHeader(header(victims.isEmpty() ? writer.revision() : writer.openRevision()))
         .setDeletedKeys(victims.size())

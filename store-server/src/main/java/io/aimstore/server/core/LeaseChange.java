@@ -1,5 +1,7 @@
 package io.aimstore.server.core;
 
+import io.aimstore.internal.RevokeReason;
+
 /** What an applied entry did to leases: the leader's lessor tracks deadlines from these. */
 public sealed interface LeaseChange {
   long id();
@@ -7,8 +9,8 @@ public sealed interface LeaseChange {
   /** A lease was granted. */
   record Granted(long id, long ttlSeconds) implements LeaseChange {}
 
-  /** A lease is gone (revoked, expired or force-released); its keys were deleted. */
-  record Revoked(long id) implements LeaseChange {}
+  /** A lease is gone; its keys were deleted. {@code reason} is why it was revoked. */
+  record Revoked(long id, RevokeReason reason) implements LeaseChange {}
 
   /**
    * The remaining TTL of a lease was recorded (or cleared when {@code remainingMs} is 0), so that

@@ -165,7 +165,7 @@ public final class RequestValidator {
   }
 
   /** Every lease names who holds it: at least a name, a host and a pid. */
-  static void checkOwner(Owner o) {
+  public static void checkOwner(Owner o) {
     if (o == null || o.getName().isBlank() || o.getHost().isBlank() || o.getPid() <= 0) {
       throw StoreException.invalid(
           "a lease needs its owner's identity: owner.name, owner.host and owner.pid (> 0) are"

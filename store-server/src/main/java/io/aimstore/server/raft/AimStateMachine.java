@@ -113,6 +113,9 @@ public final class AimStateMachine extends BaseStateMachine {
               appliedWaiters.advance(store.appliedIndex());
               SnapshotInfo s = snapshots.getLatestSnapshot();
               setLastAppliedTermIndex(s == null ? TermIndex.INITIAL_VALUE : s.getTermIndex());
+              for (ApplyListener l : applyListeners) {
+                l.onReset(store);
+              }
               LOG.info(
                   "event=store_opened dir={} applied_index={} revision={} snapshot={}",
                   kvDir,

@@ -10,8 +10,8 @@ public interface ApplyListener {
   void onApplied(long index, ApplyResult result);
 
   /**
-   * The store was replaced wholesale by an installed snapshot: every revision, lease and lock known
-   * before may be gone or changed.
+   * The store was opened at start, or replaced wholesale by an installed snapshot: every revision,
+   * lease and lock known before may be gone or changed.
    */
   default void onReset(Store store) {}
 }

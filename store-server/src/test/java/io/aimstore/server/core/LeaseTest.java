@@ -14,6 +14,7 @@ import io.aimstore.internal.CommandResult;
 import io.aimstore.internal.ErrorCode;
 import io.aimstore.internal.LeaseCheckpoint;
 import io.aimstore.internal.LeaseRecord;
+import io.aimstore.internal.RevokeReason;
 import io.aimstore.server.core.CoreHarness.Cmd;
 import io.aimstore.server.core.CoreHarness.Ops;
 import io.aimstore.server.storage.Table;
@@ -178,7 +179,7 @@ class LeaseTest {
         .extracting(e -> e.getType() + " " + e.getKv().getKey().toStringUtf8())
         .containsExactly("DELETE a", "DELETE b", "DELETE e");
     assertThat(r.events().get(0).events().get(0).getPrevKv()).isEqualTo(before);
-    assertThat(r.leaseChanges()).containsExactly(new LeaseChange.Revoked(l));
+    assertThat(r.leaseChanges()).containsExactly(new LeaseChange.Revoked(l, RevokeReason.REVOKED));
     assertThat(h.keys(h.all())).containsExactly("c", "d");
     assertThat(h.store().lease(l)).isNull();
     assertThat(h.store().leaseKeys(l, 10)).isEmpty();
@@ -258,7 +259,8 @@ class LeaseTest {
     assertThat(r.results().get(3).getLeaseRevoke().getDeletedKeys()).isEqualTo(2);
     assertThat(r.results().get(4).getError().getCode()).isEqualTo(ErrorCode.NOT_FOUND);
     assertThat(r.leaseChanges())
-        .containsExactly(new LeaseChange.Granted(10, 10), new LeaseChange.Revoked(10));
+        .containsExactly(
+            new LeaseChange.Granted(10, 10), new LeaseChange.Revoked(10, RevokeReason.REVOKED));
     assertThat(h.all().getKvsList()).isEmpty();
   }
 

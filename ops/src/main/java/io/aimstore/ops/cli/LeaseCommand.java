@@ -1,0 +1,265 @@
+package io.aimstore.ops.cli;
+
+import com.google.gson.JsonArray;
+import com.google.gson.JsonObject;
+import com.google.protobuf.ByteString;
+import io.aimstore.api.v1.LeaseInfo;
+import io.aimstore.api.v1.LeaseLeasesRequest;
+import io.aimstore.api.v1.LeaseLeasesResponse;
+import io.aimstore.api.v1.LeaseTimeToLiveResponse;
+import io.aimstore.api.v1.Owner;
+import io.aimstore.client.Session;
+import io.aimstore.client.SessionOptions;
+import io.aimstore.ops.Aimctl.UsageError;
+import io.aimstore.ops.output.Json;
+import io.aimstore.ops.output.Table;
+import io.aimstore.ops.output.Text;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+@Command(
+    name = "lease",
+    description = "Leases: keys and locks attached to a lease go when it expires or is revoked.",
+    subcommands = {
+      LeaseCommand.Grant.class,
+      LeaseCommand.KeepAlive.class,
+      LeaseCommand.Revoke.class,
+      LeaseCommand.ListLeases.class,
+      LeaseCommand.Show.class
+    })
+public final class LeaseCommand {
+
+  @Command(
+      name = "grant",
+      description = "Grant a lease of TTL seconds owned by this process; prints only its id.")
+  public static final class Grant extends CommandBase {
+    @Parameters(index = "0", paramLabel = "TTL", description = "Time to live in seconds.")
+    long ttl;
+
+    @Override
+    public Integer call() {
+      long id = await(client().leases().grant(Duration.ofSeconds(ttl))).getId();
+      if (json()) {
+        JsonObject o = new JsonObject();
+        o.addProperty("id", id);
+        o.addProperty("ttl", ttl);
+        print(o);
+      } else {
+        out().println(id);
+      }
+      return 0;
+    }
+  }
+
+  @Command(
+      name = "keepalive",
+      description =
+          "Keep lease ID alive until this process is stopped; it records this process as the"
+              + " lease's owner first. Exits 1 when the lease is lost.")
+  public static final class KeepAlive extends CommandBase {
+    @Parameters(index = "0", paramLabel = "ID")
+    long id;
+
+    @Override
+    public Integer call() throws Exception {
+      LeaseTimeToLiveResponse ttl = await(client().leases().timeToLive(id, false));
+      Duration d = Duration.ofSeconds(ttl.getLease().getGrantedTtl());
+      Session session = client().session(SessionOptions.ttl(d).withLease(id));
+      report(
+          "lease "
+              + id
+              + " kept alive by pid "
+              + ProcessHandle.current().pid()
+              + " (TTL "
+              + d.toSeconds()
+              + "s)",
+          session.state());
+      session.addListener((s, from, to) -> report("lease " + id + ": " + from + " -> " + to, to));
+      Session.State end = session.ended().get();
+      return end == Session.State.LOST ? 1 : 0;
+    }
+
+    private void report(String line, Session.State state) {
+      if (json()) {
+        JsonObject o = new JsonObject();
+        o.addProperty("lease", id);
+        o.addProperty("state", state.name());
+        o.addProperty("at_ms", System.currentTimeMillis());
+        out().println(Json.line(o));
+      } else {
+        out().println(line);
+      }
+      out().flush();
+    }
+  }
+
+  @Command(name = "revoke", description = "Revoke lease ID: its keys and locks go now.")
+  public static final class Revoke extends CommandBase {
+    @Parameters(index = "0", paramLabel = "ID")
+    long id;
+
+    @Override
+    public Integer call() {
+      long deleted = await(client().leases().revoke(id)).getDeletedKeys();
+      if (json()) {
+        JsonObject o = new JsonObject();
+        o.addProperty("id", id);
+        o.addProperty("deleted_keys", deleted);
+        print(o);
+      } else {
+        out().println("lease " + id + " revoked; " + deleted + " keys deleted");
+      }
+      return 0;
+    }
+  }
+
+  @Command(
+      name = "list",
+      description = "List leases: owner, host, pid, TTL, remaining, last keep-alive, keys.")
+  public static final class ListLeases extends CommandBase {
+    @Option(names = "--host", description = "Only leases owned on this host.")
+    String host;
+
+    @Option(names = "--name", description = "Only leases with this owner name.")
+    String name;
+
+    @Option(
+        names = "--label",
+        paramLabel = "K=V",
+        description = "Only leases whose owner has this label (repeatable).")
+    List<String> labels = new ArrayList<>();
+
+    @Override
+    public Integer call() {
+      LeaseLeasesRequest.Builder r = LeaseLeasesRequest.newBuilder();
+      if (host != null) {
+        r.setOwnerHost(host);
+      }
+      if (name != null) {
+        r.setOwnerName(name);
+      }
+      for (String l : labels) {
+        int eq = l.indexOf('=');
+        if (eq <= 0) {
+          throw new UsageError("--label must be K=V, got '" + l + "'");
+        }
+        r.putLabels(l.substring(0, eq), l.substring(eq + 1));
+      }
+      List<LeaseInfo> all = new ArrayList<>();
+      long after = 0;
+      do {
+        LeaseLeasesResponse page = await(client().leases().list(r.setAfterId(after).build()));
+        all.addAll(page.getLeasesList());
+        after = page.getNextAfterId();
+      } while (after != 0);
+      if (json()) {
+        JsonArray a = new JsonArray();
+        all.forEach(i -> a.add(LeaseCommand.json(i, List.of())));
+        JsonObject o = new JsonObject();
+        o.add("leases", a);
+        print(o);
+        return 0;
+      }
+      if (all.isEmpty()) {
+        out().println("(no leases)");
+        return 0;
+      }
+      Table t =
+          new Table("ID", "OWNER", "HOST", "PID", "TTL", "REMAINING", "LAST KEEPALIVE", "KEYS");
+      for (LeaseInfo i : all) {
+        Owner o = i.getOwner();
+        t.row(
+            i.getId(),
+            o.getName(),
+            o.getHost(),
+            o.getPid() == 0 ? "-" : o.getPid(),
+            i.getGrantedTtl() + "s",
+            ms(i.getRemainingMs()),
+            i.getLastKeepaliveAgeMs() < 0
+                ? "?"
+                : Text.age(Duration.ofMillis(i.getLastKeepaliveAgeMs())) + " ago",
+            i.getKeyCount());
+      }
+      print(t);
+      return 0;
+    }
+  }
+
+  @Command(name = "show", description = "Everything about lease ID, with its attached keys.")
+  public static final class Show extends CommandBase {
+    @Parameters(index = "0", paramLabel = "ID")
+    long id;
+
+    @Override
+    public Integer call() {
+      LeaseTimeToLiveResponse r = await(client().leases().timeToLive(id, true));
+      LeaseInfo i = r.getLease();
+      if (json()) {
+        print(LeaseCommand.json(i, r.getKeysList()));
+        return 0;
+      }
+      Owner o = i.getOwner();
+      Table t = new Table("FIELD", "VALUE");
+      t.row("id", i.getId());
+      t.row("owner", o.getName());
+      t.row("host", o.getHost());
+      t.row("pid", o.getPid());
+      t.row("process started", Text.time(o.getProcessStartMs()));
+      for (Map.Entry<String, String> l : o.getLabelsMap().entrySet()) {
+        t.row("label " + l.getKey(), l.getValue());
+      }
+      t.row("granted at", Text.time(i.getGrantedAtMs()));
+      t.row("ttl", i.getGrantedTtl() + "s");
+      t.row("remaining", ms(i.getRemainingMs()));
+      t.row(
+          "last keep-alive",
+          i.getLastKeepaliveAgeMs() < 0
+              ? "unknown"
+              : Text.age(Duration.ofMillis(i.getLastKeepaliveAgeMs())) + " ago");
+      t.row("keys", i.getKeyCount());
+      print(t);
+      for (ByteString k : r.getKeysList()) {
+        out().println("  " + Text.bytes(k));
+      }
+      return 0;
+    }
+  }
+
+  static String ms(long ms) {
+    return ms < 0 ? "?" : String.format("%.1fs", ms / 1000.0);
+  }
+
+  static JsonObject json(LeaseInfo i, List<ByteString> keys) {
+    JsonObject o = new JsonObject();
+    o.addProperty("id", i.getId());
+    o.addProperty("ttl", i.getGrantedTtl());
+    o.addProperty("remaining_ms", i.getRemainingMs());
+    o.addProperty("granted_at_ms", i.getGrantedAtMs());
+    o.addProperty("last_keepalive_age_ms", i.getLastKeepaliveAgeMs());
+    o.addProperty("key_count", i.getKeyCount());
+    o.add("owner", owner(i.getOwner()));
+    if (!keys.isEmpty()) {
+      JsonArray a = new JsonArray();
+      keys.forEach(k -> a.add(Text.bytes(k)));
+      o.add("keys", a);
+    }
+    return o;
+  }
+
+  static JsonObject owner(Owner o) {
+    JsonObject j = new JsonObject();
+    j.addProperty("name", o.getName());
+    j.addProperty("host", o.getHost());
+    j.addProperty("pid", o.getPid());
+    j.addProperty("process_start_ms", o.getProcessStartMs());
+    JsonObject labels = new JsonObject();
+    o.getLabelsMap().forEach(labels::addProperty);
+    j.add("labels", labels);
+    return j;
+  }
+}

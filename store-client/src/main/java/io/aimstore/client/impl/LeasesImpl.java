@@ -1,0 +1,136 @@
+package io.aimstore.client.impl;
+
+import io.aimstore.api.v1.LeaseAdoptRequest;
+import io.aimstore.api.v1.LeaseAdoptResponse;
+import io.aimstore.api.v1.LeaseGrantRequest;
+import io.aimstore.api.v1.LeaseGrantResponse;
+import io.aimstore.api.v1.LeaseGrpc;
+import io.aimstore.api.v1.LeaseKeepAliveRequest;
+import io.aimstore.api.v1.LeaseKeepAliveResponse;
+import io.aimstore.api.v1.LeaseLeasesRequest;
+import io.aimstore.api.v1.LeaseLeasesResponse;
+import io.aimstore.api.v1.LeaseRevokeRequest;
+import io.aimstore.api.v1.LeaseRevokeResponse;
+import io.aimstore.api.v1.LeaseTimeToLiveRequest;
+import io.aimstore.api.v1.LeaseTimeToLiveResponse;
+import io.aimstore.api.v1.Owner;
+import io.aimstore.client.AimStoreClient;
+import io.aimstore.client.AimStoreException;
+import io.aimstore.client.Leases;
+import io.aimstore.client.Session;
+import io.aimstore.client.SessionOptions;
+import io.aimstore.client.impl.Connection.Retry;
+import io.grpc.Status;
+import io.grpc.stub.StreamObserver;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+
+/** {@link Leases} over gRPC with failover. */
+public final class LeasesImpl implements Leases {
+  private final Connection conn;
+  private final Owner owner;
+  private final KeepAliveStream stream;
+
+  public LeasesImpl(Connection conn, Owner owner) {
+    this.conn = conn;
+    this.owner = owner;
+    this.stream = new KeepAliveStream(conn);
+  }
+
+  private LeaseGrpc.LeaseFutureStub stub(io.grpc.Channel ch) {
+    return LeaseGrpc.newFutureStub(ch).withDeadline(conn.attemptOptions().getDeadline());
+  }
+
+  @Override
+  public CompletableFuture<LeaseGrantResponse> grant(Duration ttl) {
+    long seconds = Math.max(1, (ttl.toMillis() + 999) / 1000);
+    return grant(LeaseGrantRequest.newBuilder().setTtl(seconds).setOwner(owner).build());
+  }
+
+  @Override
+  public CompletableFuture<LeaseGrantResponse> grant(LeaseGrantRequest request) {
+    return conn.call(ch -> stub(ch).grant(request), Retry.IF_NOT_APPLIED);
+  }
+
+  @Override
+  public CompletableFuture<LeaseRevokeResponse> revoke(long id) {
+    LeaseRevokeRequest r = LeaseRevokeRequest.newBuilder().setId(id).build();
+    return conn.call(ch -> stub(ch).revoke(r), Retry.IF_NOT_APPLIED);
+  }
+
+  @Override
+  public CompletableFuture<LeaseAdoptResponse> adopt(long id) {
+    LeaseAdoptRequest r = LeaseAdoptRequest.newBuilder().setId(id).setOwner(owner).build();
+    return conn.call(ch -> stub(ch).adopt(r), Retry.IDEMPOTENT);
+  }
+
+  @Override
+  public CompletableFuture<LeaseTimeToLiveResponse> timeToLive(long id, boolean withKeys) {
+    LeaseTimeToLiveRequest r =
+        LeaseTimeToLiveRequest.newBuilder().setId(id).setKeys(withKeys).build();
+    return conn.call(ch -> stub(ch).timeToLive(r), Retry.IDEMPOTENT);
+  }
+
+  @Override
+  public CompletableFuture<LeaseLeasesResponse> list(LeaseLeasesRequest request) {
+    return conn.call(ch -> stub(ch).leases(request), Retry.IDEMPOTENT);
+  }
+
+  @Override
+  public CompletableFuture<LeaseKeepAliveResponse> keepAliveOnce(long id) {
+    return conn.call(
+        ch -> {
+          com.google.common.util.concurrent.SettableFuture<LeaseKeepAliveResponse> f =
+              com.google.common.util.concurrent.SettableFuture.create();
+          StreamObserver<LeaseKeepAliveRequest> req =
+              LeaseGrpc.newStub(ch)
+                  .withDeadline(conn.attemptOptions().getDeadline())
+                  .keepAlive(
+                      new StreamObserver<>() {
+                        @Override
+                        public void onNext(LeaseKeepAliveResponse r) {
+                          f.set(r);
+                        }
+
+                        @Override
+                        public void onError(Throwable t) {
+                          f.setException(t);
+                        }
+
+                        @Override
+                        public void onCompleted() {
+                          f.setException(
+                              Status.UNAVAILABLE
+                                  .withDescription("stream closed")
+                                  .asRuntimeException());
+                        }
+                      });
+          req.onNext(LeaseKeepAliveRequest.newBuilder().setId(id).build());
+          f.addListener(
+              req::onCompleted, com.google.common.util.concurrent.MoreExecutors.directExecutor());
+          return f;
+        },
+        Retry.IDEMPOTENT);
+  }
+
+  @Override
+  public Session session(SessionOptions options) {
+    long start = System.nanoTime();
+    long id;
+    if (options.leaseId() == 0) {
+      id = AimStoreClient.await(grant(options.ttl())).getId();
+    } else {
+      id = options.leaseId();
+      AimStoreClient.await(adopt(id));
+      LeaseKeepAliveResponse r = AimStoreClient.await(keepAliveOnce(id));
+      if (r.getTtlMs() <= 0) {
+        throw new AimStoreException(
+            Status.Code.NOT_FOUND,
+            "NOT_FOUND: lease " + id + " not found (expired or revoked)",
+            false,
+            null);
+      }
+    }
+    return new SessionImpl(id, options.ttl(), start, stream, this, conn, System::nanoTime);
+  }
+}

@@ -1,0 +1,43 @@
+package io.aimstore.server.api;
+
+import io.aimstore.server.raft.RaftNode;
+import io.grpc.Channel;
+import io.grpc.Metadata;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+
+/**
+ * Routes leader-only calls (keep-alives, lease and lock views that need the leader's memory): on
+ * the leader they run here, elsewhere they are forwarded to the leader's client API.
+ */
+public final class LeaderRouter {
+  private final RaftNode raft;
+  private final PeerChannels peers;
+
+  public LeaderRouter(RaftNode raft, PeerChannels peers) {
+    this.raft = raft;
+    this.peers = peers;
+  }
+
+  public boolean isLeader() {
+    return raft.isLeader();
+  }
+
+  /** The leader's name, as far as this member knows. */
+  public String leaderName() {
+    return raft.leader().orElseThrow(LeaderRouter::noLeader);
+  }
+
+  /** A channel to the leader's client API. */
+  public Channel leader() {
+    return peers.to(leaderName());
+  }
+
+  static StatusRuntimeException noLeader() {
+    Metadata trailers = new Metadata();
+    trailers.put(GrpcErrors.RETRY_SAFE, "true");
+    return Status.UNAVAILABLE
+        .withDescription("no leader known right now (election in progress?); retry shortly")
+        .asRuntimeException(trailers);
+  }
+}

@@ -1,0 +1,334 @@
+package io.aimstore.server.api;
+
+import io.aimstore.api.v1.LeaseAdoptRequest;
+import io.aimstore.api.v1.LeaseAdoptResponse;
+import io.aimstore.api.v1.LeaseGrantRequest;
+import io.aimstore.api.v1.LeaseGrantResponse;
+import io.aimstore.api.v1.LeaseGrpc;
+import io.aimstore.api.v1.LeaseInfo;
+import io.aimstore.api.v1.LeaseKeepAliveRequest;
+import io.aimstore.api.v1.LeaseKeepAliveResponse;
+import io.aimstore.api.v1.LeaseLeasesRequest;
+import io.aimstore.api.v1.LeaseLeasesResponse;
+import io.aimstore.api.v1.LeaseRevokeRequest;
+import io.aimstore.api.v1.LeaseRevokeResponse;
+import io.aimstore.api.v1.LeaseTimeToLiveRequest;
+import io.aimstore.api.v1.LeaseTimeToLiveResponse;
+import io.aimstore.api.v1.Owner;
+import io.aimstore.internal.Command;
+import io.aimstore.internal.LeaseGrant;
+import io.aimstore.internal.LeaseRecord;
+import io.aimstore.internal.LeaseRevoke;
+import io.aimstore.internal.RevokeReason;
+import io.aimstore.server.core.RequestValidator;
+import io.aimstore.server.core.Store;
+import io.aimstore.server.core.StoreException;
+import io.aimstore.server.raft.Lessor;
+import io.aimstore.server.raft.RaftNode;
+import io.grpc.stub.StreamObserver;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The Lease API. Grants, revocations and adoptions go through the log. Keep-alives and the views
+ * that show deadlines are served by the leader, which holds them in memory; other members forward
+ * them.
+ */
+public final class LeaseService extends LeaseGrpc.LeaseImplBase {
+  private static final int DEFAULT_PAGE = 1000;
+  private static final int MAX_PAGE = 10_000;
+  private static final int MAX_KEYS_SHOWN = 10_000;
+
+  private final RaftNode raft;
+  private final Writes writes;
+  private final RequestValidator validator;
+  private final Headers headers;
+  private final Lessor lessor;
+  private final LeaderRouter router;
+  private final Executor readExecutor;
+
+  public LeaseService(
+      RaftNode raft,
+      Writes writes,
+      RequestValidator validator,
+      Headers headers,
+      Lessor lessor,
+      LeaderRouter router,
+      Executor readExecutor) {
+    this.raft = raft;
+    this.writes = writes;
+    this.validator = validator;
+    this.headers = headers;
+    this.lessor = lessor;
+    this.router = router;
+    this.readExecutor = readExecutor;
+  }
+
+  @Override
+  public void grant(LeaseGrantRequest req, StreamObserver<LeaseGrantResponse> obs) {
+    Replies.run(
+        () -> {
+          validator.checkLeaseGrant(req);
+          LeaseGrant g =
+              LeaseGrant.newBuilder()
+                  .setId(req.getId())
+                  .setTtlSeconds(req.getTtl())
+                  .setOwner(req.getOwner())
+                  .build();
+          return writes
+              .submit(Command.newBuilder().setLeaseGrant(g))
+              .thenApply(
+                  r ->
+                      r.getLeaseGrant().toBuilder()
+                          .setHeader(headers.complete(r.getLeaseGrant().getHeader()))
+                          .build());
+        },
+        obs);
+  }
+
+  @Override
+  public void revoke(LeaseRevokeRequest req, StreamObserver<LeaseRevokeResponse> obs) {
+    Replies.run(
+        () -> {
+          checkId(req.getId());
+          return writes
+              .submit(
+                  Command.newBuilder()
+                      .setLeaseRevoke(
+                          LeaseRevoke.newBuilder()
+                              .setId(req.getId())
+                              .setReason(RevokeReason.REVOKED)))
+              .thenApply(
+                  r ->
+                      r.getLeaseRevoke().toBuilder()
+                          .setHeader(headers.complete(r.getLeaseRevoke().getHeader()))
+                          .build());
+        },
+        obs);
+  }
+
+  @Override
+  public void adopt(LeaseAdoptRequest req, StreamObserver<LeaseAdoptResponse> obs) {
+    Replies.run(
+        () -> {
+          checkId(req.getId());
+          RequestValidator.checkOwner(req.hasOwner() ? req.getOwner() : null);
+          return writes
+              .submit(Command.newBuilder().setLeaseAdopt(req))
+              .thenApply(
+                  r ->
+                      r.getLeaseAdopt().toBuilder()
+                          .setHeader(headers.complete(r.getLeaseAdopt().getHeader()))
+                          .build());
+        },
+        obs);
+  }
+
+  private static void checkId(long id) {
+    if (id <= 0) {
+      throw StoreException.invalid("lease id must be > 0, got " + id);
+    }
+  }
+
+  @Override
+  public StreamObserver<LeaseKeepAliveRequest> keepAlive(
+      StreamObserver<LeaseKeepAliveResponse> responses) {
+    SerializedObserver<LeaseKeepAliveResponse> client = new SerializedObserver<>(responses);
+    return new StreamObserver<>() {
+      private StreamObserver<LeaseKeepAliveRequest> upstream;
+
+      @Override
+      public void onNext(LeaseKeepAliveRequest req) {
+        if (upstream != null) {
+          upstream.onNext(req);
+          return;
+        }
+        if (router.isLeader()) {
+          try {
+            lessor
+                .keepAlive(req.getId())
+                .whenComplete(
+                    (renewal, err) -> {
+                      if (err != null) {
+                        client.onError(GrpcErrors.toStatus(err));
+                      } else {
+                        long ms = renewal.remainingMs();
+                        client.onNext(
+                            LeaseKeepAliveResponse.newBuilder()
+                                .setHeader(headers.at(0))
+                                .setId(req.getId())
+                                .setTtl((ms + 999) / 1000)
+                                .setTtlMs(ms)
+                                .build());
+                      }
+                    });
+            return;
+          } catch (Lessor.NotLeaderException e) {
+            // lost leadership a moment ago: forward like a follower
+          }
+        }
+        try {
+          upstream = LeaseGrpc.newStub(router.leader()).keepAlive(relayTo(client));
+        } catch (RuntimeException e) {
+          client.onError(GrpcErrors.toStatus(e));
+          return;
+        }
+        upstream.onNext(req);
+      }
+
+      @Override
+      public void onError(Throwable t) {
+        if (upstream != null) {
+          upstream.onError(t);
+        }
+      }
+
+      @Override
+      public void onCompleted() {
+        if (upstream != null) {
+          upstream.onCompleted();
+        } else {
+          client.onCompleted();
+        }
+      }
+    };
+  }
+
+  private static <T> StreamObserver<T> relayTo(StreamObserver<T> client) {
+    return new StreamObserver<>() {
+      @Override
+      public void onNext(T value) {
+        client.onNext(value);
+      }
+
+      @Override
+      public void onError(Throwable t) {
+        client.onError(t);
+      }
+
+      @Override
+      public void onCompleted() {
+        client.onCompleted();
+      }
+    };
+  }
+
+  @Override
+  public void timeToLive(LeaseTimeToLiveRequest req, StreamObserver<LeaseTimeToLiveResponse> obs) {
+    if (!router.isLeader()) {
+      forward(
+          obs,
+          ch -> LeaseGrpc.newStub(ch).withDeadlineAfter(10, TimeUnit.SECONDS).timeToLive(req, obs));
+      return;
+    }
+    Replies.run(
+        () -> {
+          checkId(req.getId());
+          return linearizable(
+              store -> {
+                LeaseRecord r = store.lease(req.getId());
+                if (r == null) {
+                  throw StoreException.notFound(
+                      "lease " + req.getId() + " not found (expired or revoked)");
+                }
+                LeaseTimeToLiveResponse.Builder b =
+                    LeaseTimeToLiveResponse.newBuilder()
+                        .setHeader(headers.at(store.revision()))
+                        .setLease(info(store, r));
+                if (req.getKeys()) {
+                  b.addAllKeys(store.leaseKeys(req.getId(), MAX_KEYS_SHOWN));
+                }
+                return b.build();
+              });
+        },
+        obs);
+  }
+
+  @Override
+  public void leases(LeaseLeasesRequest req, StreamObserver<LeaseLeasesResponse> obs) {
+    if (!router.isLeader()) {
+      forward(
+          obs,
+          ch -> LeaseGrpc.newStub(ch).withDeadlineAfter(10, TimeUnit.SECONDS).leases(req, obs));
+      return;
+    }
+    Replies.run(
+        () -> {
+          if (req.getLimit() < 0 || req.getLimit() > MAX_PAGE) {
+            throw StoreException.invalid(
+                "limit must be between 0 and " + MAX_PAGE + ", got " + req.getLimit());
+          }
+          int limit = req.getLimit() == 0 ? DEFAULT_PAGE : req.getLimit();
+          return linearizable(
+              store -> {
+                LeaseLeasesResponse.Builder b =
+                    LeaseLeasesResponse.newBuilder().setHeader(headers.at(store.revision()));
+                long after = req.getAfterId();
+                while (b.getLeasesCount() < limit) {
+                  List<LeaseRecord> page = store.leases(after, limit);
+                  if (page.isEmpty()) {
+                    after = 0;
+                    break;
+                  }
+                  for (LeaseRecord r : page) {
+                    after = r.getId();
+                    if (matches(req, r.getOwner())) {
+                      b.addLeases(info(store, r));
+                      if (b.getLeasesCount() == limit) {
+                        break;
+                      }
+                    }
+                  }
+                }
+                boolean more = after != 0 && !store.leases(after, 1).isEmpty();
+                return b.setNextAfterId(more ? after : 0).build();
+              });
+        },
+        obs);
+  }
+
+  private static boolean matches(LeaseLeasesRequest req, Owner o) {
+    if (!req.getOwnerHost().isEmpty() && !req.getOwnerHost().equals(o.getHost())) {
+      return false;
+    }
+    if (!req.getOwnerName().isEmpty() && !req.getOwnerName().equals(o.getName())) {
+      return false;
+    }
+    for (Map.Entry<String, String> e : req.getLabelsMap().entrySet()) {
+      if (!e.getValue().equals(o.getLabelsMap().get(e.getKey()))) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private LeaseInfo info(Store store, LeaseRecord r) {
+    Lessor.LiveInfo live = lessor.live(r.getId());
+    return LeaseInfo.newBuilder()
+        .setId(r.getId())
+        .setGrantedTtl(r.getTtlSeconds())
+        .setRemainingMs(live == null ? -1 : live.remainingMs())
+        .setGrantedAtMs(r.getGrantedAtMs())
+        .setOwner(r.getOwner())
+        .setLastKeepaliveAgeMs(live == null ? -1 : live.sinceKeepAliveMs())
+        .setKeyCount(store.leaseKeyCount(r.getId()))
+        .build();
+  }
+
+  /** Runs a read of the leader's store after a ReadIndex barrier. */
+  private <T> CompletableFuture<T> linearizable(java.util.function.Function<Store, T> read) {
+    return raft.readBarrier().thenApplyAsync(v -> raft.stateMachine().read(read), readExecutor);
+  }
+
+  private <T> void forward(
+      StreamObserver<T> obs, java.util.function.Consumer<io.grpc.Channel> call) {
+    try {
+      call.accept(router.leader());
+    } catch (RuntimeException e) {
+      obs.onError(GrpcErrors.toStatus(e));
+    }
+  }
+}

@@ -1,0 +1,15 @@
+package io.aimstore.server.raft;
+
+import java.time.Duration;
+
+/**
+ * How the leader expires leases.
+ *
+ * @param checkInterval how often the leader looks for leases past their deadline
+ * @param maxExpiriesPerCheck at most this many leases are expired per check (the oldest first), so
+ *     that thousands of simultaneous expiries are spread over several checks instead of one
+ *     stalling burst
+ */
+public record LessorSettings(Duration checkInterval, int maxExpiriesPerCheck) {
+  public static final LessorSettings DEFAULT = new LessorSettings(Duration.ofMillis(100), 500);
+}
