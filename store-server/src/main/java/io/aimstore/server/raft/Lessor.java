@@ -51,7 +51,8 @@ public final class Lessor implements ApplyListener, LeadershipListener {
     long checkpointMs;
     long deadline;
     long lastKeepAlive;
-    boolean checkpointedSinceKeepAlive;
+    long lastCheckpoint;
+    boolean silent;
     boolean expiring;
 
     Lease(long id, long ttlMs, long checkpointMs) {
@@ -137,7 +138,8 @@ public final class Lessor implements ApplyListener, LeadershipListener {
     for (Lease l : leases.values()) {
       l.deadline = now + ms(l.checkpointMs > 0 ? l.checkpointMs : l.ttlMs);
       l.lastKeepAlive = now;
-      l.checkpointedSinceKeepAlive = l.checkpointMs > 0;
+      l.lastCheckpoint = now;
+      l.silent = l.checkpointMs > 0;
       l.expiring = false;
     }
   }
@@ -189,7 +191,7 @@ public final class Lessor implements ApplyListener, LeadershipListener {
       long now = nanos.getAsLong();
       l.deadline = now + ms(l.ttlMs);
       l.lastKeepAlive = now;
-      l.checkpointedSinceKeepAlive = false;
+      l.silent = false;
       remaining = l.ttlMs;
       clearCheckpoint = l.checkpointMs > 0;
       metrics.keptAlive();
@@ -245,7 +247,7 @@ public final class Lessor implements ApplyListener, LeadershipListener {
 
   /**
    * One pass of the leader's timer: proposes the expiry of the oldest overdue leases (at most
-   * {@code maxExpiriesPerCheck}) and checkpoints of leases silent for half their TTL.
+   * {@code maxExpiriesPerCheck}) and checkpoints of silent leases.
    */
   public void tick() {
     List<Lease> expire = new ArrayList<>();
@@ -262,11 +264,13 @@ public final class Lessor implements ApplyListener, LeadershipListener {
         }
         if (now - l.deadline >= 0) {
           overdue.add(l);
-        } else if (!l.checkpointedSinceKeepAlive && now - l.lastKeepAlive >= ms(l.ttlMs) / 2) {
+        } else if ((l.silent || now - l.lastKeepAlive >= ms(l.ttlMs) / 2)
+            && now - l.lastCheckpoint >= settings.checkpointInterval().toNanos()) {
           long remaining = Math.max(1, (l.deadline - now) / 1_000_000);
           checkpoints.add(
               LeaseCheckpoint.Entry.newBuilder().setId(l.id).setRemainingMs(remaining).build());
-          l.checkpointedSinceKeepAlive = true;
+          l.silent = true;
+          l.lastCheckpoint = now;
         }
       }
       overdue.sort(Comparator.comparingLong((Lease l) -> l.deadline).thenComparingLong(l -> l.id));

@@ -1,0 +1,334 @@
+package io.aimstore.server.raft;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.google.protobuf.ByteString;
+import io.aimstore.api.v1.Owner;
+import io.aimstore.api.v1.PutRequest;
+import io.aimstore.api.v1.RangeRequest;
+import io.aimstore.internal.Command;
+import io.aimstore.internal.CommandResult;
+import io.aimstore.internal.LeaseGrant;
+import io.aimstore.internal.LogEntry;
+import io.aimstore.internal.RevokeReason;
+import io.aimstore.server.core.ApplyResult;
+import io.aimstore.server.core.Limits;
+import io.aimstore.server.core.Store;
+import io.aimstore.server.storage.RocksBackend;
+import io.aimstore.server.storage.StorageOptions;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The leader's lessor over a real store, with a fake monotonic clock and a "log" that applies every
+ * proposal at once: no sockets, no sleeping.
+ */
+class LessorTest {
+  @TempDir Path dir;
+  Store store;
+  long index;
+  long nowNanos = 1_000_000_000L;
+  final List<Command> proposed = new ArrayList<>();
+  final List<Lessor> lessors = new ArrayList<>();
+  Lessor lessor;
+
+  @BeforeEach
+  void open() throws IOException {
+    store = new Store(RocksBackend.open(dir.resolve("kv"), StorageOptions.DEFAULT), Limits.DEFAULT);
+    lessor =
+        newLessor(
+            new LessorSettings(
+                java.time.Duration.ofMillis(100), 500, java.time.Duration.ofSeconds(1)));
+    lessor.load(store);
+    lessor.onLeaderReady();
+  }
+
+  @AfterEach
+  void close() {
+    store.backend().close();
+  }
+
+  /** A lessor whose proposals are applied to the store immediately, as a one-member log would. */
+  Lessor newLessor(LessorSettings settings) {
+    Lessor[] self = new Lessor[1];
+    self[0] =
+        new Lessor(
+            () -> nowNanos,
+            cmd ->
+                CompletableFuture.completedFuture(
+                    apply(cmd.setProposedAtMs(nowNanos / 1_000_000).build())),
+            settings,
+            LessorMetrics.NONE);
+    lessors.add(self[0]);
+    return self[0];
+  }
+
+  CommandResult apply(Command c) {
+    proposed.add(c);
+    ApplyResult r = store.apply(LogEntry.newBuilder().addCommands(c).build(), 1, ++index);
+    for (Lessor l : lessors) {
+      l.onApplied(index, r);
+    }
+    return r.results().get(0);
+  }
+
+  long grant(long ttlSeconds) {
+    Owner owner = Owner.newBuilder().setName("t").setHost("h").setPid(1).build();
+    return apply(
+            Command.newBuilder()
+                .setLeaseGrant(LeaseGrant.newBuilder().setTtlSeconds(ttlSeconds).setOwner(owner))
+                .build())
+        .getLeaseGrant()
+        .getId();
+  }
+
+  void put(String key, long lease) {
+    apply(
+        Command.newBuilder()
+            .setPut(
+                PutRequest.newBuilder()
+                    .setKey(ByteString.copyFromUtf8(key))
+                    .setValue(ByteString.copyFromUtf8("v"))
+                    .setLease(lease))
+            .build());
+  }
+
+  long liveKeys() {
+    return store
+        .range(
+            RangeRequest.newBuilder()
+                .setKey(ByteString.copyFromUtf8("\0"))
+                .setRangeEnd(ByteString.copyFromUtf8("\0"))
+                .build())
+        .getCount();
+  }
+
+  void advanceMs(long ms) {
+    nowNanos += ms * 1_000_000;
+  }
+
+  long expiries() {
+    return proposed.stream()
+        .filter(c -> c.hasLeaseRevoke() && c.getLeaseRevoke().getReason() == RevokeReason.EXPIRED)
+        .count();
+  }
+
+  @Test
+  void aLeaseExpiresAtItsDeadlineAndTakesItsKeysInOneRevision() {
+    long id = grant(2);
+    put("a", id);
+    put("b", id);
+    long before = store.revision();
+    advanceMs(1_999);
+    lessor.tick();
+    assertThat(expiries()).isZero();
+    advanceMs(1);
+    lessor.tick();
+    assertThat(expiries()).isEqualTo(1);
+    assertThat(store.lease(id)).isNull();
+    assertThat(liveKeys()).isZero();
+    assertThat(store.revision()).isEqualTo(before + 1);
+  }
+
+  @Test
+  void keepAlivesPushTheDeadline() {
+    long id = grant(2);
+    for (int i = 0; i < 10; i++) {
+      advanceMs(1_500);
+      assertThat(lessor.keepAlive(id).join().remainingMs()).isEqualTo(2_000);
+      lessor.tick();
+    }
+    assertThat(expiries()).isZero();
+    advanceMs(2_000);
+    lessor.tick();
+    assertThat(expiries()).isEqualTo(1);
+  }
+
+  @Test
+  void aKeepAliveAtTheDeadlineBeforeTheCheckRenews() {
+    long id = grant(2);
+    advanceMs(2_000);
+    assertThat(lessor.keepAlive(id).join().remainingMs()).isEqualTo(2_000);
+    lessor.tick();
+    assertThat(expiries()).isZero();
+  }
+
+  @Test
+  void aKeepAliveAfterTheLeaderDecidedExpiryIsAnsweredWithZero() {
+    List<Command> held = new ArrayList<>();
+    Lessor slowLog =
+        new Lessor(
+            () -> nowNanos,
+            cmd -> {
+              held.add(cmd.build());
+              return new CompletableFuture<>();
+            },
+            LessorSettings.DEFAULT,
+            LessorMetrics.NONE);
+    slowLog.load(store);
+    slowLog.onLeaderReady();
+    long id = grant(2);
+    slowLog.onApplied(
+        index,
+        new ApplyResult(
+            List.of(),
+            List.of(),
+            List.of(new io.aimstore.server.core.LeaseChange.Granted(id, 2)),
+            List.of()));
+    advanceMs(2_000);
+    slowLog.tick();
+    assertThat(held).hasSize(1);
+    assertThat(slowLog.keepAlive(id).join().remainingMs()).isZero();
+  }
+
+  @Test
+  void expiryIsRateLimitedOldestFirst() {
+    Lessor limited =
+        newLessor(
+            new LessorSettings(
+                java.time.Duration.ofMillis(100), 50, java.time.Duration.ofSeconds(1)));
+    lessors.remove(lessor);
+    lessor.onStepDown();
+    List<Long> ids = new ArrayList<>();
+    for (int i = 0; i < 120; i++) {
+      ids.add(grant(2));
+      advanceMs(1);
+    }
+    limited.load(store);
+    limited.onLeaderReady();
+    // After a promote every lease gets a full TTL from the same moment; stagger them again.
+    for (int i = 0; i < ids.size(); i++) {
+      advanceMs(1);
+      limited.keepAlive(ids.get(i)).join();
+    }
+    advanceMs(5_000);
+    limited.tick();
+    assertThat(expiries()).isEqualTo(50);
+    List<Long> firstWave =
+        proposed.stream()
+            .filter(Command::hasLeaseRevoke)
+            .map(c -> c.getLeaseRevoke().getId())
+            .toList();
+    assertThat(firstWave).containsExactlyElementsOf(ids.subList(0, 50));
+    limited.tick();
+    limited.tick();
+    assertThat(expiries()).isEqualTo(120);
+    assertThat(limited.count()).isZero();
+  }
+
+  @Test
+  void aNewLeaderRenewsEveryLeaseBeforeExpiringAny() {
+    long id = grant(3);
+    put("k", id);
+    lessor.onStepDown();
+    advanceMs(10_000); // the election took longer than the TTL
+    Lessor next = newLessor(LessorSettings.DEFAULT);
+    next.load(store);
+    next.onLeaderReady();
+    next.tick();
+    assertThat(expiries()).isZero();
+    advanceMs(2_999);
+    next.tick();
+    assertThat(expiries()).isZero();
+    advanceMs(1);
+    next.tick();
+    assertThat(expiries()).isEqualTo(1);
+  }
+
+  @Test
+  void aCheckpointStopsRepeatedElectionsFromKeepingADeadLeaseAlive() {
+    long id = grant(10);
+    advanceMs(5_000); // silent for half its TTL
+    lessor.tick();
+    assertThat(store.lease(id).getCheckpointRemainingMs()).isEqualTo(5_000);
+    // elections every 4 s: each new leader starts from the checkpoint, not from a full TTL
+    long elapsed = 0;
+    while (store.lease(id) != null && elapsed < 60_000) {
+      lessors.forEach(Lessor::onStepDown);
+      Lessor next = newLessor(LessorSettings.DEFAULT);
+      next.load(store);
+      next.onLeaderReady();
+      for (int i = 0; i < 40 && store.lease(id) != null; i++) {
+        advanceMs(100);
+        elapsed += 100;
+        next.tick();
+      }
+    }
+    assertThat(store.lease(id)).isNull();
+    // 5 s were left at the first checkpoint; each 4 s term records about 3 s of progress
+    assertThat(elapsed).isLessThanOrEqualTo(10_000);
+  }
+
+  @Test
+  void aKeepAliveClearsTheCheckpointThroughTheLogBeforeItIsAcknowledged() {
+    long id = grant(10);
+    advanceMs(5_000);
+    lessor.tick();
+    assertThat(store.lease(id).getCheckpointRemainingMs()).isEqualTo(5_000);
+    assertThat(lessor.keepAlive(id).join().remainingMs()).isEqualTo(10_000);
+    assertThat(store.lease(id).getCheckpointRemainingMs()).isZero();
+    // so a failover now gives the live holder its full TTL (etcd-io/etcd#13491)
+    lessor.onStepDown();
+    Lessor next = newLessor(LessorSettings.DEFAULT);
+    next.load(store);
+    next.onLeaderReady();
+    advanceMs(9_999);
+    next.tick();
+    assertThat(expiries()).isZero();
+  }
+
+  @Test
+  void healthyLeasesAreNeverCheckpointed() {
+    long id = grant(9);
+    for (int i = 0; i < 30; i++) {
+      advanceMs(3_000);
+      lessor.keepAlive(id).join();
+      lessor.tick();
+    }
+    assertThat(proposed.stream().filter(Command::hasLeaseCheckpoint)).isEmpty();
+  }
+
+  @Test
+  void followersNeitherExpireNorAcceptKeepAlives() {
+    long id = grant(2);
+    lessor.onStepDown();
+    advanceMs(60_000);
+    lessor.tick();
+    assertThat(expiries()).isZero();
+    assertThat(lessor.overdueSeconds()).isZero();
+    assertThatThrownBy(() -> lessor.keepAlive(id)).isInstanceOf(Lessor.NotLeaderException.class);
+  }
+
+  @Test
+  void theGhostGaugeShowsALeasePastItsDeadline() {
+    List<Command> held = new ArrayList<>();
+    Lessor stuck =
+        new Lessor(
+            () -> nowNanos,
+            cmd -> {
+              held.add(cmd.build());
+              return new CompletableFuture<>();
+            },
+            LessorSettings.DEFAULT,
+            LessorMetrics.NONE);
+    long id = grant(2);
+    stuck.load(store);
+    stuck.onLeaderReady();
+    advanceMs(3_500);
+    assertThat(stuck.overdueSeconds()).isEqualTo(1.5);
+    assertThat(stuck.live(id).remainingMs()).isZero();
+  }
+
+  @Test
+  void anUnknownLeaseIsRenewedToZero() {
+    assertThat(lessor.keepAlive(424242).join().remainingMs()).isZero();
+  }
+}
