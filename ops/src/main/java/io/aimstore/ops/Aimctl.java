@@ -10,6 +10,7 @@ import io.aimstore.ops.cli.MemberCommand;
 import io.aimstore.ops.cli.PutCommand;
 import io.aimstore.ops.cli.StatusCommand;
 import io.aimstore.ops.cli.TxnCommand;
+import io.aimstore.ops.cli.WatchCommand;
 import io.aimstore.ops.output.Format;
 import io.grpc.Status;
 import java.io.PrintStream;
@@ -36,6 +37,7 @@ import picocli.CommandLine.ScopeType;
       StatusCommand.class,
       MemberCommand.class,
       LeaseCommand.class,
+      WatchCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class Aimctl implements AutoCloseable {

@@ -5,6 +5,7 @@ import io.aimstore.client.impl.ClusterImpl;
 import io.aimstore.client.impl.Connection;
 import io.aimstore.client.impl.KvImpl;
 import io.aimstore.client.impl.LeasesImpl;
+import io.aimstore.client.impl.WatchClient;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -32,6 +33,7 @@ public final class AimStoreClient implements AutoCloseable {
   private final KV kv;
   private final ClusterApi cluster;
   private final Leases leases;
+  private final Watch watch;
   private final Owner owner;
 
   private AimStoreClient(Builder b) {
@@ -40,6 +42,7 @@ public final class AimStoreClient implements AutoCloseable {
     this.kv = new KvImpl(connection);
     this.cluster = new ClusterImpl(connection);
     this.leases = new LeasesImpl(connection, owner);
+    this.watch = new WatchClient(connection);
   }
 
   public static Builder builder() {
@@ -56,6 +59,10 @@ public final class AimStoreClient implements AutoCloseable {
 
   public Leases leases() {
     return leases;
+  }
+
+  public Watch watch() {
+    return watch;
   }
 
   /** Grants a lease for this process and keeps it alive: see {@link Session}. */

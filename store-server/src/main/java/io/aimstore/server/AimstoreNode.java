@@ -9,17 +9,25 @@ import io.aimstore.server.api.LeaseService;
 import io.aimstore.server.api.MemberEndpoints;
 import io.aimstore.server.api.PeerChannels;
 import io.aimstore.server.api.ProposalBatcher;
+import io.aimstore.server.api.WatchService;
 import io.aimstore.server.api.Writes;
+import io.aimstore.server.core.ApplyResult;
 import io.aimstore.server.core.Limits;
 import io.aimstore.server.core.RequestValidator;
+import io.aimstore.server.core.Store;
 import io.aimstore.server.metrics.GrpcMetricsInterceptor;
 import io.aimstore.server.metrics.HealthCheck;
 import io.aimstore.server.metrics.MetricsEndpoint;
 import io.aimstore.server.metrics.MicrometerLessorMetrics;
+import io.aimstore.server.metrics.MicrometerWatchMetrics;
 import io.aimstore.server.raft.AimStateMachine;
+import io.aimstore.server.raft.ApplyListener;
 import io.aimstore.server.raft.Lessor;
 import io.aimstore.server.raft.LessorSettings;
 import io.aimstore.server.raft.RaftNode;
+import io.aimstore.server.watch.WatchHub;
+import io.aimstore.server.watch.WatchSettings;
+import io.grpc.BindableService;
 import io.grpc.Server;
 import io.grpc.ServerInterceptors;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
@@ -30,6 +38,7 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -67,6 +76,7 @@ public final class AimstoreNode implements AutoCloseable {
   private final Server grpc;
   private final MetricsEndpoint metrics;
   private final Lessor lessor;
+  private final WatchHub watchHub;
   private final ScheduledExecutorService timers;
 
   private AimstoreNode(NodeConfig config, DataDirectory dataDir) throws IOException {
@@ -101,6 +111,25 @@ public final class AimstoreNode implements AutoCloseable {
     stateMachine.addApplyListener(lessor);
     stateMachine.addLeadershipListener(lessor);
     LeaderRouter router = new LeaderRouter(raft, peers);
+    this.watchHub =
+        new WatchHub(
+            (from, key, end, max) -> stateMachine.read(st -> st.history(from, key, end, max)),
+            0,
+            headers::at,
+            WatchSettings.DEFAULT,
+            new MicrometerWatchMetrics(registry));
+    stateMachine.addApplyListener(
+        new ApplyListener() {
+          @Override
+          public void onApplied(long index, ApplyResult result) {
+            watchHub.publish(result.events());
+          }
+
+          @Override
+          public void onReset(Store store) {
+            watchHub.reset(store.revision());
+          }
+        });
 
     raft.start();
     this.timers = Executors.newSingleThreadScheduledExecutor(named("lessor"));
@@ -108,26 +137,22 @@ public final class AimstoreNode implements AutoCloseable {
     timers.scheduleWithFixedDelay(this::tickLessor, tick, tick, TimeUnit.MILLISECONDS);
 
     MemberEndpoints self = config.self();
-    this.grpc =
+    List<BindableService> services =
+        List.of(
+            new KvService(raft, writes, validator, headers, readExecutor),
+            new ClusterService(cluster, raft, headers, peers),
+            new LeaseService(raft, writes, validator, headers, lessor, router, readExecutor),
+            new WatchService(watchHub, validator, headers));
+    NettyServerBuilder server =
         NettyServerBuilder.forAddress(socket(self.client()))
             .maxInboundMessageSize(4 * 1024 * 1024)
             .permitKeepAliveTime(5, TimeUnit.SECONDS)
-            .permitKeepAliveWithoutCalls(true)
-            .addService(
-                ServerInterceptors.intercept(
-                    new KvService(raft, writes, validator, headers, readExecutor),
-                    new GrpcMetricsInterceptor(registry)))
-            .addService(
-                ServerInterceptors.intercept(
-                    new ClusterService(cluster, raft, headers, peers),
-                    new GrpcMetricsInterceptor(registry)))
-            .addService(
-                ServerInterceptors.intercept(
-                    new LeaseService(
-                        raft, writes, validator, headers, lessor, router, readExecutor),
-                    new GrpcMetricsInterceptor(registry)))
-            .build()
-            .start();
+            .permitKeepAliveWithoutCalls(true);
+    GrpcMetricsInterceptor timing = new GrpcMetricsInterceptor(registry);
+    for (BindableService service : services) {
+      server.addService(ServerInterceptors.intercept(service, timing));
+    }
+    this.grpc = server.build().start();
     registerGauges();
     this.metrics =
         new MetricsEndpoint(socket(self.metrics()), registry, this::health, this::readiness);
@@ -221,6 +246,16 @@ public final class AimstoreNode implements AutoCloseable {
         "aimstore.lease.overdue.seconds",
         "how long the most overdue lease is past its deadline without being revoked (ghost gauge; stays near 0)",
         lessor::overdueSeconds);
+    gauge("aimstore.watch.watchers", "watches open on this member", watchHub::watcherCount);
+    gauge("aimstore.watch.streams", "watch streams open on this member", watchHub::streamCount);
+    gauge(
+        "aimstore.watch.catching.up",
+        "watchers reading history from storage (slow or started in the past)",
+        watchHub::catchingUpCount);
+    gauge(
+        "aimstore.watch.max.lag.revisions",
+        "revisions the furthest-behind watcher has yet to receive",
+        watchHub::maxLag);
     gauge("aimstore.raft.leader", "1 on the leader, 0 elsewhere", () -> raft.isLeader() ? 1 : 0);
   }
 
@@ -259,6 +294,7 @@ public final class AimstoreNode implements AutoCloseable {
     metrics.close();
     timers.shutdownNow();
     grpc.shutdownNow();
+    watchHub.close();
     try {
       grpc.awaitTermination(5, TimeUnit.SECONDS);
     } catch (InterruptedException e) {

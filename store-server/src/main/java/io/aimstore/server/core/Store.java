@@ -123,6 +123,35 @@ public final class Store {
     }
   }
 
+  /**
+   * A window of the change history: see {@link #history}.
+   *
+   * @param coveredUpTo the last revision the window covers: every matching event up to it is in
+   *     {@code revisions}
+   */
+  public record History(
+      long currentRevision,
+      long compactRevision,
+      List<RevisionEvents> revisions,
+      long coveredUpTo) {}
+
+  /**
+   * Events of revisions {@code from} and later (up to the current revision) on keys in {@code [key,
+   * rangeEnd)}, at most about {@code maxEvents} (a revision is never split). When {@code from} was
+   * compacted, no events come back and {@link History#compactRevision()} is above {@code from}.
+   */
+  public History history(long from, ByteString key, ByteString rangeEnd, int maxEvents) {
+    try (Snapshot s = backend.snapshot()) {
+      Meta m = Meta.read(s);
+      if (from < m.compactRevision() || from > m.revision()) {
+        return new History(m.revision(), m.compactRevision(), List.of(), m.revision());
+      }
+      HistoryReader.Chunk c =
+          new HistoryReader(s).read(from, m.revision(), key, rangeEnd, maxEvents);
+      return new History(m.revision(), m.compactRevision(), c.revisions(), c.coveredUpTo());
+    }
+  }
+
   /** A lease, or null. */
   public LeaseRecord lease(long id) {
     try (Snapshot s = backend.snapshot()) {

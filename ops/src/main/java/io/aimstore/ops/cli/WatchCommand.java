@@ -1,0 +1,121 @@
+package io.aimstore.ops.cli;
+
+import com.google.gson.JsonObject;
+import com.google.protobuf.ByteString;
+import io.aimstore.api.KeyRanges;
+import io.aimstore.api.v1.Event;
+import io.aimstore.client.WatchListener;
+import io.aimstore.client.WatchOptions;
+import io.aimstore.ops.output.Json;
+import io.aimstore.ops.output.Text;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+@Command(
+    name = "watch",
+    description =
+        "Print every change to KEY (or under a prefix) as it happens, one line per event; keeps"
+            + " going across member failures. Exits 1 if the history it needs was compacted.")
+public final class WatchCommand extends CommandBase {
+  @Parameters(index = "0", paramLabel = "KEY")
+  String key;
+
+  @Option(names = "--prefix", description = "Every key starting with KEY.")
+  boolean prefix;
+
+  @Option(
+      names = "--rev",
+      description = "Start at this revision (replaying history); default: changes from now.")
+  long revision;
+
+  @Option(names = "--prev-kv", description = "Also print each key's previous value.")
+  boolean prevKv;
+
+  @Override
+  public Integer call() throws Exception {
+    ByteString k = Text.parse(key);
+    WatchOptions o =
+        new WatchOptions(
+            k,
+            prefix ? KeyRanges.prefixEnd(k) : ByteString.EMPTY,
+            revision,
+            prevKv,
+            false,
+            false,
+            false);
+    CompletableFuture<Integer> ended = new CompletableFuture<>();
+    client()
+        .watch()
+        .watch(
+            o,
+            new WatchListener() {
+              @Override
+              public void onRevision(long rev, List<Event> events) {
+                for (Event e : events) {
+                  print(e);
+                }
+                out().flush();
+              }
+
+              @Override
+              public void onCompacted(long compactRevision) {
+                spec.commandLine()
+                    .getErr()
+                    .println(
+                        "aimctl: the history this watch needs was compacted (compact revision "
+                            + compactRevision
+                            + "); start again with --rev "
+                            + compactRevision
+                            + " or later");
+                ended.complete(1);
+              }
+
+              @Override
+              public void onCanceled(String reason) {
+                spec.commandLine().getErr().println("aimctl: watch canceled: " + reason);
+                ended.complete(1);
+              }
+            });
+    return ended.get();
+  }
+
+  private void print(Event e) {
+    if (json()) {
+      JsonObject j = new JsonObject();
+      j.addProperty("type", e.getType().name());
+      Json.putBytes(j, "key", e.getKv().getKey());
+      if (e.getType() == Event.EventType.PUT) {
+        Json.putBytes(j, "value", e.getKv().getValue());
+      }
+      j.addProperty("mod_revision", e.getKv().getModRevision());
+      if (e.getType() == Event.EventType.PUT) {
+        j.addProperty("version", e.getKv().getVersion());
+        j.addProperty("lease", e.getKv().getLease());
+      }
+      if (e.getKv().getFenceToken() != 0) {
+        j.addProperty("fence_token", e.getKv().getFenceToken());
+      }
+      if (e.hasPrevKv()) {
+        j.add("prev_kv", Json.keyValue(e.getPrevKv()));
+      }
+      out().println(Json.line(j));
+      return;
+    }
+    StringBuilder line =
+        new StringBuilder()
+            .append(e.getType().name())
+            .append(' ')
+            .append(Text.bytes(e.getKv().getKey()));
+    if (e.getType() == Event.EventType.PUT) {
+      line.append(' ').append(Text.bytes(e.getKv().getValue()));
+    }
+    line.append("  (rev ").append(e.getKv().getModRevision()).append(')');
+    if (e.hasPrevKv()) {
+      line.append("  was ").append(Text.bytes(e.getPrevKv().getValue()));
+    }
+    out().println(line);
+  }
+}

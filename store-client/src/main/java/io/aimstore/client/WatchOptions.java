@@ -1,0 +1,55 @@
+package io.aimstore.client;
+
+import com.google.protobuf.ByteString;
+import io.aimstore.api.KeyRanges;
+
+/**
+ * What to watch.
+ *
+ * @param key first key (or the only key when {@code rangeEnd} is empty)
+ * @param rangeEnd exclusive end of the range; empty for one key
+ * @param startRevision first revision to deliver; 0 for "changes after now"
+ * @param prevKv deliver each key's previous value with its events
+ * @param noPut leave out PUT events
+ * @param noDelete leave out DELETE events
+ * @param progressNotify ask for periodic progress notifications while idle
+ */
+public record WatchOptions(
+    ByteString key,
+    ByteString rangeEnd,
+    long startRevision,
+    boolean prevKv,
+    boolean noPut,
+    boolean noDelete,
+    boolean progressNotify) {
+
+  public static WatchOptions key(String key) {
+    return new WatchOptions(
+        ByteString.copyFromUtf8(key), ByteString.EMPTY, 0, false, false, false, false);
+  }
+
+  public static WatchOptions prefix(String prefix) {
+    ByteString p = ByteString.copyFromUtf8(prefix);
+    return new WatchOptions(p, KeyRanges.prefixEnd(p), 0, false, false, false, false);
+  }
+
+  public WatchOptions fromRevision(long revision) {
+    return new WatchOptions(key, rangeEnd, revision, prevKv, noPut, noDelete, progressNotify);
+  }
+
+  public WatchOptions withPrevKv() {
+    return new WatchOptions(key, rangeEnd, startRevision, true, noPut, noDelete, progressNotify);
+  }
+
+  public WatchOptions withProgressNotify() {
+    return new WatchOptions(key, rangeEnd, startRevision, prevKv, noPut, noDelete, true);
+  }
+
+  public WatchOptions withoutDeletes() {
+    return new WatchOptions(key, rangeEnd, startRevision, prevKv, noPut, true, progressNotify);
+  }
+
+  public WatchOptions withoutPuts() {
+    return new WatchOptions(key, rangeEnd, startRevision, prevKv, true, noDelete, progressNotify);
+  }
+}
