@@ -2,10 +2,12 @@ package io.aimstore.ops;
 
 import io.aimstore.client.AimStoreClient;
 import io.aimstore.client.AimStoreException;
+import io.aimstore.ops.cli.AuditCommand;
 import io.aimstore.ops.cli.CompactCommand;
 import io.aimstore.ops.cli.DelCommand;
 import io.aimstore.ops.cli.GetCommand;
 import io.aimstore.ops.cli.LeaseCommand;
+import io.aimstore.ops.cli.LockCommand;
 import io.aimstore.ops.cli.MemberCommand;
 import io.aimstore.ops.cli.PutCommand;
 import io.aimstore.ops.cli.StatusCommand;
@@ -38,6 +40,8 @@ import picocli.CommandLine.ScopeType;
       MemberCommand.class,
       LeaseCommand.class,
       WatchCommand.class,
+      LockCommand.class,
+      AuditCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class Aimctl implements AutoCloseable {

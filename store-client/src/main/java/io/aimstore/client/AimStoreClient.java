@@ -5,6 +5,7 @@ import io.aimstore.client.impl.ClusterImpl;
 import io.aimstore.client.impl.Connection;
 import io.aimstore.client.impl.KvImpl;
 import io.aimstore.client.impl.LeasesImpl;
+import io.aimstore.client.impl.LocksImpl;
 import io.aimstore.client.impl.WatchClient;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -34,6 +35,7 @@ public final class AimStoreClient implements AutoCloseable {
   private final ClusterApi cluster;
   private final Leases leases;
   private final Watch watch;
+  private final Locks locks;
   private final Owner owner;
 
   private AimStoreClient(Builder b) {
@@ -43,6 +45,7 @@ public final class AimStoreClient implements AutoCloseable {
     this.cluster = new ClusterImpl(connection);
     this.leases = new LeasesImpl(connection, owner);
     this.watch = new WatchClient(connection);
+    this.locks = new LocksImpl(connection, kv, watch);
   }
 
   public static Builder builder() {
@@ -63,6 +66,10 @@ public final class AimStoreClient implements AutoCloseable {
 
   public Watch watch() {
     return watch;
+  }
+
+  public Locks locks() {
+    return locks;
   }
 
   /** Grants a lease for this process and keeps it alive: see {@link Session}. */

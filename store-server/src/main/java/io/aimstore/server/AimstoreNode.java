@@ -6,6 +6,8 @@ import io.aimstore.server.api.Headers;
 import io.aimstore.server.api.KvService;
 import io.aimstore.server.api.LeaderRouter;
 import io.aimstore.server.api.LeaseService;
+import io.aimstore.server.api.LockService;
+import io.aimstore.server.api.LockWaiters;
 import io.aimstore.server.api.MemberEndpoints;
 import io.aimstore.server.api.PeerChannels;
 import io.aimstore.server.api.ProposalBatcher;
@@ -111,6 +113,8 @@ public final class AimstoreNode implements AutoCloseable {
     stateMachine.addApplyListener(lessor);
     stateMachine.addLeadershipListener(lessor);
     LeaderRouter router = new LeaderRouter(raft, peers);
+    LockWaiters lockWaiters = new LockWaiters(stateMachine, readExecutor);
+    stateMachine.addApplyListener(lockWaiters);
     this.watchHub =
         new WatchHub(
             (from, key, end, max) -> stateMachine.read(st -> st.history(from, key, end, max)),
@@ -142,7 +146,17 @@ public final class AimstoreNode implements AutoCloseable {
             new KvService(raft, writes, validator, headers, readExecutor),
             new ClusterService(cluster, raft, headers, peers),
             new LeaseService(raft, writes, validator, headers, lessor, router, readExecutor),
-            new WatchService(watchHub, validator, headers));
+            new WatchService(watchHub, validator, headers),
+            new LockService(
+                raft,
+                writes,
+                validator,
+                headers,
+                lessor,
+                router,
+                lockWaiters,
+                readExecutor,
+                registry));
     NettyServerBuilder server =
         NettyServerBuilder.forAddress(socket(self.client()))
             .maxInboundMessageSize(4 * 1024 * 1024)

@@ -45,6 +45,7 @@ public final class Connection implements AutoCloseable {
   private final Duration requestTimeout;
   private final Duration attemptTimeout;
   private final ScheduledExecutorService scheduler;
+  private volatile boolean closed;
 
   public Connection(List<String> endpoints, Duration requestTimeout, Duration attemptTimeout) {
     if (endpoints.isEmpty()) {
@@ -95,6 +96,21 @@ public final class Connection implements AutoCloseable {
     return scheduler;
   }
 
+  /** Runs {@code task} after {@code delayMs}, unless the client has been closed. */
+  public void schedule(Runnable task, long delayMs) {
+    if (!closed) {
+      try {
+        scheduler.schedule(task, delayMs, TimeUnit.MILLISECONDS);
+      } catch (java.util.concurrent.RejectedExecutionException e) {
+        // closed meanwhile
+      }
+    }
+  }
+
+  public boolean isClosed() {
+    return closed;
+  }
+
   /** Options for one attempt: its own deadline, so a hung member is left in time. */
   public CallOptions attemptOptions() {
     return CallOptions.DEFAULT.withDeadlineAfter(attemptTimeout.toMillis(), TimeUnit.MILLISECONDS);
@@ -106,8 +122,14 @@ public final class Connection implements AutoCloseable {
    * @param call starts the call on a channel
    */
   public <T> CompletableFuture<T> call(Function<Channel, ListenableFuture<T>> call, Retry retry) {
+    return call(call, retry, requestTimeout);
+  }
+
+  /** Like {@link #call(Function, Retry)} with its own total time (for calls that wait). */
+  public <T> CompletableFuture<T> call(
+      Function<Channel, ListenableFuture<T>> call, Retry retry, Duration total) {
     CompletableFuture<T> result = new CompletableFuture<>();
-    long deadline = System.nanoTime() + requestTimeout.toNanos();
+    long deadline = System.nanoTime() + total.toNanos();
     attempt(call, retry, result, deadline, 0);
     return result;
   }
@@ -196,6 +218,7 @@ public final class Connection implements AutoCloseable {
 
   @Override
   public void close() {
+    closed = true;
     scheduler.shutdownNow();
     for (ManagedChannel c : channels) {
       c.shutdownNow();

@@ -230,7 +230,7 @@ public final class WatchClient implements Watch {
   private void broken(int opened, Throwable t) {
     long delay;
     synchronized (this) {
-      if (endpoint != opened || stream == null) {
+      if (endpoint != opened || stream == null || conn.isClosed()) {
         return;
       }
       stream = null;
@@ -243,7 +243,7 @@ public final class WatchClient implements Watch {
         opened,
         t.toString(),
         delay);
-    conn.scheduler().schedule(this::reopen, delay, TimeUnit.MILLISECONDS);
+    conn.schedule(this::reopen, delay);
   }
 
   private synchronized void reopen() {

@@ -45,6 +45,7 @@ public final class GrpcErrors {
             case ALREADY_EXISTS -> Status.Code.ALREADY_EXISTS;
             case PERMISSION_DENIED -> Status.Code.PERMISSION_DENIED;
             case RESOURCE_EXHAUSTED -> Status.Code.RESOURCE_EXHAUSTED;
+            case ABORTED -> Status.Code.ABORTED;
             default -> Status.Code.UNKNOWN;
           };
       return code.toStatus().withDescription(s.getMessage()).asRuntimeException();

@@ -217,6 +217,11 @@ public final class Store {
     }
   }
 
+  /** The lock a claim or quarantine key belongs to, or null for any other key. */
+  public static String lockOfKey(ByteString key) {
+    return LockTable.lockOf(key);
+  }
+
   /** The key prefix under which force-release audit records are kept. */
   public static String auditPrefix() {
     return LockTable.AUDIT_PREFIX;
