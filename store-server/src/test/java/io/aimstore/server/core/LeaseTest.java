@@ -179,7 +179,7 @@ class LeaseTest {
         .extracting(e -> e.getType() + " " + e.getKv().getKey().toStringUtf8())
         .containsExactly("DELETE a", "DELETE b", "DELETE e");
     assertThat(r.events().get(0).events().get(0).getPrevKv()).isEqualTo(before);
-    assertThat(r.leaseChanges()).containsExactly(new LeaseChange.Revoked(l, RevokeReason.REVOKED));
+    assertThat(r.leaseChanges()).containsExactly(new LeaseChange.Revoked(l, RevokeReason.EXPIRED));
     assertThat(h.keys(h.all())).containsExactly("c", "d");
     assertThat(h.store().lease(l)).isNull();
     assertThat(h.store().leaseKeys(l, 10)).isEmpty();
@@ -260,7 +260,7 @@ class LeaseTest {
     assertThat(r.results().get(4).getError().getCode()).isEqualTo(ErrorCode.NOT_FOUND);
     assertThat(r.leaseChanges())
         .containsExactly(
-            new LeaseChange.Granted(10, 10), new LeaseChange.Revoked(10, RevokeReason.REVOKED));
+            new LeaseChange.Granted(10, 10), new LeaseChange.Revoked(10, RevokeReason.EXPIRED));
     assertThat(h.all().getKvsList()).isEmpty();
   }
 
