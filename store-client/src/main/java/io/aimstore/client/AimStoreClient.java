@@ -36,6 +36,7 @@ public final class AimStoreClient implements AutoCloseable {
   private final Leases leases;
   private final Watch watch;
   private final Locks locks;
+  private final Fleet fleet;
   private final Owner owner;
 
   private AimStoreClient(Builder b) {
@@ -46,6 +47,7 @@ public final class AimStoreClient implements AutoCloseable {
     this.leases = new LeasesImpl(connection, owner);
     this.watch = new WatchClient(connection);
     this.locks = new LocksImpl(connection, kv, watch);
+    this.fleet = new Fleet(connection);
   }
 
   public static Builder builder() {
@@ -70,6 +72,11 @@ public final class AimStoreClient implements AutoCloseable {
 
   public Locks locks() {
     return locks;
+  }
+
+  /** Aim configs, rollouts and the fleet hold point. */
+  public Fleet fleet() {
+    return fleet;
   }
 
   /** Grants a lease for this process and keeps it alive: see {@link Session}. */

@@ -2,6 +2,7 @@ package io.aimstore.server;
 
 import io.aimstore.server.api.ClusterService;
 import io.aimstore.server.api.ClusterView;
+import io.aimstore.server.api.ConfigService;
 import io.aimstore.server.api.Headers;
 import io.aimstore.server.api.KvService;
 import io.aimstore.server.api.LeaderRouter;
@@ -11,6 +12,7 @@ import io.aimstore.server.api.LockWaiters;
 import io.aimstore.server.api.MemberEndpoints;
 import io.aimstore.server.api.PeerChannels;
 import io.aimstore.server.api.ProposalBatcher;
+import io.aimstore.server.api.RolloutService;
 import io.aimstore.server.api.WatchService;
 import io.aimstore.server.api.Writes;
 import io.aimstore.server.core.ApplyResult;
@@ -27,6 +29,7 @@ import io.aimstore.server.raft.ApplyListener;
 import io.aimstore.server.raft.Lessor;
 import io.aimstore.server.raft.LessorSettings;
 import io.aimstore.server.raft.RaftNode;
+import io.aimstore.server.raft.RolloutTimer;
 import io.aimstore.server.watch.WatchHub;
 import io.aimstore.server.watch.WatchSettings;
 import io.grpc.BindableService;
@@ -141,9 +144,23 @@ public final class AimstoreNode implements AutoCloseable {
     timers.scheduleWithFixedDelay(this::tickLessor, tick, tick, TimeUnit.MILLISECONDS);
 
     MemberEndpoints self = config.self();
+    KvService kv = new KvService(raft, writes, validator, headers, readExecutor);
+    RolloutTimer rolloutTimer =
+        new RolloutTimer(stateMachine, raft::isLeader, System::currentTimeMillis, writes::submit);
+    timers.scheduleWithFixedDelay(
+        () -> {
+          try {
+            rolloutTimer.tick();
+          } catch (RuntimeException e) {
+            LOG.debug("event=rollout_tick_failed error={}", e.toString());
+          }
+        },
+        1,
+        1,
+        TimeUnit.SECONDS);
     List<BindableService> services =
         List.of(
-            new KvService(raft, writes, validator, headers, readExecutor),
+            kv,
             new ClusterService(cluster, raft, headers, peers),
             new LeaseService(raft, writes, validator, headers, lessor, router, readExecutor),
             new WatchService(watchHub, validator, headers),
@@ -156,7 +173,9 @@ public final class AimstoreNode implements AutoCloseable {
                 router,
                 lockWaiters,
                 readExecutor,
-                registry));
+                registry),
+            new ConfigService(kv, writes, headers),
+            new RolloutService(raft, writes, headers, readExecutor));
     NettyServerBuilder server =
         NettyServerBuilder.forAddress(socket(self.client()))
             .maxInboundMessageSize(4 * 1024 * 1024)

@@ -6,6 +6,7 @@ import com.google.protobuf.util.JsonFormat;
 import io.aimstore.api.v1.AuditRecord;
 import io.aimstore.api.v1.CompactionResponse;
 import io.aimstore.api.v1.Compare;
+import io.aimstore.api.v1.ConfigPutRequest;
 import io.aimstore.api.v1.DeleteRangeRequest;
 import io.aimstore.api.v1.DeleteRangeResponse;
 import io.aimstore.api.v1.Fence;
@@ -25,6 +26,8 @@ import io.aimstore.api.v1.RangeResponse;
 import io.aimstore.api.v1.RequestOp;
 import io.aimstore.api.v1.ResponseHeader;
 import io.aimstore.api.v1.ResponseOp;
+import io.aimstore.api.v1.RolloutRequest;
+import io.aimstore.api.v1.RolloutStartRequest;
 import io.aimstore.api.v1.TxnRequest;
 import io.aimstore.api.v1.TxnResponse;
 import io.aimstore.internal.ClaimRecord;
@@ -68,6 +71,7 @@ final class EntryApplier {
   private final List<LockChange> lockChanges = new ArrayList<>();
   private Meta meta;
   private long now;
+  private RolloutEngine rolloutEngine;
 
   EntryApplier(Batch batch, Meta meta, Limits limits) {
     this.batch = batch;
@@ -114,6 +118,24 @@ final class EntryApplier {
         case LOCK_RELEASE -> r.setLockRelease(release(c.getLockRelease()));
         case LOCK_FORCE_RELEASE ->
             r.setLockForceRelease(forceRelease(c.getLockForceRelease().getRequest()));
+        case CONFIG_PUT -> {
+          ConfigPutRequest cp = c.getConfigPut();
+          long token = fenceToken(cp.hasFence() ? cp.getFence() : null);
+          r.setConfigPut(rollouts().putConfig(cp, token));
+        }
+        case ROLLOUT_START -> {
+          RolloutStartRequest rs = c.getRolloutStart();
+          long token = rolloutFence(rs.getFleet(), rs.hasFence() ? rs.getFence() : null);
+          r.setRollout(rollouts().start(rs, token));
+        }
+        case ROLLOUT_ACTION -> {
+          RolloutRequest rr = c.getRolloutAction().getRequest();
+          long token = rolloutFence(rr.getFleet(), rr.hasFence() ? rr.getFence() : null);
+          r.setRollout(rollouts().act(c.getRolloutAction(), token));
+        }
+        case DRONE_REPORT -> r.setRollout(rollouts().report(c.getDroneReport()));
+        case FLEET_HOLD -> r.setRollout(rollouts().hold(c.getFleetHold()));
+        case ROLLOUT_TICK -> rollouts().tick();
         default -> throw StoreException.invalid("empty command");
       }
     } catch (StoreException e) {
@@ -126,6 +148,28 @@ final class EntryApplier {
     writer.closeRevision();
     meta = meta.withRevision(writer.revision());
     return r.setRevision(writer.revision()).build();
+  }
+
+  private RolloutEngine rollouts() {
+    if (rolloutEngine == null) {
+      rolloutEngine = new RolloutEngine(reader, writer);
+    }
+    rolloutEngine.at(now);
+    return rolloutEngine;
+  }
+
+  /** Rollouts are fenced by the fleet's config lock: the fence must name it and hold it. */
+  private long rolloutFence(String fleet, Fence fence) {
+    String lock = AimKeys.configLock(fleet);
+    if (fence == null || !fence.getLock().equals(lock)) {
+      throw StoreException.failedPrecondition(
+          "rollouts of fleet "
+              + fleet
+              + " are fenced by its config lock: hold lock "
+              + lock
+              + " and pass its token");
+    }
+    return fenceToken(fence);
   }
 
   Meta meta() {
@@ -185,7 +229,7 @@ final class EntryApplier {
         d.getRangeEnd(),
         LATEST,
         kv -> {
-          if (!RequestValidator.isReserved(kv.getKey())) {
+          if (!RequestValidator.isReserved(kv.getKey()) && !AimKeys.isManaged(kv.getKey())) {
             victims.add(kv);
           }
           return true;

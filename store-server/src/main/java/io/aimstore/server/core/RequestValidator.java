@@ -224,6 +224,14 @@ public final class RequestValidator {
   }
 
   private static void checkWritable(ByteString key) {
+    if (AimKeys.isManaged(key)) {
+      throw new StoreException(
+          ErrorCode.PERMISSION_DENIED,
+          "key "
+              + printable(key)
+              + " is managed by the Configs and Rollouts APIs (aimctl config, rollout, fleet);"
+              + " only a drone's presence key under /aim/<fleet>/drones/ is written directly");
+    }
     if (key.startsWith(RESERVED)) {
       throw new StoreException(
           ErrorCode.PERMISSION_DENIED,

@@ -1,10 +1,13 @@
 package io.aimstore.server.core;
 
 import com.google.protobuf.ByteString;
+import io.aimstore.api.v1.DroneStatus;
+import io.aimstore.api.v1.HoldRecord;
 import io.aimstore.api.v1.KeyValue;
 import io.aimstore.api.v1.RangeRequest;
 import io.aimstore.api.v1.RangeResponse;
 import io.aimstore.api.v1.ResponseHeader;
+import io.aimstore.api.v1.Rollout;
 import io.aimstore.internal.Command;
 import io.aimstore.internal.CommandResult;
 import io.aimstore.internal.LeaseRecord;
@@ -220,6 +223,23 @@ public final class Store {
   /** The lock a claim or quarantine key belongs to, or null for any other key. */
   public static String lockOfKey(ByteString key) {
     return LockTable.lockOf(key);
+  }
+
+  /** A fleet as the aim services see it. */
+  public record FleetView(List<DroneStatus> drones, HoldRecord hold, Rollout rollout) {}
+
+  public FleetView fleet(String fleet) {
+    try (Snapshot s = backend.snapshot()) {
+      FleetReader f = new FleetReader(s, Meta.read(s).revision());
+      return new FleetView(f.drones(fleet), f.hold(fleet), f.rollout(fleet));
+    }
+  }
+
+  /** The latest rollout of every fleet that has had one. */
+  public List<Rollout> rollouts() {
+    try (Snapshot s = backend.snapshot()) {
+      return new FleetReader(s, Meta.read(s).revision()).rollouts();
+    }
   }
 
   /** The key prefix under which force-release audit records are kept. */

@@ -1,0 +1,122 @@
+package io.aimstore.bench;
+
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Durations and sizes of a run.
+ *
+ * @param quick a short, indicative run (short warm-up and windows), labelled as such everywhere
+ * @param reps repetitions of every (workload, system) measurement
+ * @param freshClustersPerRep true: every repetition gets a fresh set of clusters; false: one set of
+ *     clusters serves all repetitions (the quick run, which cannot afford 9 cluster starts)
+ * @param warmup per cluster, before anything is measured (JIT of the server and client JVMs)
+ * @param settle per workload, unrecorded load before its measured window
+ * @param measure per workload, the measured window
+ * @param maxOps bound on operations in one window
+ * @param keys keys written and read
+ * @param valueSize bytes per value
+ * @param backgroundPutRate puts per second under the read workloads
+ * @param systems systems to run, in interleaving order
+ * @param workloads workload ids to run (empty: all)
+ * @param basePort aimstore's port base; etcd uses +100, ZooKeeper +200
+ */
+public record BenchConfig(
+    boolean quick,
+    int reps,
+    boolean freshClustersPerRep,
+    Duration warmup,
+    Duration settle,
+    Duration measure,
+    long maxOps,
+    int keys,
+    int valueSize,
+    double backgroundPutRate,
+    List<SystemKind> systems,
+    Set<String> workloads,
+    int basePort) {
+
+  public static final int DEFAULT_BASE_PORT = 17400;
+
+  /**
+   * The documented full run: 3 repetitions, each on fresh clusters with 60 s warm-up per system, 2
+   * s settle + 10 s window per workload and system.
+   */
+  public static BenchConfig full() {
+    return new BenchConfig(
+        false,
+        3,
+        true,
+        Duration.ofSeconds(60),
+        Duration.ofSeconds(2),
+        Duration.ofSeconds(10),
+        10_000_000,
+        1000,
+        256,
+        500,
+        List.of(SystemKind.values()),
+        Set.of(),
+        DEFAULT_BASE_PORT);
+  }
+
+  /**
+   * About two minutes: one set of clusters, 8 s warm-up per system, 3 repetitions of 0.25 s settle
+   * + 1 s window; indicative only.
+   */
+  public static BenchConfig quickRun() {
+    return new BenchConfig(
+        true,
+        3,
+        false,
+        Duration.ofSeconds(8),
+        Duration.ofMillis(250),
+        Duration.ofSeconds(1),
+        10_000_000,
+        1000,
+        256,
+        500,
+        List.of(SystemKind.values()),
+        Set.of(),
+        DEFAULT_BASE_PORT);
+  }
+
+  /** Sets of clusters started over the run. */
+  public int clusterSets() {
+    return freshClustersPerRep ? reps : 1;
+  }
+
+  /** Repetitions measured on one set of clusters. */
+  public int repsPerSet() {
+    return freshClustersPerRep ? 1 : reps;
+  }
+
+  public int portBase(SystemKind kind) {
+    return switch (kind) {
+      case AIMSTORE -> basePort;
+      case ETCD -> basePort + 100;
+      case ZOOKEEPER -> basePort + 200;
+    };
+  }
+
+  /** For the environment record. */
+  public Map<String, Object> describe() {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("quick", quick);
+    m.put("repetitions", reps);
+    m.put("fresh_clusters_per_repetition", freshClustersPerRep);
+    m.put("warmup_s", warmup.toMillis() / 1000.0);
+    m.put("settle_s", settle.toMillis() / 1000.0);
+    m.put("measure_s", measure.toMillis() / 1000.0);
+    m.put("max_ops_per_window", maxOps);
+    m.put("keys", keys);
+    m.put("value_bytes", valueSize);
+    m.put("background_put_rate", backgroundPutRate);
+    m.put("systems", systems.stream().map(SystemKind::id).toList());
+    m.put("members_per_cluster", 3);
+    m.put("base_port", basePort);
+    return m;
+  }
+}

@@ -1,0 +1,419 @@
+package io.aimstore.bench;
+
+import io.aimstore.bench.cluster.Commands;
+import io.aimstore.bench.cluster.EtcdInstaller;
+import io.aimstore.bench.cluster.ProcessRegistry;
+import io.aimstore.bench.report.Aggregator;
+import io.aimstore.bench.report.MarkdownReport;
+import io.aimstore.bench.report.Plots;
+import io.aimstore.bench.report.RatioTable;
+import io.aimstore.bench.report.Summary;
+import io.aimstore.bench.report.Summary.WorkloadSummary;
+import io.aimstore.bench.result.Environment;
+import io.aimstore.bench.result.ResultsFile;
+import io.aimstore.bench.workload.Workload;
+import io.aimstore.bench.workload.Workloads;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code ops/bin/aimstore-bench}: runs the side-by-side benchmark and writes the report. */
+@Command(
+    name = "aimstore-bench",
+    mixinStandardHelpOptions = true,
+    versionProvider = BenchMain.Version.class,
+    sortOptions = false,
+    description = {
+      "Runs the same workloads against aimstore, etcd and ZooKeeper, each a 3-member cluster on"
+          + " 127.0.0.1 that the bench starts and stops, and reports aimstore ÷ peer ratios.",
+      "Results: bench/runs/RUN/results.jsonl; report: docs/benchmarks.md (+ docs/benchmarks/*.png)."
+    })
+public final class BenchMain implements Callable<Integer> {
+
+  @Option(
+      names = "--quick",
+      description =
+          "About two minutes: short warm-up and 1 s windows, labelled as a quick run everywhere.")
+  boolean quick;
+
+  @Option(names = "--reps", description = "Repetitions of every measurement. Default 3.")
+  Integer reps;
+
+  @Option(
+      names = "--clusters",
+      paramLabel = "fresh|shared",
+      description =
+          "fresh: a new set of clusters for every repetition (default); shared: one set for all"
+              + " repetitions (default with --quick).")
+  String clusters;
+
+  @Option(names = "--warmup", description = "Warm-up seconds per cluster (default 60; quick 8).")
+  Double warmupSeconds;
+
+  @Option(names = "--measure", description = "Measured seconds per workload (default 10; quick 1).")
+  Double measureSeconds;
+
+  @Option(
+      names = "--settle",
+      description = "Unrecorded seconds before each window (default 2; quick 0.25).")
+  Double settleSeconds;
+
+  @Option(
+      names = "--systems",
+      split = ",",
+      description = "Systems in interleaving order (default aimstore,etcd,zk).")
+  List<String> systems;
+
+  @Option(
+      names = "--workloads",
+      split = ",",
+      description =
+          "Workload ids (default all): put-latency, put-throughput-64, put-throughput-256,"
+              + " get-linearizable-64, get-serializable-64, cas-64.")
+  List<String> workloads;
+
+  @Option(names = "--bg-put-rate", description = "Background puts/s under reads (default 500).")
+  Double backgroundPutRate;
+
+  @Option(
+      names = "--base-port",
+      description = "aimstore's port base; etcd +100, ZooKeeper +200 (default 17400).")
+  Integer basePort;
+
+  @Option(names = "--no-docs", description = "Do not rewrite docs/benchmarks.md and its plots.")
+  boolean noDocs;
+
+  @Option(
+      names = "--report-only",
+      paramLabel = "RUN_DIR",
+      description = "Re-render the report from an earlier run's results.jsonl; run nothing.")
+  Path reportOnly;
+
+  @Option(
+      names = "--repo",
+      description = "Repository root (the launcher passes it; default: the working directory).")
+  Path repo = Path.of("").toAbsolutePath();
+
+  /** The bench's version and the peer versions it was built with. */
+  static final class Version implements CommandLine.IVersionProvider {
+    @Override
+    public String[] getVersion() {
+      Properties v = EnvironmentProbe.buildVersions();
+      return new String[] {
+        "aimstore-bench " + v.getProperty("aimstore", "?"),
+        "jetcd " + v.getProperty("jetcd", "?") + ", ZooKeeper " + v.getProperty("zookeeper", "?")
+      };
+    }
+  }
+
+  private static String[] originalArgs = new String[0];
+  private final PrintStream out = System.out;
+
+  public static void main(String[] args) {
+    originalArgs = args.clone();
+    System.setProperty("java.awt.headless", "true");
+    // initialize logging before client libraries do it from several threads at once
+    org.slf4j.LoggerFactory.getLogger(BenchMain.class);
+    int rc = new CommandLine(new BenchMain()).execute(args);
+    System.exit(rc);
+  }
+
+  @Override
+  public Integer call() throws Exception {
+    repo = repo.toAbsolutePath().normalize();
+    if (reportOnly != null) {
+      Path dir = reportOnly.isAbsolute() ? reportOnly : repo.resolve(reportOnly);
+      return report(dir.resolve("results.jsonl")) ? 0 : 1;
+    }
+    BenchConfig config = config();
+    List<Workload> selected = Workloads.select(config.workloads());
+    String runId =
+        DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")
+                .withZone(ZoneOffset.UTC)
+                .format(Instant.now())
+            + (config.quick() ? "-quick" : "");
+    Path runDir = repo.resolve("bench/runs").resolve(runId);
+    Files.createDirectories(runDir);
+
+    ProcessRegistry registry = new ProcessRegistry();
+    Thread hook =
+        new Thread(
+            () -> {
+              Commands.killRunning();
+              List<String> left = registry.describeLive();
+              if (!left.isEmpty()) {
+                System.err.println("aimstore-bench: stopping " + String.join(", ", left));
+                registry.stopAll(Duration.ofSeconds(5));
+                purgeClusterData(runDir.resolve("clusters"));
+              }
+            },
+            "stop-servers");
+    Runtime.getRuntime().addShutdownHook(hook);
+
+    int failures;
+    try (Progress progress = new Progress(out, Duration.ofSeconds(config.quick() ? 5 : 10));
+        ResultsFile results = ResultsFile.create(runDir.resolve("results.jsonl"))) {
+      Path etcd = null;
+      String etcdVersion = "not run";
+      if (config.systems().contains(SystemKind.ETCD)) {
+        etcd = EtcdInstaller.ensureInstalled(runDir.resolve("apt.log"), progress::say);
+        etcdVersion = EtcdInstaller.version(etcd);
+      }
+      Properties v = EnvironmentProbe.buildVersions();
+      String aimstoreVersion =
+          "aimstore "
+              + v.getProperty("aimstore", "?")
+              + " (git "
+              + EnvironmentProbe.gitRevision(repo)
+              + ")";
+      BenchRun.Clusters clusters =
+          BenchRun.defaultClusters(
+              config, repo, runDir, registry, etcd, etcdVersion, aimstoreVersion);
+      results.append(environment(config, runId, v, aimstoreVersion, etcdVersion, clusters));
+
+      progress.say(
+          String.format(
+              "%s run %s: %d repetitions (%s) × %s, %d workloads; warm-up %d s, windows %s s;"
+                  + " about %s. Results: %s",
+              config.quick() ? "QUICK" : "full",
+              runId,
+              config.reps(),
+              config.freshClustersPerRep() ? "fresh clusters each" : "one set of clusters",
+              config.systems().stream().map(SystemKind::displayName).toList(),
+              selected.size(),
+              config.warmup().toSeconds(),
+              trim(config.measure().toMillis() / 1000.0),
+              Progress.formatDuration(estimate(config, selected.size())),
+              repo.relativize(runDir.resolve("results.jsonl"))));
+      if (config.quick()) {
+        progress.say(
+            "QUICK RUN: warm-up and windows are far shorter than the JIT needs; numbers are"
+                + " indicative only");
+      }
+      BenchRun run =
+          new BenchRun(config, runDir, runId, registry, progress, results, clusters, selected);
+      failures = run.execute();
+      progress.say(
+          "measurements done"
+              + (failures > 0 ? " with " + failures + " failures (see results.jsonl)" : ""));
+    } finally {
+      registry.stopAll(Duration.ofSeconds(10));
+    }
+    boolean reported = report(runDir.resolve("results.jsonl"));
+    return failures == 0 && reported ? 0 : 1;
+  }
+
+  /** Deletes the members' data directories (ZooKeeper's logs grow fast) under {@code dir}. */
+  private static void purgeClusterData(Path clustersDir) {
+    try (var clusters = Files.list(clustersDir)) {
+      for (Path cluster : clusters.toList()) {
+        try (var members = Files.list(cluster)) {
+          for (Path member : members.toList()) {
+            Commands.deleteTree(member.resolve("data"));
+          }
+        }
+      }
+    } catch (java.io.IOException e) {
+      // nothing started yet, or already gone
+    }
+  }
+
+  private BenchConfig config() {
+    BenchConfig base = quick ? BenchConfig.quickRun() : BenchConfig.full();
+    List<SystemKind> kinds = new ArrayList<>();
+    if (systems != null) {
+      for (String s : systems) {
+        SystemKind k = SystemKind.parse(s);
+        if (!kinds.contains(k)) {
+          kinds.add(k);
+        }
+      }
+    }
+    boolean fresh = base.freshClustersPerRep();
+    if (clusters != null) {
+      fresh =
+          switch (clusters) {
+            case "fresh" -> true;
+            case "shared" -> false;
+            default -> throw new IllegalArgumentException("--clusters must be fresh or shared");
+          };
+    }
+    return new BenchConfig(
+        base.quick(),
+        reps != null ? positive("--reps", reps) : base.reps(),
+        fresh,
+        warmupSeconds != null ? seconds(warmupSeconds) : base.warmup(),
+        settleSeconds != null ? seconds(settleSeconds) : base.settle(),
+        measureSeconds != null ? seconds(measureSeconds) : base.measure(),
+        base.maxOps(),
+        base.keys(),
+        base.valueSize(),
+        backgroundPutRate != null ? backgroundPutRate : base.backgroundPutRate(),
+        kinds.isEmpty() ? base.systems() : kinds,
+        workloads == null ? base.workloads() : new LinkedHashSet<>(workloads),
+        basePort != null ? basePort : base.basePort());
+  }
+
+  private static int positive(String name, int v) {
+    if (v < 1) {
+      throw new CommandLine.ParameterException(
+          new CommandLine(new BenchMain()), name + " must be >= 1");
+    }
+    return v;
+  }
+
+  private static Duration seconds(double s) {
+    return Duration.ofMillis(Math.round(Math.max(0, s) * 1000));
+  }
+
+  /**
+   * Rough wall time: per set of clusters, starting them side by side and stopping them (≈20 s),
+   * loading and warming up each system, and settle + window per workload, repetition and system.
+   */
+  static Duration estimate(BenchConfig c, int workloads) {
+    int systems = c.systems().size();
+    long perSet =
+        20_000
+            + systems * (1_500 + c.warmup().toMillis())
+            + (long) workloads
+                * c.repsPerSet()
+                * systems
+                * (c.settle().toMillis() + c.measure().toMillis() + 50);
+    return Duration.ofMillis(perSet * c.clusterSets());
+  }
+
+  private Environment environment(
+      BenchConfig config,
+      String runId,
+      Properties v,
+      String aimstoreVersion,
+      String etcdVersion,
+      BenchRun.Clusters clusters)
+      throws Exception {
+    Map<String, String> versions = new LinkedHashMap<>();
+    versions.put("aimstore", aimstoreVersion + ", client: store-client");
+    versions.put(
+        "etcd",
+        etcdVersion + " (Debian etcd-server), client: jetcd " + v.getProperty("jetcd", "?"));
+    versions.put(
+        "ZooKeeper", v.getProperty("zookeeper", "?") + ", client: ZooKeeper's own (same version)");
+    versions.put(
+        "bench",
+        "HdrHistogram "
+            + v.getProperty("hdrhistogram", "?")
+            + ", XChart "
+            + v.getProperty("xchart", "?"));
+    Map<String, Map<String, String>> settings = new LinkedHashMap<>();
+    for (SystemKind k : config.systems()) {
+      settings.put(k.displayName(), clusters.create(k, 0).settings());
+    }
+    StringBuilder cmd = new StringBuilder("ops/bin/aimstore-bench");
+    for (int i = 0; i < originalArgs.length; i++) {
+      if (originalArgs[i].equals("--repo")) {
+        i++;
+        continue;
+      }
+      if (originalArgs[i].startsWith("--repo=")) {
+        continue;
+      }
+      cmd.append(' ').append(originalArgs[i]);
+    }
+    return new Environment(
+        Environment.TYPE,
+        runId,
+        Instant.now().toString(),
+        config.quick(),
+        cmd.toString(),
+        Runtime.getRuntime().availableProcessors(),
+        EnvironmentProbe.cpuModel(),
+        EnvironmentProbe.memory(),
+        EnvironmentProbe.os(),
+        EnvironmentProbe.jvm(),
+        EnvironmentProbe.loadAverage(),
+        config.describe(),
+        versions,
+        settings);
+  }
+
+  /** Aggregates a results file, prints the ratio table, rewrites the docs unless --no-docs. */
+  private boolean report(Path resultsFile) throws Exception {
+    if (!Files.exists(resultsFile)) {
+      out.println("no results at " + resultsFile);
+      return false;
+    }
+    ResultsFile.Contents contents = ResultsFile.read(resultsFile);
+    List<WorkloadSummary> summaries = Aggregator.summarize(contents.results());
+    boolean isQuick = contents.env() != null && contents.env().quick();
+    int repetitions =
+        contents.env() == null
+            ? 0
+            : ((Number) contents.env().config().getOrDefault("repetitions", 0)).intValue();
+    Path runDir = resultsFile.getParent();
+    Path docs = repo.resolve("docs");
+    Path plotDir = noDocs ? runDir.resolve("plots") : docs.resolve("benchmarks");
+    String subtitle = isQuick ? "QUICK run " + runDirName(runDir) : "run " + runDirName(runDir);
+    Map<String, String> links;
+    try {
+      links = Plots.write(summaries, plotDir, noDocs ? "plots/" : "benchmarks/", subtitle);
+    } catch (Exception | Error e) {
+      out.println("plots skipped: " + BenchRun.describe(e));
+      links = Map.of();
+    }
+    String md =
+        MarkdownReport.render(
+            new MarkdownReport.Input(
+                contents.env(),
+                summaries,
+                contents.errors(),
+                repo.relativize(resultsFile.toAbsolutePath()).toString(),
+                links,
+                "about "
+                    + Math.round(
+                        estimate(BenchConfig.full(), Workloads.all().size()).toSeconds() / 60.0)
+                    + " minutes on this machine",
+                Aggregator.noise(contents.results())));
+    Files.writeString(runDir.resolve("benchmarks.md"), md, StandardCharsets.UTF_8);
+    if (!noDocs) {
+      Files.createDirectories(docs);
+      Files.writeString(docs.resolve("benchmarks.md"), md, StandardCharsets.UTF_8);
+    }
+    out.println();
+    out.print(RatioTable.render(summaries, isQuick, repetitions));
+    Summary.Cell other = Aggregator.noise(contents.results()).get("other_processes_cpu_pct");
+    if (other != null) {
+      out.printf(
+          "other processes used a median %.0f%% of one core (%.0f–%.0f%%) during the windows%n",
+          other.median(), other.min(), other.max());
+    }
+    out.println();
+    out.println(
+        noDocs
+            ? "report: " + repo.relativize(runDir.resolve("benchmarks.md"))
+            : "report: docs/benchmarks.md (plots in docs/benchmarks/), raw: "
+                + repo.relativize(resultsFile.toAbsolutePath()));
+    return true;
+  }
+
+  private static String runDirName(Path runDir) {
+    return runDir.getFileName().toString();
+  }
+
+  private static String trim(double d) {
+    return d == Math.rint(d) ? Long.toString((long) d) : Double.toString(d);
+  }
+}

@@ -1,0 +1,41 @@
+package io.aimstore.bench;
+
+import java.util.Locale;
+
+/** The systems the bench compares. aimstore is always the numerator of a ratio. */
+public enum SystemKind {
+  AIMSTORE("aimstore", "aimstore"),
+  ETCD("etcd", "etcd"),
+  ZOOKEEPER("zookeeper", "ZooKeeper");
+
+  private final String id;
+  private final String displayName;
+
+  SystemKind(String id, String displayName) {
+    this.id = id;
+    this.displayName = displayName;
+  }
+
+  /** Lower-case id used in file names and JSON ("aimstore", "etcd", "zookeeper"). */
+  public String id() {
+    return id;
+  }
+
+  public String displayName() {
+    return displayName;
+  }
+
+  /** Accepts the id, the display name or "zk". */
+  public static SystemKind parse(String s) {
+    String v = s.strip().toLowerCase(Locale.ROOT);
+    if (v.equals("zk")) {
+      return ZOOKEEPER;
+    }
+    for (SystemKind k : values()) {
+      if (k.id.equals(v)) {
+        return k;
+      }
+    }
+    throw new IllegalArgumentException("unknown system '" + s + "' (aimstore, etcd, zk)");
+  }
+}

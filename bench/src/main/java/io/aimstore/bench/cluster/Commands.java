@@ -1,0 +1,120 @@
+package io.aimstore.bench.cluster;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+/** Runs short helper commands with a time limit, output appended to a log file. */
+public final class Commands {
+  /** Helper commands running now, so that an interrupted bench can stop them too. */
+  private static final Set<Process> RUNNING = ConcurrentHashMap.newKeySet();
+
+  private Commands() {}
+
+  /** Kills every helper command still running and its descendants (shutdown hook). */
+  public static void killRunning() {
+    for (Process p : List.copyOf(RUNNING)) {
+      p.descendants().forEach(ProcessHandle::destroyForcibly);
+      p.destroyForcibly();
+    }
+  }
+
+  /**
+   * Runs {@code command} to completion, appending its output to {@code log}.
+   *
+   * @return the exit code
+   * @throws IOException if it cannot start or does not finish within {@code timeout} (it is then
+   *     killed)
+   */
+  public static int run(List<String> command, Map<String, String> env, Path log, Duration timeout)
+      throws IOException, InterruptedException {
+    Files.createDirectories(log.getParent());
+    Files.writeString(
+        log,
+        "$ " + String.join(" ", command) + System.lineSeparator(),
+        StandardCharsets.UTF_8,
+        java.nio.file.StandardOpenOption.CREATE,
+        java.nio.file.StandardOpenOption.APPEND);
+    ProcessBuilder pb =
+        new ProcessBuilder(command)
+            .redirectErrorStream(true)
+            .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
+            .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+    pb.environment().putAll(env);
+    Process p = pb.start();
+    RUNNING.add(p);
+    try {
+      if (!p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+        p.descendants().forEach(ProcessHandle::destroyForcibly);
+        p.destroyForcibly();
+        throw new IOException(
+            "timed out after " + timeout.toSeconds() + " s: " + String.join(" ", command));
+      }
+      return p.exitValue();
+    } finally {
+      RUNNING.remove(p);
+    }
+  }
+
+  /** Runs {@code command} and returns its standard output (stderr merged), or "" on failure. */
+  public static String output(List<String> command, Path cwd, Duration timeout) {
+    try {
+      ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
+      if (cwd != null) {
+        pb.directory(cwd.toFile());
+      }
+      Process p = pb.start();
+      byte[] out = p.getInputStream().readAllBytes();
+      if (!p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+        p.destroyForcibly();
+        return "";
+      }
+      return p.exitValue() == 0 ? new String(out, StandardCharsets.UTF_8).strip() : "";
+    } catch (IOException e) {
+      return "";
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return "";
+    }
+  }
+
+  /** The last {@code lines} lines of a file, for error messages. */
+  public static String tail(Path file, int lines) {
+    try {
+      List<String> all = Files.readAllLines(file, StandardCharsets.UTF_8);
+      return String.join(
+          System.lineSeparator(), all.subList(Math.max(0, all.size() - lines), all.size()));
+    } catch (IOException | RuntimeException e) {
+      return "(no log at " + file + ")";
+    }
+  }
+
+  /** Deletes a directory tree if it exists. */
+  public static void deleteTree(Path dir) {
+    if (!Files.exists(dir)) {
+      return;
+    }
+    try (Stream<Path> s = Files.walk(dir)) {
+      s.sorted(Comparator.reverseOrder())
+          .forEach(
+              p -> {
+                try {
+                  Files.deleteIfExists(p);
+                } catch (IOException e) {
+                  // best effort: a leftover file does not affect the next cluster's fresh dir
+                }
+              });
+    } catch (IOException e) {
+      // best effort
+    }
+  }
+}

@@ -1,0 +1,93 @@
+package io.aimstore.bench.cluster;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Collection;
+
+/**
+ * CPU time of processes from {@code /proc/<pid>/stat}: {@code utime + stime} (fields 14 and 15, all
+ * threads of the process), in clock ticks.
+ */
+public final class ProcStat {
+  private static final long TICKS_PER_SECOND = ticksPerSecond();
+
+  private ProcStat() {}
+
+  /**
+   * Parses {@code utime + stime} from the text of a {@code /proc/<pid>/stat} file. The command name
+   * (field 2) is in parentheses and may hold spaces or parentheses, so fields are counted from the
+   * last ')'.
+   */
+  public static long cpuTicks(String statLine) {
+    int close = statLine.lastIndexOf(')');
+    if (close < 0) {
+      throw new IllegalArgumentException("not a /proc/<pid>/stat line: " + statLine);
+    }
+    String[] f = statLine.substring(close + 1).trim().split("\\s+");
+    // f[0] is field 3 (state); utime is field 14 -> f[11], stime field 15 -> f[12]
+    if (f.length < 13) {
+      throw new IllegalArgumentException("too few fields in /proc/<pid>/stat: " + statLine);
+    }
+    return Long.parseLong(f[11]) + Long.parseLong(f[12]);
+  }
+
+  /** CPU seconds used so far by {@code pid}, or -1 if it is gone. */
+  public static double cpuSeconds(long pid) {
+    try {
+      return cpuTicks(Files.readString(Path.of("/proc", Long.toString(pid), "stat")))
+          / (double) TICKS_PER_SECOND;
+    } catch (IOException | RuntimeException e) {
+      return -1;
+    }
+  }
+
+  /** Sum over {@code pids} of the CPU seconds used so far; processes that are gone count 0. */
+  public static double cpuSeconds(Collection<Long> pids) {
+    double sum = 0;
+    for (long pid : pids) {
+      sum += Math.max(0, cpuSeconds(pid));
+    }
+    return sum;
+  }
+
+  /**
+   * Busy CPU seconds of the whole machine (all cores) from the first line of a {@code /proc/stat}
+   * text: user + nice + system + irq + softirq + steal, i.e. everything but idle and iowait.
+   */
+  public static long machineBusyTicks(String procStat) {
+    String first = procStat.lines().findFirst().orElse("");
+    String[] f = first.trim().split("\\s+");
+    if (f.length < 9 || !f[0].equals("cpu")) {
+      throw new IllegalArgumentException("not a /proc/stat cpu line: " + first);
+    }
+    long busy = 0;
+    for (int i : new int[] {1, 2, 3, 6, 7, 8}) {
+      busy += Long.parseLong(f[i]);
+    }
+    return busy;
+  }
+
+  /** Busy CPU seconds of the whole machine so far, or -1 if unavailable. */
+  public static double machineBusySeconds() {
+    try {
+      return machineBusyTicks(Files.readString(Path.of("/proc/stat"))) / (double) TICKS_PER_SECOND;
+    } catch (IOException | RuntimeException e) {
+      return -1;
+    }
+  }
+
+  public static long ticksPerSecond() {
+    try {
+      Process p = new ProcessBuilder("getconf", "CLK_TCK").redirectErrorStream(true).start();
+      String out = new String(p.getInputStream().readAllBytes()).strip();
+      p.waitFor();
+      return Long.parseLong(out);
+    } catch (IOException | RuntimeException e) {
+      return 100;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return 100;
+    }
+  }
+}

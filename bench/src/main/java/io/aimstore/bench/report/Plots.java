@@ -1,0 +1,230 @@
+package io.aimstore.bench.report;
+
+import io.aimstore.bench.SystemKind;
+import io.aimstore.bench.report.Summary.Cell;
+import io.aimstore.bench.report.Summary.WorkloadSummary;
+import java.awt.Color;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.knowm.xchart.BitmapEncoder;
+import org.knowm.xchart.CategoryChart;
+import org.knowm.xchart.CategoryChartBuilder;
+import org.knowm.xchart.XYChart;
+import org.knowm.xchart.XYChartBuilder;
+import org.knowm.xchart.XYSeries;
+import org.knowm.xchart.style.Styler;
+import org.knowm.xchart.style.markers.SeriesMarkers;
+
+/** PNG charts of a run (XChart), written next to the markdown that embeds them. */
+public final class Plots {
+  private static final Map<SystemKind, Color> COLORS =
+      Map.of(
+          SystemKind.AIMSTORE, new Color(0x1f, 0x77, 0xb4),
+          SystemKind.ETCD, new Color(0x2c, 0xa0, 0x2c),
+          SystemKind.ZOOKEEPER, new Color(0xff, 0x7f, 0x0e));
+
+  private Plots() {}
+
+  /**
+   * Writes the charts into {@code dir}.
+   *
+   * @param linkPrefix how the markdown reaches {@code dir}, e.g. "benchmarks/"
+   * @return plot key (see {@link MarkdownReport}) → link for the markdown
+   */
+  public static Map<String, String> write(
+      List<WorkloadSummary> workloads, Path dir, String linkPrefix, String subtitle)
+      throws IOException {
+    Files.createDirectories(dir);
+    Map<String, String> links = new LinkedHashMap<>();
+    attempt(
+        links,
+        MarkdownReport.PLOT_THROUGHPUT,
+        linkPrefix,
+        dir,
+        "throughput.png",
+        f -> throughput(workloads, f, subtitle));
+    attempt(
+        links,
+        MarkdownReport.PLOT_PUT_IN_FLIGHT,
+        linkPrefix,
+        dir,
+        "put-throughput-vs-in-flight.png",
+        f -> putInFlight(workloads, f, subtitle));
+    for (WorkloadSummary w : workloads) {
+      attempt(
+          links,
+          MarkdownReport.latencyPlot(w.id()),
+          linkPrefix,
+          dir,
+          "latency-" + w.id() + ".png",
+          f -> latency(w, f, subtitle));
+    }
+    return links;
+  }
+
+  private interface Drawing {
+    boolean draw(Path file) throws IOException;
+  }
+
+  /** Draws one chart; a chart that fails is left out (and said so) rather than failing the rest. */
+  private static void attempt(
+      Map<String, String> links,
+      String key,
+      String linkPrefix,
+      Path dir,
+      String name,
+      Drawing drawing) {
+    try {
+      Files.deleteIfExists(dir.resolve(name));
+      if (drawing.draw(dir.resolve(name))) {
+        links.put(key, linkPrefix + name);
+      }
+    } catch (IOException | RuntimeException e) {
+      System.err.println("plot " + name + " skipped: " + e);
+    }
+  }
+
+  private static boolean throughput(List<WorkloadSummary> workloads, Path file, String subtitle)
+      throws IOException {
+    List<String> names = new ArrayList<>();
+    for (WorkloadSummary w : workloads) {
+      names.add(w.id());
+    }
+    if (names.isEmpty()) {
+      return false;
+    }
+    CategoryChart chart =
+        new CategoryChartBuilder()
+            .width(900)
+            .height(420)
+            .title("Throughput per workload (median) — " + subtitle)
+            .yAxisTitle("ops/s")
+            .build();
+    style(chart.getStyler());
+    chart.getStyler().setYAxisDecimalPattern("#,###");
+    chart.getStyler().setXAxisLabelRotation(15);
+    int added = 0;
+    for (SystemKind s : SystemKind.values()) {
+      List<Double> ys = new ArrayList<>();
+      boolean any = false;
+      for (WorkloadSummary w : workloads) {
+        Cell c = w.cell(s, Metric.THROUGHPUT);
+        ys.add(c.present() ? c.median() : 0.0);
+        any |= c.present();
+      }
+      if (any) {
+        chart.addSeries(s.displayName(), names, ys).setFillColor(COLORS.get(s));
+        added++;
+      }
+    }
+    return added > 0 && save(chart, file);
+  }
+
+  private static boolean putInFlight(List<WorkloadSummary> workloads, Path file, String subtitle)
+      throws IOException {
+    List<WorkloadSummary> puts = new ArrayList<>();
+    for (WorkloadSummary w : workloads) {
+      if (w.id().startsWith("put-")) {
+        puts.add(w);
+      }
+    }
+    puts.sort((a, b) -> Integer.compare(a.inFlight(), b.inFlight()));
+    if (puts.size() < 2) {
+      return false;
+    }
+    XYChart chart =
+        new XYChartBuilder()
+            .width(700)
+            .height(420)
+            .title("Put throughput vs. puts in flight — " + subtitle)
+            .xAxisTitle("puts in flight")
+            .yAxisTitle("ops/s (median)")
+            .build();
+    style(chart.getStyler());
+    chart.getStyler().setXAxisLogarithmic(true);
+    chart.getStyler().setYAxisDecimalPattern("#,###");
+    chart.getStyler().setXAxisDecimalPattern("#");
+    int added = 0;
+    for (SystemKind s : SystemKind.values()) {
+      List<Double> xs = new ArrayList<>();
+      List<Double> ys = new ArrayList<>();
+      for (WorkloadSummary w : puts) {
+        Cell c = w.cell(s, Metric.THROUGHPUT);
+        if (c.present()) {
+          xs.add((double) w.inFlight());
+          ys.add(c.median());
+        }
+      }
+      if (!xs.isEmpty()) {
+        XYSeries series = chart.addSeries(s.displayName(), xs, ys);
+        series.setMarker(SeriesMarkers.CIRCLE);
+        series.setLineColor(COLORS.get(s));
+        series.setMarkerColor(COLORS.get(s));
+        added++;
+      }
+    }
+    return added > 0 && save(chart, file);
+  }
+
+  private static boolean latency(WorkloadSummary w, Path file, String subtitle) throws IOException {
+    List<Metric> metrics = List.of(Metric.P50, Metric.P99, Metric.P999);
+    List<String> names = List.of("p50", "p99", "p99.9");
+    CategoryChart chart =
+        new CategoryChartBuilder()
+            .width(640)
+            .height(380)
+            .title(w.id() + " latency — " + subtitle)
+            .yAxisTitle("ms, median of repetitions (log scale)")
+            .build();
+    style(chart.getStyler());
+    chart.getStyler().setLabelsVisible(true);
+    chart.getStyler().setYAxisDecimalPattern("#,##0.##");
+    chart.getStyler().setYAxisLogarithmic(true);
+    int added = 0;
+    double lowest = Double.MAX_VALUE;
+    double highest = 0;
+    for (SystemKind s : SystemKind.values()) {
+      List<Double> ys = new ArrayList<>();
+      for (Metric m : metrics) {
+        Cell c = w.cell(s, m);
+        if (c.present() && c.median() > 0) {
+          ys.add(c.median());
+        }
+      }
+      if (ys.size() == metrics.size()) {
+        chart.addSeries(s.displayName(), names, ys).setFillColor(COLORS.get(s));
+        lowest = Math.min(lowest, ys.stream().mapToDouble(Double::doubleValue).min().orElse(1));
+        highest = Math.max(highest, ys.stream().mapToDouble(Double::doubleValue).max().orElse(1));
+        added++;
+      }
+    }
+    if (added == 0) {
+      return false;
+    }
+    // bars grow from the axis minimum, which a log axis needs set explicitly; whole decades at
+    // both ends so the axis is labelled
+    chart.getStyler().setYAxisMin(Math.pow(10, Math.floor(Math.log10(lowest))));
+    chart.getStyler().setYAxisMax(Math.pow(10, Math.ceil(Math.log10(highest * 1.0001))));
+    return save(chart, file);
+  }
+
+  private static void style(Styler styler) {
+    styler.setChartBackgroundColor(Color.WHITE);
+    styler.setLegendPosition(Styler.LegendPosition.OutsideE);
+    styler.setLegendBorderColor(Color.LIGHT_GRAY);
+    styler.setChartTitleBoxVisible(false);
+    styler.setPlotBorderVisible(false);
+    styler.setAntiAlias(true);
+  }
+
+  private static boolean save(org.knowm.xchart.internal.chartpart.Chart<?, ?> chart, Path file)
+      throws IOException {
+    BitmapEncoder.saveBitmap(chart, file.toString(), BitmapEncoder.BitmapFormat.PNG);
+    return true;
+  }
+}

@@ -1,0 +1,50 @@
+package io.aimstore.bench.report;
+
+import io.aimstore.bench.SystemKind;
+import io.aimstore.bench.report.Summary.WorkloadSummary;
+import java.util.List;
+
+/** The compact table printed at the end of a run. */
+public final class RatioTable {
+  private RatioTable() {}
+
+  public static String render(List<WorkloadSummary> summaries, boolean quick, int reps) {
+    StringBuilder sb = new StringBuilder();
+    sb.append(
+        String.format(
+            "%s medians of %d repetition%s; ratio = aimstore ÷ peer (min–max over repetitions)%n",
+            quick ? "QUICK RUN (short warm-up and windows, indicative only):" : "Full run:",
+            reps,
+            reps == 1 ? "" : "s"));
+    String fmt = "%-21s %-11s %10s %10s %10s  %-22s %-22s%n";
+    sb.append(
+        String.format(
+            fmt, "workload", "metric", "aimstore", "etcd", "ZooKeeper", "÷ etcd", "÷ ZooKeeper"));
+    for (WorkloadSummary w : summaries) {
+      for (Metric m : List.of(w.headline(), Metric.P99, Metric.SERVER_CPU)) {
+        sb.append(
+            String.format(
+                fmt,
+                m == w.headline() ? w.id() : "",
+                shortName(m),
+                Format.cell(m, w.cell(SystemKind.AIMSTORE, m)),
+                Format.cell(m, w.cell(SystemKind.ETCD, m)),
+                Format.cell(m, w.cell(SystemKind.ZOOKEEPER, m)),
+                Format.ratio(w.ratio(SystemKind.ETCD, m)),
+                Format.ratio(w.ratio(SystemKind.ZOOKEEPER, m))));
+      }
+    }
+    return sb.toString();
+  }
+
+  static String shortName(Metric m) {
+    return switch (m) {
+      case THROUGHPUT -> "ops/s";
+      case P50 -> "p50 ms";
+      case P99 -> "p99 ms";
+      case P999 -> "p99.9 ms";
+      case SERVER_CPU -> "srv µs/op";
+      case CLIENT_CPU -> "cli µs/op";
+    };
+  }
+}

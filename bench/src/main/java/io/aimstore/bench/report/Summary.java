@@ -1,0 +1,74 @@
+package io.aimstore.bench.report;
+
+import io.aimstore.bench.SystemKind;
+import java.util.List;
+import java.util.Map;
+
+/** Aggregated results, the input of every report. */
+public final class Summary {
+  private Summary() {}
+
+  /**
+   * A metric over the repetitions of one system.
+   *
+   * @param n repetitions with a value
+   */
+  public record Cell(double median, double min, double max, int n) {
+    public static final Cell EMPTY = new Cell(Double.NaN, Double.NaN, Double.NaN, 0);
+
+    public boolean present() {
+      return n > 0;
+    }
+  }
+
+  /**
+   * aimstore ÷ peer for one metric.
+   *
+   * @param ofMedians ratio of the two medians
+   * @param min smallest ratio of one repetition's aimstore value to the same repetition's peer
+   *     value
+   * @param max largest such ratio
+   * @param pairs repetitions in which both systems have a value
+   */
+  public record Ratio(double ofMedians, double min, double max, int pairs) {
+    public static final Ratio EMPTY = new Ratio(Double.NaN, Double.NaN, Double.NaN, 0);
+
+    public boolean present() {
+      return Double.isFinite(ofMedians);
+    }
+  }
+
+  /** One system's results for one workload. */
+  public record SystemResult(
+      SystemKind system, Map<Metric, Cell> cells, long errors, Map<String, Double> extras) {
+    public Cell cell(Metric m) {
+      return cells.getOrDefault(m, Cell.EMPTY);
+    }
+  }
+
+  /** One workload across systems; ratios keyed by peer. */
+  public record WorkloadSummary(
+      String id,
+      String title,
+      int inFlight,
+      Map<SystemKind, SystemResult> systems,
+      Map<SystemKind, Map<Metric, Ratio>> ratios) {
+
+    public Ratio ratio(SystemKind peer, Metric m) {
+      return ratios.getOrDefault(peer, Map.of()).getOrDefault(m, Ratio.EMPTY);
+    }
+
+    public Cell cell(SystemKind s, Metric m) {
+      SystemResult r = systems.get(s);
+      return r == null ? Cell.EMPTY : r.cell(m);
+    }
+
+    /** The metric a one-line summary shows: p50 for the sequential run, else throughput. */
+    public Metric headline() {
+      return inFlight == 1 ? Metric.P50 : Metric.THROUGHPUT;
+    }
+  }
+
+  /** Peers in report order. */
+  public static final List<SystemKind> PEERS = List.of(SystemKind.ETCD, SystemKind.ZOOKEEPER);
+}

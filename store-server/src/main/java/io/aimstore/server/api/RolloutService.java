@@ -1,0 +1,167 @@
+package io.aimstore.server.api;
+
+import io.aimstore.api.v1.DroneReportRequest;
+import io.aimstore.api.v1.DroneReportResponse;
+import io.aimstore.api.v1.FleetStatusRequest;
+import io.aimstore.api.v1.FleetStatusResponse;
+import io.aimstore.api.v1.HoldRequest;
+import io.aimstore.api.v1.RolloutRequest;
+import io.aimstore.api.v1.RolloutResponse;
+import io.aimstore.api.v1.RolloutStartRequest;
+import io.aimstore.api.v1.RolloutsGrpc;
+import io.aimstore.internal.Command;
+import io.aimstore.internal.FleetHold;
+import io.aimstore.internal.RolloutAction;
+import io.aimstore.server.core.Store;
+import io.aimstore.server.core.StoreException;
+import io.aimstore.server.raft.RaftNode;
+import io.grpc.stub.StreamObserver;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+
+/** Staged rollouts, drone reports and the fleet hold point: every transition is one command. */
+public final class RolloutService extends RolloutsGrpc.RolloutsImplBase {
+  private final RaftNode raft;
+  private final Writes writes;
+  private final Headers headers;
+  private final Executor readExecutor;
+
+  public RolloutService(RaftNode raft, Writes writes, Headers headers, Executor readExecutor) {
+    this.raft = raft;
+    this.writes = writes;
+    this.headers = headers;
+    this.readExecutor = readExecutor;
+  }
+
+  @Override
+  public void start(RolloutStartRequest req, StreamObserver<RolloutResponse> obs) {
+    Replies.run(
+        () -> {
+          if (req.getAckTimeoutMs() < 0) {
+            throw StoreException.invalid("ack_timeout_ms must be >= 0");
+          }
+          return propose(Command.newBuilder().setRolloutStart(req));
+        },
+        obs);
+  }
+
+  @Override
+  public void promote(RolloutRequest req, StreamObserver<RolloutResponse> obs) {
+    action(RolloutAction.Kind.PROMOTE, req, obs);
+  }
+
+  @Override
+  public void pause(RolloutRequest req, StreamObserver<RolloutResponse> obs) {
+    action(RolloutAction.Kind.PAUSE, req, obs);
+  }
+
+  @Override
+  public void resume(RolloutRequest req, StreamObserver<RolloutResponse> obs) {
+    action(RolloutAction.Kind.RESUME, req, obs);
+  }
+
+  @Override
+  public void rollback(RolloutRequest req, StreamObserver<RolloutResponse> obs) {
+    action(RolloutAction.Kind.ROLLBACK, req, obs);
+  }
+
+  private void action(
+      RolloutAction.Kind kind, RolloutRequest req, StreamObserver<RolloutResponse> obs) {
+    Replies.run(
+        () ->
+            propose(
+                Command.newBuilder()
+                    .setRolloutAction(RolloutAction.newBuilder().setKind(kind).setRequest(req))),
+        obs);
+  }
+
+  @Override
+  public void hold(HoldRequest req, StreamObserver<RolloutResponse> obs) {
+    Replies.run(
+        () ->
+            propose(
+                Command.newBuilder()
+                    .setFleetHold(FleetHold.newBuilder().setRequest(req).setHold(true))),
+        obs);
+  }
+
+  @Override
+  public void release(HoldRequest req, StreamObserver<RolloutResponse> obs) {
+    Replies.run(
+        () ->
+            propose(
+                Command.newBuilder()
+                    .setFleetHold(FleetHold.newBuilder().setRequest(req).setHold(false))),
+        obs);
+  }
+
+  @Override
+  public void report(DroneReportRequest req, StreamObserver<DroneReportResponse> obs) {
+    Replies.run(
+        () ->
+            writes
+                .submit(Command.newBuilder().setDroneReport(req))
+                .thenApply(
+                    r ->
+                        DroneReportResponse.newBuilder()
+                            .setHeader(headers.at(r.getRevision()))
+                            .setRollout(r.getRollout())
+                            .build()),
+        obs);
+  }
+
+  private CompletableFuture<RolloutResponse> propose(Command.Builder c) {
+    return writes
+        .submit(c)
+        .thenApply(
+            r ->
+                RolloutResponse.newBuilder()
+                    .setHeader(headers.at(r.getRevision()))
+                    .setRollout(r.getRollout())
+                    .build());
+  }
+
+  @Override
+  public void status(RolloutRequest req, StreamObserver<RolloutResponse> obs) {
+    Replies.run(
+        () ->
+            read(
+                s -> {
+                  Store.FleetView f = s.fleet(req.getFleet());
+                  if (f.rollout() == null) {
+                    throw StoreException.notFound("fleet " + req.getFleet() + " has no rollout");
+                  }
+                  return RolloutResponse.newBuilder()
+                      .setHeader(headers.at(s.revision()))
+                      .setRollout(f.rollout())
+                      .build();
+                }),
+        obs);
+  }
+
+  @Override
+  public void fleetStatus(FleetStatusRequest req, StreamObserver<FleetStatusResponse> obs) {
+    Replies.run(
+        () ->
+            read(
+                s -> {
+                  Store.FleetView f = s.fleet(req.getFleet());
+                  FleetStatusResponse.Builder b =
+                      FleetStatusResponse.newBuilder()
+                          .setHeader(headers.at(s.revision()))
+                          .addAllDrones(f.drones());
+                  if (f.hold() != null) {
+                    b.setHold(f.hold());
+                  }
+                  if (f.rollout() != null) {
+                    b.setRollout(f.rollout());
+                  }
+                  return b.build();
+                }),
+        obs);
+  }
+
+  private <T> CompletableFuture<T> read(java.util.function.Function<Store, T> f) {
+    return raft.readBarrier().thenApplyAsync(v -> raft.stateMachine().read(f), readExecutor);
+  }
+}
