@@ -4,12 +4,15 @@ import io.aimstore.client.AimStoreClient;
 import io.aimstore.client.AimStoreException;
 import io.aimstore.ops.cli.AuditCommand;
 import io.aimstore.ops.cli.CompactCommand;
+import io.aimstore.ops.cli.ConfigCommand;
 import io.aimstore.ops.cli.DelCommand;
+import io.aimstore.ops.cli.FleetCommand;
 import io.aimstore.ops.cli.GetCommand;
 import io.aimstore.ops.cli.LeaseCommand;
 import io.aimstore.ops.cli.LockCommand;
 import io.aimstore.ops.cli.MemberCommand;
 import io.aimstore.ops.cli.PutCommand;
+import io.aimstore.ops.cli.RolloutCommand;
 import io.aimstore.ops.cli.StatusCommand;
 import io.aimstore.ops.cli.TxnCommand;
 import io.aimstore.ops.cli.WatchCommand;
@@ -42,6 +45,9 @@ import picocli.CommandLine.ScopeType;
       WatchCommand.class,
       LockCommand.class,
       AuditCommand.class,
+      ConfigCommand.class,
+      RolloutCommand.class,
+      FleetCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class Aimctl implements AutoCloseable {

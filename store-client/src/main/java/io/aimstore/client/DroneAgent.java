@@ -11,6 +11,9 @@ import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -18,7 +21,8 @@ import org.slf4j.LoggerFactory;
  * The drone side of a rollout. Opens a {@link Session} (its presence key lives on the session's
  * lease, so the fleet sees who is alive), watches its target with a {@link ConfigWatcher},
  * validates each config locally, refuses one whose fencing token is older than one already applied
- * ("lock mismatch"), hands good ones to the application, and reports applied or refused.
+ * ("lock mismatch"), hands good ones to the application, and reports applied or refused. When its
+ * session is lost (a long pause, a partition) it announces itself again with a new one.
  */
 public final class DroneAgent implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(DroneAgent.class);
@@ -32,33 +36,25 @@ public final class DroneAgent implements AutoCloseable {
   private final AimStoreClient client;
   private final String fleet;
   private final String drone;
-  private final Session session;
+  private final Duration ttl;
+  private final ScheduledExecutorService reconnect =
+      Executors.newSingleThreadScheduledExecutor(
+          r -> {
+            Thread t = new Thread(r, "drone-reconnect");
+            t.setDaemon(true);
+            return t;
+          });
   private final ConfigWatcher watcher;
+  private volatile Session session;
+  private volatile boolean closed;
 
   private DroneAgent(
       AimStoreClient client, String fleet, String drone, Duration ttl, Applier applier) {
     this.client = client;
     this.fleet = fleet;
     this.drone = drone;
-    this.session = client.session(SessionOptions.ttl(ttl));
-    String presence = "/aim/" + fleet + "/drones/" + drone + "/presence";
-    String info =
-        "{\"drone\":\""
-            + drone
-            + "\",\"host\":\""
-            + client.owner().getHost()
-            + "\",\"pid\":"
-            + client.owner().getPid()
-            + "}";
-    AimStoreClient.await(
-        client
-            .kv()
-            .put(
-                PutRequest.newBuilder()
-                    .setKey(KV.utf8(presence))
-                    .setValue(KV.utf8(info))
-                    .setLease(session.leaseId())
-                    .build()));
+    this.ttl = ttl;
+    announce();
     this.watcher =
         ConfigWatcher.start(
             client,
@@ -81,6 +77,49 @@ public final class DroneAgent implements AutoCloseable {
   public static DroneAgent start(
       AimStoreClient client, String fleet, String drone, Duration ttl, Applier applier) {
     return new DroneAgent(client, fleet, drone, ttl, applier);
+  }
+
+  /** Opens a session and puts the presence key on it. */
+  private void announce() {
+    Session s = client.session(SessionOptions.ttl(ttl));
+    String info =
+        "{\"drone\":\""
+            + drone
+            + "\",\"host\":\""
+            + client.owner().getHost()
+            + "\",\"pid\":"
+            + client.owner().getPid()
+            + "}";
+    AimStoreClient.await(
+        client
+            .kv()
+            .put(
+                PutRequest.newBuilder()
+                    .setKey(KV.utf8("/aim/" + fleet + "/drones/" + drone + "/presence"))
+                    .setValue(KV.utf8(info))
+                    .setLease(s.leaseId())
+                    .build()));
+    s.addListener(
+        (ended, from, to) -> {
+          if (to == Session.State.LOST && !closed) {
+            LOG.warn(
+                "drone {} lost its session (lease {}); announcing again", drone, ended.leaseId());
+            reconnect.schedule(this::reannounce, 200, TimeUnit.MILLISECONDS);
+          }
+        });
+    this.session = s;
+  }
+
+  private void reannounce() {
+    if (closed) {
+      return;
+    }
+    try {
+      announce();
+    } catch (AimStoreException e) {
+      LOG.warn("drone {} cannot announce itself yet: {}", drone, e.getMessage());
+      reconnect.schedule(this::reannounce, 1, TimeUnit.SECONDS);
+    }
   }
 
   private void handle(KeyValue kv, Applier applier) {
@@ -145,6 +184,7 @@ public final class DroneAgent implements AutoCloseable {
     return drone;
   }
 
+  /** The current session (replaced when a lost one is re-established). */
   public Session session() {
     return session;
   }
@@ -152,6 +192,8 @@ public final class DroneAgent implements AutoCloseable {
   /** Stops watching and ends the session (the presence key goes with its lease). */
   @Override
   public void close() {
+    closed = true;
+    reconnect.shutdownNow();
     watcher.close();
     session.close();
   }

@@ -20,15 +20,15 @@ public abstract class CommandBase implements Callable<Integer> {
     return (Aimctl) spec.root().userObject();
   }
 
-  protected AimStoreClient client() {
+  public AimStoreClient client() {
     return root().client();
   }
 
-  protected boolean json() {
+  public boolean json() {
     return root().format() == Format.JSON;
   }
 
-  protected PrintStream out() {
+  public PrintStream out() {
     return root().out();
   }
 
@@ -36,7 +36,7 @@ public abstract class CommandBase implements Callable<Integer> {
     return AimStoreClient.await(f);
   }
 
-  protected void print(Table table) {
+  public void print(Table table) {
     table.print(out());
   }
 

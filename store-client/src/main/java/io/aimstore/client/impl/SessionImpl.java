@@ -53,8 +53,8 @@ public final class SessionImpl implements Session, KeepAliveStream.Listener {
     this.leases = leases;
     this.nanos = nanos;
     this.validUntil = grantedAt + ttl.toNanos();
-    this.lastSend = nanos.getAsLong();
-    this.lastAck = lastSend;
+    this.lastAck = nanos.getAsLong();
+    this.lastSend = lastAck - intervalNanos; // renew at once: the grant may have taken a while
     stream.register(leaseId, this);
     this.task =
         conn.scheduler().scheduleWithFixedDelay(this::tick, 0, WATCHDOG_MS, TimeUnit.MILLISECONDS);

@@ -1,0 +1,114 @@
+package io.aimstore.ops;
+
+import io.aimstore.api.v1.TargetRecord;
+import io.aimstore.client.AimStoreClient;
+import io.aimstore.client.AimStoreException;
+import io.aimstore.client.DroneAgent;
+import java.time.Duration;
+import java.time.LocalTime;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** A simulated drone for demos and tests: presence on a session, applies targets, reports. */
+@Command(
+    name = "aimstore-drone",
+    mixinStandardHelpOptions = true,
+    description = "Run a simulated drone of FLEET until killed.")
+public final class Drone implements java.util.concurrent.Callable<Integer> {
+  @Option(names = "--fleet", required = true)
+  String fleet;
+
+  @Option(names = "--id", required = true, description = "Drone name (e.g. drone-7).")
+  String id;
+
+  @Option(
+      names = "--ttl",
+      defaultValue = "5",
+      description =
+          "Session TTL in seconds: the drone leaves the alive set this long after it dies.")
+  long ttl;
+
+  @Option(
+      names = "--refuse",
+      description =
+          "Refuse to apply config versions whose description contains this text (to rehearse a NACK).")
+  String refuse;
+
+  @Option(
+      names = "--endpoints",
+      split = ",",
+      description =
+          "Members' client addresses (default: $AIMSTORE_ENDPOINTS or the local cluster).")
+  List<String> endpoints;
+
+  public static void main(String[] args) {
+    System.exit(new CommandLine(new Drone()).execute(args));
+  }
+
+  @Override
+  public Integer call() throws Exception {
+    List<String> eps = endpoints;
+    if ((eps == null || eps.isEmpty()) && System.getenv("AIMSTORE_ENDPOINTS") != null) {
+      eps = List.of(System.getenv("AIMSTORE_ENDPOINTS"));
+    }
+    AimStoreClient client =
+        AimStoreClient.builder()
+            .endpoints(eps == null || eps.isEmpty() ? AimStoreClient.LOCAL_ENDPOINTS : eps)
+            .name("aimstore-drone")
+            .build();
+    DroneAgent agent = null;
+    for (int attempt = 1; agent == null; attempt++) {
+      try {
+        agent = start(client);
+      } catch (AimStoreException e) {
+        if (attempt >= 30) {
+          throw e;
+        }
+        log("cannot reach the cluster yet (" + e.getMessage() + "); retrying");
+        Thread.sleep(1000);
+      }
+    }
+    log(
+        id
+            + " of "
+            + fleet
+            + " is up (lease "
+            + agent.session().leaseId()
+            + ", pid "
+            + ProcessHandle.current().pid()
+            + ")");
+    agent.session().addListener((s, from, to) -> log("session " + from + " -> " + to));
+    new CountDownLatch(1).await();
+    return 0;
+  }
+
+  private DroneAgent start(AimStoreClient client) {
+    return DroneAgent.start(
+        client,
+        fleet,
+        id,
+        Duration.ofSeconds(ttl),
+        (TargetRecord t) -> {
+          if (refuse != null && t.getConfig().getDescription().contains(refuse)) {
+            log("refusing v" + t.getVersion() + " (description matches --refuse)");
+            throw new IllegalStateException("refused by operator rule: " + refuse);
+          }
+          log(
+              "applied "
+                  + t.getConfigName()
+                  + " v"
+                  + t.getVersion()
+                  + " (sensitivity "
+                  + t.getConfig().getSensitivity()
+                  + ")");
+        });
+  }
+
+  private void log(String line) {
+    System.out.println(LocalTime.now().withNano(0) + " " + id + ": " + line);
+    System.out.flush();
+  }
+}

@@ -1,0 +1,203 @@
+package io.aimstore.ops.cli;
+
+import com.google.gson.JsonArray;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import com.google.protobuf.InvalidProtocolBufferException;
+import com.google.protobuf.util.JsonFormat;
+import io.aimstore.api.v1.AimConfig;
+import io.aimstore.api.v1.ConfigPutRequest;
+import io.aimstore.api.v1.ConfigPutResponse;
+import io.aimstore.api.v1.ConfigVersion;
+import io.aimstore.ops.Aimctl.UsageError;
+import io.aimstore.ops.output.Table;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+@Command(
+    name = "config",
+    description =
+        "Aim configs: typed, validated documents under /aim/FLEET/configs/NAME (JSON files in the protobuf JSON mapping of AimConfig).",
+    subcommands = {
+      ConfigCommand.Put.class,
+      ConfigCommand.Get.class,
+      ConfigCommand.Validate.class,
+      ConfigCommand.History.class
+    })
+public final class ConfigCommand {
+
+  static AimConfig read(Path file) {
+    try {
+      AimConfig.Builder b = AimConfig.newBuilder();
+      JsonFormat.parser().merge(Files.readString(file, StandardCharsets.UTF_8), b);
+      return b.build();
+    } catch (IOException e) {
+      throw new UsageError("cannot read " + file + ": " + e.getMessage());
+    }
+  }
+
+  static String protoJson(com.google.protobuf.MessageOrBuilder m) {
+    try {
+      return JsonFormat.printer().print(m);
+    } catch (InvalidProtocolBufferException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  @Command(
+      name = "put",
+      description =
+          "Write config NAME of FLEET from --file; refused with every broken rule if invalid.")
+  public static final class Put extends CommandBase {
+    @Parameters(index = "0", paramLabel = "FLEET")
+    String fleet;
+
+    @Parameters(index = "1", paramLabel = "NAME")
+    String name;
+
+    @Option(
+        names = {"-f", "--file"},
+        required = true,
+        paramLabel = "FILE")
+    Path file;
+
+    @Option(
+        names = "--fence",
+        paramLabel = "LOCK=TOKEN",
+        description = "Write only while TOKEN holds LOCK.")
+    String fence;
+
+    @Override
+    public Integer call() {
+      ConfigPutRequest.Builder r =
+          ConfigPutRequest.newBuilder().setFleet(fleet).setName(name).setConfig(read(file));
+      if (fence != null) {
+        r.setFence(PutCommand.parseFence(fence));
+      }
+      ConfigPutResponse resp = await(client().fleet().putConfig(r.build()));
+      if (json()) {
+        JsonObject o = new JsonObject();
+        o.addProperty("fleet", fleet);
+        o.addProperty("name", name);
+        o.addProperty("version", resp.getVersion());
+        print(o);
+      } else {
+        out().println("config " + name + " of " + fleet + " is now v" + resp.getVersion());
+      }
+      return 0;
+    }
+  }
+
+  @Command(
+      name = "get",
+      description = "Print config NAME of FLEET (latest, or --version V) as JSON.")
+  public static final class Get extends CommandBase {
+    @Parameters(index = "0", paramLabel = "FLEET")
+    String fleet;
+
+    @Parameters(index = "1", paramLabel = "NAME")
+    String name;
+
+    @Option(names = "--version", description = "A past version (a revision from 'config history').")
+    long version;
+
+    @Override
+    public Integer call() {
+      ConfigVersion v = await(client().fleet().getConfig(fleet, name, version)).getConfig();
+      if (!json()) {
+        spec.commandLine()
+            .getErr()
+            .println(
+                "# "
+                    + fleet
+                    + "/"
+                    + name
+                    + " v"
+                    + v.getVersion()
+                    + (v.getFenceToken() == 0 ? "" : " (fence token " + v.getFenceToken() + ")"));
+      }
+      out().println(protoJson(v.getConfig()));
+      return 0;
+    }
+  }
+
+  @Command(
+      name = "validate",
+      description =
+          "Check a config file against the rules without writing it; exits 1 listing every broken rule.")
+  public static final class Validate extends CommandBase {
+    @Option(
+        names = {"-f", "--file"},
+        required = true,
+        paramLabel = "FILE")
+    Path file;
+
+    @Override
+    public Integer call() {
+      List<String> v = await(client().fleet().validate(read(file))).getViolationsList();
+      if (json()) {
+        JsonObject o = new JsonObject();
+        o.addProperty("valid", v.isEmpty());
+        JsonArray a = new JsonArray();
+        v.forEach(a::add);
+        o.add("violations", a);
+        print(o);
+      } else if (v.isEmpty()) {
+        out().println(file + ": valid");
+      } else {
+        out().println(file + ": " + v.size() + " rule(s) broken:");
+        v.forEach(s -> out().println("  - " + s));
+      }
+      return v.isEmpty() ? 0 : 1;
+    }
+  }
+
+  @Command(name = "history", description = "Every version of config NAME of FLEET, newest first.")
+  public static final class History extends CommandBase {
+    @Parameters(index = "0", paramLabel = "FLEET")
+    String fleet;
+
+    @Parameters(index = "1", paramLabel = "NAME")
+    String name;
+
+    @Override
+    public Integer call() {
+      List<ConfigVersion> versions = await(client().fleet().history(fleet, name)).getVersionsList();
+      if (json()) {
+        JsonArray a = new JsonArray();
+        for (ConfigVersion v : versions) {
+          JsonObject o = new JsonObject();
+          o.addProperty("version", v.getVersion());
+          o.addProperty("fence_token", v.getFenceToken());
+          o.add("config", JsonParser.parseString(protoJson(v.getConfig())));
+          a.add(o);
+        }
+        JsonObject o = new JsonObject();
+        o.add("versions", a);
+        print(o);
+        return 0;
+      }
+      Table t =
+          new Table(
+              "VERSION", "SENSITIVITY", "ALTITUDE M", "MAX SPEED", "BATTERY %", "DESCRIPTION");
+      for (ConfigVersion v : versions) {
+        AimConfig c = v.getConfig();
+        t.row(
+            v.getVersion(),
+            c.getSensitivity(),
+            c.getSafety().getMinAltitudeM() + "-" + c.getSafety().getMaxAltitudeM(),
+            c.getSafety().getMaxSpeedMps(),
+            c.getSafety().getMinBatteryPct(),
+            c.getDescription());
+      }
+      print(t);
+      return 0;
+    }
+  }
+}
