@@ -36,6 +36,7 @@ import io.grpc.BindableService;
 import io.grpc.Server;
 import io.grpc.ServerInterceptors;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
+import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -104,7 +105,17 @@ public final class AimstoreNode implements AutoCloseable {
     Headers headers = new Headers(cluster, raft);
     RequestValidator validator = new RequestValidator(limits);
     ProposalBatcher batcher =
-        new ProposalBatcher(raft::propose, PROPOSALS_IN_FLIGHT, BATCH_COMMANDS, BATCH_BYTES);
+        new ProposalBatcher(
+            raft::propose,
+            PROPOSALS_IN_FLIGHT,
+            BATCH_COMMANDS,
+            BATCH_BYTES,
+            DistributionSummary.builder("aimstore.proposal.commands")
+                    .description(
+                        "commands carried by each log entry this member proposed (group commit)")
+                    .publishPercentileHistogram()
+                    .register(registry)
+                ::record);
     Writes writes = new Writes(batcher, stateMachine, Clock.systemUTC());
     this.readExecutor = Executors.newFixedThreadPool(4, named("read"));
     this.lessor =

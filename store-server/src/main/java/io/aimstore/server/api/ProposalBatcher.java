@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Function;
+import java.util.function.IntConsumer;
 
 /**
  * Group commit: packs commands that arrive while earlier proposals are in flight into one log
@@ -23,6 +24,7 @@ public final class ProposalBatcher {
   private record Pending(Command command, int bytes, CompletableFuture<Outcome> future) {}
 
   private final Function<LogEntry, CompletableFuture<Proposal>> proposer;
+  private final IntConsumer batchSizes;
   private final int maxInFlight;
   private final int maxCommands;
   private final int maxBytes;
@@ -34,13 +36,16 @@ public final class ProposalBatcher {
    * @param maxInFlight entries proposed and not yet answered
    * @param maxCommands commands per entry
    * @param maxBytes serialized bytes per entry (a single larger command still goes alone)
+   * @param batchSizes told the number of commands of every entry proposed
    */
   public ProposalBatcher(
       Function<LogEntry, CompletableFuture<Proposal>> proposer,
       int maxInFlight,
       int maxCommands,
-      int maxBytes) {
+      int maxBytes,
+      IntConsumer batchSizes) {
     this.proposer = proposer;
+    this.batchSizes = batchSizes;
     this.maxInFlight = maxInFlight;
     this.maxCommands = maxCommands;
     this.maxBytes = maxBytes;
@@ -74,6 +79,7 @@ public final class ProposalBatcher {
         }
         inFlight++;
       }
+      batchSizes.accept(batch.size());
       LogEntry.Builder entry = LogEntry.newBuilder();
       batch.forEach(p -> entry.addCommands(p.command()));
       CompletableFuture<Proposal> proposal;

@@ -8,13 +8,27 @@ import io.grpc.ServerInterceptor;
 import io.grpc.Status;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /** Times every gRPC call by method and status code ({@code aimstore_grpc_server_seconds}). */
 public final class GrpcMetricsInterceptor implements ServerInterceptor {
   private final MeterRegistry registry;
+  private final Map<String, Timer> timers = new ConcurrentHashMap<>();
 
   public GrpcMetricsInterceptor(MeterRegistry registry) {
     this.registry = registry;
+  }
+
+  private Timer timer(String method, Status.Code code) {
+    return timers.computeIfAbsent(
+        method + ' ' + code,
+        k ->
+            Timer.builder("aimstore.grpc.server")
+                .description("gRPC calls served, by method and status")
+                .tag("method", method)
+                .tag("code", code.name())
+                .register(registry));
   }
 
   @Override
@@ -26,13 +40,7 @@ public final class GrpcMetricsInterceptor implements ServerInterceptor {
         new ForwardingServerCall.SimpleForwardingServerCall<>(call) {
           @Override
           public void close(Status status, Metadata trailers) {
-            sample.stop(
-                Timer.builder("aimstore.grpc.server")
-                    .description("gRPC calls served, by method and status")
-                    .tag("method", method)
-                    .tag("code", status.getCode().name())
-                    .publishPercentileHistogram(false)
-                    .register(registry));
+            sample.stop(timer(method, status.getCode()));
             super.close(status, trailers);
           }
         },
