@@ -32,6 +32,9 @@ public final class ConfigWatcher implements AutoCloseable {
   private final Listener listener;
   private long lastModRevision;
   private long highestToken;
+
+  /** Whether the key existed as of {@link #lastModRevision}. */
+  private boolean present;
   private WatchHandle handle;
   private boolean closed;
 
@@ -58,6 +61,9 @@ public final class ConfigWatcher implements AutoCloseable {
             client.kv().get(RangeRequest.newBuilder().setKey(KV.utf8(key)).build()));
     if (r.getKvsCount() > 0) {
       offer(r.getKvs(0));
+    } else if (present) {
+      // deleted in history we could not watch (compacted): the application must still hear of it
+      deleted(r.getHeader().getRevision());
     }
     handle =
         client
@@ -88,6 +94,7 @@ public final class ConfigWatcher implements AutoCloseable {
       return;
     }
     lastModRevision = kv.getModRevision();
+    present = true;
     if (kv.getFenceToken() != 0 && kv.getFenceToken() < highestToken) {
       listener.onRejected(
           kv,
@@ -105,6 +112,7 @@ public final class ConfigWatcher implements AutoCloseable {
   private synchronized void deleted(long revision) {
     if (revision > lastModRevision) {
       lastModRevision = revision;
+      present = false;
       listener.onDeleted(revision);
     }
   }

@@ -5,6 +5,7 @@ import io.aimstore.server.api.ClusterView;
 import io.aimstore.server.api.ConfigService;
 import io.aimstore.server.api.Headers;
 import io.aimstore.server.api.KvService;
+import io.aimstore.server.api.LeaderHintInterceptor;
 import io.aimstore.server.api.LeaderRouter;
 import io.aimstore.server.api.LeaseService;
 import io.aimstore.server.api.LockService;
@@ -193,8 +194,9 @@ public final class AimstoreNode implements AutoCloseable {
             .permitKeepAliveTime(5, TimeUnit.SECONDS)
             .permitKeepAliveWithoutCalls(true);
     GrpcMetricsInterceptor timing = new GrpcMetricsInterceptor(registry);
+    LeaderHintInterceptor leaderHint = new LeaderHintInterceptor(raft, cluster);
     for (BindableService service : services) {
-      server.addService(ServerInterceptors.intercept(service, timing));
+      server.addService(ServerInterceptors.intercept(service, timing, leaderHint));
     }
     this.grpc = server.build().start();
     registerGauges();

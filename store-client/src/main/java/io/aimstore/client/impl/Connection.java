@@ -42,6 +42,10 @@ public final class Connection implements AutoCloseable {
   private final List<String> endpoints;
   private final ManagedChannel[] channels;
   private final AtomicInteger current;
+
+  /** Index of the endpoint that leads, -1 when unknown (writes go there to skip a hop). */
+  private final AtomicInteger leader = new AtomicInteger(-1);
+
   private final Duration requestTimeout;
   private final Duration attemptTimeout;
   private final ScheduledExecutorService scheduler;
@@ -57,6 +61,7 @@ public final class Connection implements AutoCloseable {
       channels[i] =
           NettyChannelBuilder.forTarget(endpoints.get(i))
               .usePlaintext()
+              .intercept(new LeaderHints(this::leaderSeen))
               .keepAliveTime(10, TimeUnit.SECONDS)
               .keepAliveTimeout(3, TimeUnit.SECONDS)
               .maxInboundMessageSize(64 * 1024 * 1024)
@@ -87,8 +92,22 @@ public final class Connection implements AutoCloseable {
     return channels[index];
   }
 
+  private void leaderSeen(String address) {
+    int i = endpoints.indexOf(address);
+    if (i >= 0) {
+      leader.set(i);
+    }
+  }
+
+  /** Where a call with this retry policy goes: writes to the known leader, reads anywhere. */
+  private int target(Retry retry) {
+    int l = leader.get();
+    return retry == Retry.IF_NOT_APPLIED && l >= 0 ? l : current.get();
+  }
+
   /** Moves to the endpoint after {@code from}, unless another call already moved on. */
   public void failover(int from) {
+    leader.compareAndSet(from, -1);
     current.compareAndSet(from, (from + 1) % channels.length);
   }
 
@@ -140,7 +159,7 @@ public final class Connection implements AutoCloseable {
       CompletableFuture<T> result,
       long deadline,
       int attempt) {
-    int index = current.get();
+    int index = target(retry);
     ListenableFuture<T> f;
     try {
       f = call.apply(channels[index]);

@@ -28,7 +28,7 @@ public final class SessionImpl implements Session, KeepAliveStream.Listener {
   private final List<Listener> listeners = new CopyOnWriteArrayList<>();
   private final CompletableFuture<State> ended = new CompletableFuture<>();
   private final ArrayDeque<Long> sentAt = new ArrayDeque<>();
-  private final ScheduledFuture<?> task;
+  private volatile ScheduledFuture<?> task;
   private State state = State.CONNECTED;
   private long validUntil;
   private long lastSend;
@@ -57,7 +57,24 @@ public final class SessionImpl implements Session, KeepAliveStream.Listener {
     this.lastSend = lastAck - intervalNanos; // renew at once: the grant may have taken a while
     stream.register(leaseId, this);
     this.task =
-        conn.scheduler().scheduleWithFixedDelay(this::tick, 0, WATCHDOG_MS, TimeUnit.MILLISECONDS);
+        conn.scheduler()
+            .scheduleWithFixedDelay(this::safeTick, 0, WATCHDOG_MS, TimeUnit.MILLISECONDS);
+  }
+
+  /** A periodic task that throws is silently cancelled: never let one escape. */
+  private void safeTick() {
+    try {
+      tick();
+    } catch (RuntimeException e) {
+      LOG.warn("session lease={} keep-alive tick failed: {}", leaseId, e.toString());
+    }
+  }
+
+  private void stopTicking() {
+    ScheduledFuture<?> t = task;
+    if (t != null) {
+      t.cancel(false);
+    }
   }
 
   @Override
@@ -75,9 +92,17 @@ public final class SessionImpl implements Session, KeepAliveStream.Listener {
     return state;
   }
 
+  /**
+   * Adds a listener. A session that already ended (it can end before its creator had a chance to
+   * listen: a grant slower than the TTL) reports that at once.
+   */
   @Override
   public void addListener(Listener listener) {
     listeners.add(listener);
+    State now = state();
+    if (now == State.LOST) {
+      listener.stateChanged(this, State.CONNECTED, State.LOST);
+    }
   }
 
   @Override
@@ -168,7 +193,7 @@ public final class SessionImpl implements Session, KeepAliveStream.Listener {
   private void lose(String why) {
     LOG.warn("session lease={} LOST: {}", leaseId, why);
     change(State.LOST);
-    task.cancel(false);
+    stopTicking();
     stream.unregister(leaseId);
   }
 
@@ -197,7 +222,7 @@ public final class SessionImpl implements Session, KeepAliveStream.Listener {
       if (state == State.CLOSED) {
         return;
       }
-      task.cancel(false);
+      stopTicking();
       stream.unregister(leaseId);
       boolean revoke = state != State.LOST;
       change(State.CLOSED);

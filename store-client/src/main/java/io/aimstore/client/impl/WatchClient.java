@@ -161,7 +161,17 @@ public final class WatchClient implements Watch {
     if (probe == null) {
       probe =
           conn.scheduler()
-              .scheduleWithFixedDelay(this::probe, PROBE_MS, PROBE_MS, TimeUnit.MILLISECONDS);
+              .scheduleWithFixedDelay(
+                  () -> {
+                    try {
+                      probe();
+                    } catch (RuntimeException e) {
+                      LOG.warn("watch probe failed: {}", e.toString());
+                    }
+                  },
+                  PROBE_MS,
+                  PROBE_MS,
+                  TimeUnit.MILLISECONDS);
     }
   }
 
@@ -196,7 +206,9 @@ public final class WatchClient implements Watch {
       if (rev > w.lastRevision) {
         w.lastRevision = rev;
       }
-      w.listener.onProgress(rev);
+      // a member that has applied less than the previous one answers with a lower revision:
+      // a bookmark must not go back below what was already delivered
+      w.listener.onProgress(w.lastRevision);
       return;
     }
     if (rev <= w.lastRevision) {
