@@ -35,6 +35,7 @@ public final class ConfigWatcher implements AutoCloseable {
 
   /** Whether the key existed as of {@link #lastModRevision}. */
   private boolean present;
+
   private WatchHandle handle;
   private boolean closed;
 

@@ -39,6 +39,7 @@ import io.grpc.ServerInterceptors;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Timer;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
@@ -90,7 +91,17 @@ public final class AimstoreNode implements AutoCloseable {
     this.config = config;
     this.dataDir = dataDir;
     Limits limits = Limits.DEFAULT;
-    this.stateMachine = new AimStateMachine(dataDir.kv(), config.storage(), limits);
+    Timer applyTimer =
+        Timer.builder("aimstore.apply")
+            .description("time to apply one log entry to the store (the serial section)")
+            .publishPercentileHistogram()
+            .register(registry);
+    this.stateMachine =
+        new AimStateMachine(
+            dataDir.kv(),
+            config.storage(),
+            limits,
+            n -> applyTimer.record(n, TimeUnit.NANOSECONDS));
     Map<String, String> raftAddresses = new LinkedHashMap<>();
     config.members().forEach((name, m) -> raftAddresses.put(name, m.raft()));
     this.raft =

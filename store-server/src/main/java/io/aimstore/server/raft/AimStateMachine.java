@@ -16,6 +16,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReadWriteLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.Function;
+import java.util.function.LongConsumer;
 import org.apache.ratis.proto.RaftProtos.LogEntryProto;
 import org.apache.ratis.protocol.Message;
 import org.apache.ratis.protocol.RaftGroupId;
@@ -48,6 +49,7 @@ import org.slf4j.LoggerFactory;
 public final class AimStateMachine extends BaseStateMachine {
   private static final Logger LOG = LoggerFactory.getLogger(AimStateMachine.class);
 
+  private final LongConsumer applyNanos;
   private final Path kvDir;
   private final StorageOptions storageOptions;
   private final Limits limits;
@@ -62,7 +64,13 @@ public final class AimStateMachine extends BaseStateMachine {
   private final AtomicLong snapshotsInstalled = new AtomicLong();
   private volatile Store store;
 
-  public AimStateMachine(Path kvDir, StorageOptions storageOptions, Limits limits) {
+  /**
+   * @param applyNanos told how long each entry took to apply (the apply thread is the store's one
+   *     serial section: watch it)
+   */
+  public AimStateMachine(
+      Path kvDir, StorageOptions storageOptions, Limits limits, LongConsumer applyNanos) {
+    this.applyNanos = applyNanos;
     this.kvDir = kvDir;
     this.storageOptions = storageOptions;
     this.limits = limits;
@@ -137,7 +145,9 @@ public final class AimStateMachine extends BaseStateMachine {
     try {
       LogEntry entry =
           LogEntry.parseFrom(e.getStateMachineLogEntry().getLogData().asReadOnlyByteBuffer());
+      long t0 = System.nanoTime();
       ApplyResult result = store.apply(entry, e.getTerm(), e.getIndex());
+      applyNanos.accept(System.nanoTime() - t0);
       updateLastAppliedTermIndex(e.getTerm(), e.getIndex());
       for (ApplyListener l : applyListeners) {
         l.onApplied(e.getIndex(), result);

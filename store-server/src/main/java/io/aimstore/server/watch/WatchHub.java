@@ -95,7 +95,17 @@ public final class WatchHub implements AutoCloseable {
               return t;
             });
     long every = settings.progressInterval().toMillis();
-    timer.scheduleWithFixedDelay(this::periodicProgress, every, every, TimeUnit.MILLISECONDS);
+    timer.scheduleWithFixedDelay(
+        () -> {
+          try {
+            periodicProgress();
+          } catch (RuntimeException e) {
+            LOG.warn("event=watch_progress_failed error={}", e.toString());
+          }
+        },
+        every,
+        every,
+        TimeUnit.MILLISECONDS);
     this.dispatcher = new Thread(this::dispatchLoop, "watch-dispatch");
     dispatcher.setDaemon(true);
     dispatcher.start();
@@ -181,7 +191,10 @@ public final class WatchHub implements AutoCloseable {
     return w;
   }
 
-  /** Removes a watcher; with a reason, tells the client it was canceled. */
+  /**
+   * Removes a watcher; with a reason, tells the client it was canceled (its last response: the
+   * stream forgets it once that is sent).
+   */
   void unregister(Watcher w, String reason, long compactRevision) {
     synchronized (lock) {
       if (w.mode == Watcher.Mode.CANCELED) {
@@ -191,19 +204,23 @@ public final class WatchHub implements AutoCloseable {
       live.remove(w);
       catchingUp.remove(w);
     }
-    w.stream.removed(w);
-    if (reason != null) {
-      WatchResponse.Builder r =
-          WatchResponse.newBuilder()
-              .setHeader(header(dispatched))
-              .setWatchId(w.id)
-              .setCanceled(true)
-              .setCancelReason(reason);
-      if (compactRevision > 0) {
-        r.setCompactRevision(compactRevision);
-      }
-      w.stream.sendCanceled(r.build());
+    if (reason == null) {
+      w.stream.removed(w);
+      return;
     }
+    WatchResponse.Builder r =
+        WatchResponse.newBuilder()
+            .setHeader(header(dispatched))
+            .setWatchId(w.id)
+            .setCanceled(true)
+            .setCancelReason(reason);
+    if (compactRevision > 0) {
+      r.setCompactRevision(compactRevision);
+    }
+    // after whatever is queued (a "created" not yet sent, events already read): the stream drops
+    // the watcher once this is sent, so nothing of it can follow
+    w.offerControl(r.build());
+    w.stream.scheduleDrain();
   }
 
   void streamClosed(WatchStream s) {
@@ -282,6 +299,7 @@ public final class WatchHub implements AutoCloseable {
           continue; // already covered (replayed after a reset)
         }
         dispatched = re.revision();
+        List<Watcher> behind = new ArrayList<>();
         for (Watcher w : live) {
           if (re.revision() < w.nextRevision) {
             continue;
@@ -300,16 +318,18 @@ public final class WatchHub implements AutoCloseable {
           if (w.offer(r, settings.bufferRevisions())) {
             touched.add(w.stream);
           } else {
-            fellBehind.add(w);
+            behind.add(w);
           }
         }
-        for (Watcher w : fellBehind) {
+        // only the watchers that fell behind at this revision: the earlier ones are moved already
+        for (Watcher w : behind) {
           live.remove(w);
           catchingUp.add(w);
           w.mode = Watcher.Mode.CATCHING_UP;
           w.nextRevision = w.rewind();
           metrics.slow();
         }
+        fellBehind.addAll(behind);
       }
     }
     for (Watcher w : fellBehind) {
@@ -385,7 +405,14 @@ public final class WatchHub implements AutoCloseable {
       if (w.mode != Watcher.Mode.CATCHING_UP || w.nextRevision != from) {
         return;
       }
+      // Storage may be ahead of the dispatcher; take only what the dispatcher has passed, and
+      // leave the rest to the live feed, so a progress notification at the dispatched revision
+      // never follows an event of a later revision.
+      long upTo = Math.min(h.coveredUpTo(), dispatched);
       for (RevisionEvents re : h.revisions()) {
+        if (re.revision() > upTo) {
+          break;
+        }
         List<Event> events = w.filter(re);
         if (!events.isEmpty()) {
           w.offer(
@@ -397,7 +424,8 @@ public final class WatchHub implements AutoCloseable {
               Integer.MAX_VALUE);
         }
       }
-      w.nextRevision = h.coveredUpTo() + 1;
+      // a watch that starts after the stored revision (a reset moved it here) still starts there
+      w.nextRevision = Math.max(from, upTo + 1);
       if (w.nextRevision > dispatched) {
         catchingUp.remove(w);
         live.add(w);

@@ -57,7 +57,7 @@ public final class WatchStream {
   }
 
   public void cancel(long id) {
-    Watcher w = watchers.remove(id);
+    Watcher w = watchers.get(id);
     if (w != null) {
       hub.unregister(w, "canceled by the client", 0);
     }
@@ -98,10 +98,6 @@ public final class WatchStream {
     scheduleDrain();
   }
 
-  void sendCanceled(WatchResponse r) {
-    sendControl(r);
-  }
-
   private void sendControl(WatchResponse r) {
     executor.execute(
         () -> {
@@ -130,7 +126,9 @@ public final class WatchStream {
             }
             hub.delivered(r.getEventsCount());
             progress = true;
-            if (w.takeCatchUpWaiting()) {
+            if (r.getCanceled()) {
+              removed(w); // its last response
+            } else if (w.takeCatchUpWaiting()) {
               hub.resumeCatchUp(w);
             }
             if (!sink.isReady()) {
