@@ -62,7 +62,7 @@ public record Access(OpKind kind, String key, Object expected, Object value) {
   }
 
   /** Renders a value for people: strings quoted, longs bare, a missing key as {@code nil}. */
-  static String show(Object value) {
+  public static String show(Object value) {
     if (value == null) {
       return "nil";
     }

@@ -37,8 +37,8 @@ public record History(List<Operation> operations) {
   }
 
   /**
-   * Splits the history into independent parts that can be checked one by one: two keys share a
-   * part if some operation (a multi-key {@link OpKind#TXN}) touches both, directly or through other
+   * Splits the history into independent parts that can be checked one by one: two keys share a part
+   * if some operation (a multi-key {@link OpKind#TXN}) touches both, directly or through other
    * keys. With single-key operations only, this is one part per key. Parts are ordered by their
    * smallest key, operations keep their order.
    */

@@ -3,8 +3,8 @@ package io.aimstore.chaos.history;
 import java.util.Objects;
 
 /**
- * The keys from {@code start} (inclusive) to {@code end} (exclusive), in {@link String} order
- * (byte order for ASCII keys), as a watch selects them.
+ * The keys from {@code start} (inclusive) to {@code end} (exclusive), in {@link String} order (byte
+ * order for ASCII keys), as a watch selects them.
  *
  * @param start the first key
  * @param end the first key after the range; {@code null}: no upper bound

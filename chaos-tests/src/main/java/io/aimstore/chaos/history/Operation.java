@@ -22,8 +22,8 @@ import java.util.Set;
  * @param invokeNanos when the client sent it, on a clock shared by all processes of the history
  * @param completeNanos when the client got its answer or gave up; not before {@code invokeNanos}
  * @param outcome how it ended
- * @param revision the store revision the answer carried (the revision a write created, the
- *     revision a read saw); 0 if unknown
+ * @param revision the store revision the answer carried (the revision a write created, the revision
+ *     a read saw); 0 if unknown
  */
 public record Operation(
     int process,
@@ -40,7 +40,8 @@ public record Operation(
     Objects.requireNonNull(outcome, "outcome");
     input = List.copyOf(input);
     output = Collections.unmodifiableList(new ArrayList<>(output));
-    if (input.isEmpty() || (kind != OpKind.TXN && (input.size() != 1 || input.get(0).kind() != kind))) {
+    if (input.isEmpty()
+        || (kind != OpKind.TXN && (input.size() != 1 || input.get(0).kind() != kind))) {
       throw new IllegalArgumentException(kind + " with input " + input);
     }
     if (completeNanos < invokeNanos) {
@@ -80,8 +81,8 @@ public record Operation(
   }
 
   /**
-   * The latest time this operation may have taken effect: its completion, or {@link
-   * Long#MAX_VALUE} if it is {@link Outcome#INFO}.
+   * The latest time this operation may have taken effect: its completion, or {@link Long#MAX_VALUE}
+   * if it is {@link Outcome#INFO}.
    */
   public long latestEffectNanos() {
     return outcome == Outcome.INFO ? Long.MAX_VALUE : completeNanos;

@@ -74,7 +74,8 @@ final class OperationCodec {
   @SuppressWarnings("unchecked")
   private static <T> T as(Class<? super T> type, Object value, String field) {
     if (!type.isInstance(value)) {
-      throw new IllegalArgumentException(field + " is not a " + type.getSimpleName() + ": " + value);
+      throw new IllegalArgumentException(
+          field + " is not a " + type.getSimpleName() + ": " + value);
     }
     return (T) value;
   }

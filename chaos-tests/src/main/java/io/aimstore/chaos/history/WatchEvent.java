@@ -42,6 +42,12 @@ public record WatchEvent(long revision, String key, Type type, Object value) {
 
   @Override
   public String toString() {
-    return "@" + revision + " " + type + " " + key + (value == null ? "" : " " + Access.show(value));
+    return "@"
+        + revision
+        + " "
+        + type
+        + " "
+        + key
+        + (value == null ? "" : " " + Access.show(value));
   }
 }

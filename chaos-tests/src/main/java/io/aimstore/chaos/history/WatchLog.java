@@ -8,8 +8,8 @@ import java.util.Objects;
  *
  * @param watchId names the watcher in reports
  * @param range the keys it watches
- * @param startRevision the first revision it asked for (at least 1); when it was created "from now",
- *     the revision of the creation response + 1
+ * @param startRevision the first revision it asked for (at least 1); when it was created "from
+ *     now", the revision of the creation response + 1
  * @param messages what it received, in order
  */
 public record WatchLog(

@@ -16,11 +16,17 @@ public sealed interface WatchMessage {
    * A marker the watcher's client records when it re-creates the watch (after a disconnect or on
    * another member) from {@code revision}, normally the last revision it saw + 1.
    */
-  record Resumed(long revision) implements WatchMessage {}
+  record Resumed(long revision) implements WatchMessage {
+    public Resumed {
+      if (revision < 1) {
+        throw new IllegalArgumentException("revision " + revision);
+      }
+    }
+  }
 
   /**
-   * A progress notification (bookmark): the store promises that every event of the watch's range
-   * at or below {@code revision} has been delivered.
+   * A progress notification (bookmark): the store promises that every event of the watch's range at
+   * or below {@code revision} has been delivered.
    */
   record Progress(long revision) implements WatchMessage {}
 }

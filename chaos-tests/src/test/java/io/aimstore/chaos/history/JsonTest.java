@@ -1,0 +1,48 @@
+package io.aimstore.chaos.history;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class JsonTest {
+
+  @Test
+  void parsesTheSubsetHistoriesUse() {
+    Object value =
+        Json.parse(
+            " { \"a\" : [1, -2, \"x\\u0041\\n\\/\", true, false, null], \"b\": {}, \"c\": [] } ");
+
+    Map<String, Object> expected = new LinkedHashMap<>();
+    expected.put("a", Arrays.asList(1L, -2L, "xA\n/", true, false, null));
+    expected.put("b", Map.of());
+    expected.put("c", List.of());
+    assertThat(value).isEqualTo(expected);
+  }
+
+  @Test
+  void writesWhatItParses() {
+    Map<String, Object> value = new LinkedHashMap<>();
+    value.put("s", "\"\\\u0001é");
+    value.put("l", Arrays.asList(Long.MIN_VALUE, null, true));
+    StringBuilder out = new StringBuilder();
+
+    Json.write(value, out);
+
+    assertThat(out)
+        .hasToString("{\"s\":\"\\\"\\\\\\u0001é\",\"l\":[-9223372036854775808,null,true]}");
+    assertThat(Json.parse(out.toString())).isEqualTo(value);
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"", "1.5", "1e3", "[1,", "{\"a\" 1}", "\"open", "tru", "[1] x", "{1:2}"})
+  void rejectsWhatItDoesNotRead(String text) {
+    assertThatThrownBy(() -> Json.parse(text)).isInstanceOf(IllegalArgumentException.class);
+  }
+}
