@@ -3,6 +3,7 @@ package io.aimstore.server;
 import io.aimstore.server.api.ClusterService;
 import io.aimstore.server.api.ClusterView;
 import io.aimstore.server.api.ConfigService;
+import io.aimstore.server.api.Failpoints;
 import io.aimstore.server.api.Headers;
 import io.aimstore.server.api.KvService;
 import io.aimstore.server.api.LeaderHintInterceptor;
@@ -128,7 +129,8 @@ public final class AimstoreNode implements AutoCloseable {
                     .publishPercentileHistogram()
                     .register(registry)
                 ::record);
-    Writes writes = new Writes(batcher, stateMachine, Clock.systemUTC());
+    Failpoints failpoints = Failpoints.fromEnvironment();
+    Writes writes = new Writes(batcher, stateMachine, Clock.systemUTC(), failpoints);
     this.readExecutor = Executors.newFixedThreadPool(4, named("read"));
     this.lessor =
         new Lessor(
@@ -167,7 +169,7 @@ public final class AimstoreNode implements AutoCloseable {
     timers.scheduleWithFixedDelay(this::tickLessor, tick, tick, TimeUnit.MILLISECONDS);
 
     MemberEndpoints self = config.self();
-    KvService kv = new KvService(raft, writes, validator, headers, readExecutor);
+    KvService kv = new KvService(raft, writes, validator, headers, readExecutor, failpoints);
     RolloutTimer rolloutTimer =
         new RolloutTimer(stateMachine, raft::isLeader, System::currentTimeMillis, writes::submit);
     timers.scheduleWithFixedDelay(

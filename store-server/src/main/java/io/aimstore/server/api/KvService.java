@@ -28,13 +28,16 @@ public final class KvService extends KVGrpc.KVImplBase {
   private final RequestValidator validator;
   private final Headers headers;
   private final Executor readExecutor;
+  private final Failpoints failpoints;
 
   public KvService(
       RaftNode raft,
       Writes writes,
       RequestValidator validator,
       Headers headers,
-      Executor readExecutor) {
+      Executor readExecutor,
+      Failpoints failpoints) {
+    this.failpoints = failpoints;
     this.raft = raft;
     this.writes = writes;
     this.validator = validator;
@@ -55,7 +58,9 @@ public final class KvService extends KVGrpc.KVImplBase {
   /** A range read, linearizable unless the request opts out. */
   CompletableFuture<RangeResponse> read(RangeRequest req) {
     CompletableFuture<Void> ready =
-        req.getSerializable() ? CompletableFuture.completedFuture(null) : raft.readBarrier();
+        req.getSerializable() || failpoints.staleReads()
+            ? CompletableFuture.completedFuture(null)
+            : raft.readBarrier();
     return ready.thenApplyAsync(
         v -> {
           RangeResponse r = raft.stateMachine().read(s -> s.range(req));

@@ -16,8 +16,11 @@ public final class Writes {
   private final ProposalBatcher batcher;
   private final AimStateMachine stateMachine;
   private final Clock clock;
+  private final Failpoints failpoints;
 
-  public Writes(ProposalBatcher batcher, AimStateMachine stateMachine, Clock clock) {
+  public Writes(
+      ProposalBatcher batcher, AimStateMachine stateMachine, Clock clock, Failpoints failpoints) {
+    this.failpoints = failpoints;
     this.batcher = batcher;
     this.stateMachine = stateMachine;
     this.clock = clock;
@@ -25,6 +28,13 @@ public final class Writes {
 
   /** Stamps {@code command} with this member's wall-clock time and proposes it. */
   public CompletableFuture<CommandResult> submit(Command.Builder command) {
+    if (failpoints.ackBeforeCommit() && command.hasPut()) {
+      submitForOutcome(command); // the bug: answer before Raft has committed anything
+      return CompletableFuture.completedFuture(
+          CommandResult.newBuilder()
+              .setPut(io.aimstore.api.v1.PutResponse.getDefaultInstance())
+              .build());
+    }
     return submitForOutcome(command)
         .thenApply(
             o -> {
