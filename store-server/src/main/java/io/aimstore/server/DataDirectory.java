@@ -40,11 +40,16 @@ final class DataDirectory implements AutoCloseable {
       ch =
           FileChannel.open(
               root.resolve("LOCK"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-      lock = ch.tryLock();
+      try {
+        lock = ch.tryLock();
+      } catch (java.nio.channels.OverlappingFileLockException e) {
+        lock = null; // this very process holds it already
+      }
     } catch (IOException e) {
       throw new ConfigException("cannot lock data dir " + root + ": " + e);
     }
     if (lock == null) {
+      closeQuietly(ch);
       throw new ConfigException(
           "data dir "
               + root
@@ -82,6 +87,14 @@ final class DataDirectory implements AutoCloseable {
       throw new ConfigException("cannot read or write " + identity + ": " + e);
     }
     return new DataDirectory(root, ch, lock);
+  }
+
+  private static void closeQuietly(FileChannel ch) {
+    try {
+      ch.close();
+    } catch (IOException e) {
+      // nothing held
+    }
   }
 
   Path raft() {

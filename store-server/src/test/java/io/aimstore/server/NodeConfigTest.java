@@ -1,0 +1,158 @@
+package io.aimstore.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * Configuration from file, environment and flags; bad settings and foreign data dirs are refused.
+ */
+class NodeConfigTest {
+  @TempDir Path dir;
+
+  static final String M1 = "n1@raft=127.0.0.1:7411,client=127.0.0.1:7401,metrics=127.0.0.1:7421";
+  static final String M2 = "n2@raft=127.0.0.1:7412,client=127.0.0.1:7402,metrics=127.0.0.1:7422";
+
+  static NodeConfig load(Map<String, String> env, String... args) throws ConfigException {
+    return NodeConfig.load(args, env);
+  }
+
+  @Test
+  void flagsOverrideTheEnvironmentWhichOverridesTheFile() throws Exception {
+    Path file = dir.resolve("a.conf");
+    Files.writeString(
+        file,
+        "# comment\ncluster = from-file\nname = n1\ndata-dir = /tmp/x\nmember = "
+            + M1
+            + "\nmember = "
+            + M2
+            + "\nelection-timeout-ms = 400-900\n");
+    NodeConfig c =
+        load(Map.of("AIMSTORE_CLUSTER", "from-env"), "--config", file.toString(), "--name=n2");
+    assertThat(c.cluster()).isEqualTo("from-env");
+    assertThat(c.name()).isEqualTo("n2");
+    assertThat(c.members()).containsOnlyKeys("n1", "n2");
+    assertThat(c.self().client()).isEqualTo("127.0.0.1:7402");
+    assertThat(c.raft().electionTimeoutMin()).isEqualTo(Duration.ofMillis(400));
+    assertThat(c.raft().electionTimeoutMax()).isEqualTo(Duration.ofMillis(900));
+  }
+
+  @Test
+  void membersCanComeFromOneEnvironmentVariable() throws Exception {
+    NodeConfig c =
+        load(
+            Map.of(
+                "AIMSTORE_MEMBERS",
+                M1 + ";" + M2,
+                "AIMSTORE_NAME",
+                "n1",
+                "AIMSTORE_DATA_DIR",
+                "/tmp/x"));
+    assertThat(c.members()).hasSize(2);
+    assertThat(c.cluster()).isEqualTo("aimstore");
+  }
+
+  static Stream<Arguments> bad() {
+    return Stream.of(
+        Arguments.of(
+            new String[] {"--data-dir", "/x", "--member", M1}, "missing required setting 'name'"),
+        Arguments.of(
+            new String[] {"--name", "n1", "--member", M1}, "missing required setting 'data-dir'"),
+        Arguments.of(new String[] {"--name", "n1", "--data-dir", "/x"}, "no members configured"),
+        Arguments.of(
+            new String[] {"--name", "n3", "--data-dir", "/x", "--member", M1},
+            "'n3' is not in the member list"),
+        Arguments.of(
+            new String[] {
+              "--name",
+              "n1",
+              "--data-dir",
+              "/x",
+              "--member",
+              "n1@raft=127.0.0.1:99999,client=127.0.0.1:1,metrics=127.0.0.1:2"
+            },
+            "port 99999 is out of range"),
+        Arguments.of(
+            new String[] {
+              "--name",
+              "n1",
+              "--data-dir",
+              "/x",
+              "--member",
+              "n1@raft=127.0.0.1:1,client=127.0.0.1:2"
+            },
+            "has no metrics= address"),
+        Arguments.of(
+            new String[] {
+              "--name",
+              "n1",
+              "--data-dir",
+              "/x",
+              "--member",
+              M1,
+              "--member",
+              M1.replace("n1@", "n2@")
+            },
+            "is used twice"),
+        Arguments.of(
+            new String[] {"--name", "n1", "--data-dir", "/x", "--member", M1, "--frobnicate", "1"},
+            "flag --frobnicate is unknown"),
+        Arguments.of(
+            new String[] {
+              "--name", "n1", "--data-dir", "/x", "--member", M1, "--election-timeout-ms", "900-400"
+            },
+            "MIN-MAX"),
+        Arguments.of(
+            new String[] {
+              "--name", "n1", "--data-dir", "/x", "--member", M1, "--snapshot-threshold", "ten"
+            },
+            "must be a number"));
+  }
+
+  @ParameterizedTest(name = "{1}")
+  @MethodSource("bad")
+  void badSettingsAreRefusedWithAClearMessage(String[] args, String message) {
+    assertThatThrownBy(() -> load(Map.of(), args))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining(message);
+  }
+
+  @Test
+  void aDataDirBelongsToOneClusterAndMember() throws Exception {
+    Path data = dir.resolve("data");
+    try (DataDirectory d = DataDirectory.open(data, "prod", "n1")) {
+      assertThat(d.kv().startsWith(data)).isTrue();
+      assertThatThrownBy(() -> DataDirectory.open(data, "prod", "n1"))
+          .isInstanceOf(ConfigException.class)
+          .hasMessageContaining("in use by another aimstore process");
+    }
+    assertThatThrownBy(() -> DataDirectory.open(data, "test", "n1"))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("belongs to cluster=prod member=n1")
+        .hasMessageContaining("point --data-dir elsewhere");
+    DataDirectory.open(data, "prod", "n1").close();
+  }
+
+  @Test
+  void anUnusableDataDirIsRefused() throws Exception {
+    Path file = Files.writeString(dir.resolve("not-a-dir"), "x");
+    assertThatThrownBy(() -> DataDirectory.open(file, "c", "n1"))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("data dir");
+    Path data = dir.resolve("orphan");
+    Files.createDirectories(data.resolve("kv"));
+    assertThatThrownBy(() -> DataDirectory.open(data, "c", "n1"))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("holds data but no identity file");
+  }
+}
