@@ -14,6 +14,7 @@ import io.aimstore.server.api.LockWaiters;
 import io.aimstore.server.api.MemberEndpoints;
 import io.aimstore.server.api.PeerChannels;
 import io.aimstore.server.api.ProposalBatcher;
+import io.aimstore.server.api.Reads;
 import io.aimstore.server.api.RolloutService;
 import io.aimstore.server.api.WatchService;
 import io.aimstore.server.api.Writes;
@@ -169,7 +170,8 @@ public final class AimstoreNode implements AutoCloseable {
     timers.scheduleWithFixedDelay(this::tickLessor, tick, tick, TimeUnit.MILLISECONDS);
 
     MemberEndpoints self = config.self();
-    KvService kv = new KvService(raft, writes, validator, headers, readExecutor, failpoints);
+    Reads reads = new Reads(raft, readExecutor);
+    KvService kv = new KvService(writes, validator, headers, reads, failpoints);
     RolloutTimer rolloutTimer =
         new RolloutTimer(stateMachine, raft::isLeader, System::currentTimeMillis, writes::submit);
     timers.scheduleWithFixedDelay(
@@ -187,20 +189,12 @@ public final class AimstoreNode implements AutoCloseable {
         List.of(
             kv,
             new ClusterService(cluster, raft, headers, peers),
-            new LeaseService(raft, writes, validator, headers, lessor, router, readExecutor),
+            new LeaseService(writes, validator, headers, lessor, router, reads),
             new WatchService(watchHub, validator, headers),
             new LockService(
-                raft,
-                writes,
-                validator,
-                headers,
-                lessor,
-                router,
-                lockWaiters,
-                readExecutor,
-                registry),
+                raft, writes, validator, headers, lessor, router, lockWaiters, reads, registry),
             new ConfigService(kv, writes, headers),
-            new RolloutService(raft, writes, headers, readExecutor));
+            new RolloutService(writes, headers, reads));
     NettyServerBuilder server =
         NettyServerBuilder.forAddress(socket(self.client()))
             .maxInboundMessageSize(4 * 1024 * 1024)

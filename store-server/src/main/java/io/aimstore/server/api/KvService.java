@@ -13,36 +13,33 @@ import io.aimstore.api.v1.TxnRequest;
 import io.aimstore.api.v1.TxnResponse;
 import io.aimstore.internal.Command;
 import io.aimstore.server.core.RequestValidator;
-import io.aimstore.server.raft.RaftNode;
+import io.aimstore.server.core.Store;
 import io.grpc.stub.StreamObserver;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.Executor;
+import java.util.function.Function;
 
 /**
  * The KV API: validate, then propose (writes) or read after a ReadIndex barrier (linearizable
  * reads) or straight from local state (serializable reads).
  */
 public final class KvService extends KVGrpc.KVImplBase {
-  private final RaftNode raft;
   private final Writes writes;
   private final RequestValidator validator;
   private final Headers headers;
-  private final Executor readExecutor;
+  private final Reads reads;
   private final Failpoints failpoints;
 
   public KvService(
-      RaftNode raft,
       Writes writes,
       RequestValidator validator,
       Headers headers,
-      Executor readExecutor,
+      Reads reads,
       Failpoints failpoints) {
     this.failpoints = failpoints;
-    this.raft = raft;
     this.writes = writes;
     this.validator = validator;
     this.headers = headers;
-    this.readExecutor = readExecutor;
+    this.reads = reads;
   }
 
   @Override
@@ -57,16 +54,13 @@ public final class KvService extends KVGrpc.KVImplBase {
 
   /** A range read, linearizable unless the request opts out. */
   CompletableFuture<RangeResponse> read(RangeRequest req) {
-    CompletableFuture<Void> ready =
+    Function<Store, RangeResponse> range = s -> s.range(req);
+    CompletableFuture<RangeResponse> r =
         req.getSerializable() || failpoints.staleReads()
-            ? CompletableFuture.completedFuture(null)
-            : raft.readBarrier();
-    return ready.thenApplyAsync(
-        v -> {
-          RangeResponse r = raft.stateMachine().read(s -> s.range(req));
-          return r.toBuilder().setHeader(headers.complete(r.getHeader())).build();
-        },
-        readExecutor);
+            ? reads.serializable(range)
+            : reads.linearizable(range);
+    return r.thenApply(
+        resp -> resp.toBuilder().setHeader(headers.complete(resp.getHeader())).build());
   }
 
   @Override

@@ -5,6 +5,8 @@ import io.grpc.Channel;
 import io.grpc.Metadata;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
+import io.grpc.stub.StreamObserver;
+import java.util.function.Consumer;
 
 /**
  * Routes leader-only calls (keep-alives, lease and lock views that need the leader's memory): on
@@ -31,6 +33,15 @@ public final class LeaderRouter {
   /** A channel to the leader's client API. */
   public Channel leader() {
     return peers.to(leaderName());
+  }
+
+  /** Runs {@code call} against the leader's channel, failing {@code obs} if there is none. */
+  public <T> void forward(StreamObserver<T> obs, Consumer<Channel> call) {
+    try {
+      call.accept(leader());
+    } catch (RuntimeException e) {
+      obs.onError(GrpcErrors.toStatus(e));
+    }
   }
 
   static StatusRuntimeException noLeader() {

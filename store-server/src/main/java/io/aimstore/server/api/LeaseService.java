@@ -24,12 +24,9 @@ import io.aimstore.server.core.RequestValidator;
 import io.aimstore.server.core.Store;
 import io.aimstore.server.core.StoreException;
 import io.aimstore.server.raft.Lessor;
-import io.aimstore.server.raft.RaftNode;
 import io.grpc.stub.StreamObserver;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -42,29 +39,26 @@ public final class LeaseService extends LeaseGrpc.LeaseImplBase {
   private static final int MAX_PAGE = 10_000;
   private static final int MAX_KEYS_SHOWN = 10_000;
 
-  private final RaftNode raft;
   private final Writes writes;
   private final RequestValidator validator;
   private final Headers headers;
   private final Lessor lessor;
   private final LeaderRouter router;
-  private final Executor readExecutor;
+  private final Reads reads;
 
   public LeaseService(
-      RaftNode raft,
       Writes writes,
       RequestValidator validator,
       Headers headers,
       Lessor lessor,
       LeaderRouter router,
-      Executor readExecutor) {
-    this.raft = raft;
+      Reads reads) {
     this.writes = writes;
     this.validator = validator;
     this.headers = headers;
     this.lessor = lessor;
     this.router = router;
-    this.readExecutor = readExecutor;
+    this.reads = reads;
   }
 
   @Override
@@ -219,7 +213,7 @@ public final class LeaseService extends LeaseGrpc.LeaseImplBase {
   @Override
   public void timeToLive(LeaseTimeToLiveRequest req, StreamObserver<LeaseTimeToLiveResponse> obs) {
     if (!router.isLeader()) {
-      forward(
+      router.forward(
           obs,
           ch -> LeaseGrpc.newStub(ch).withDeadlineAfter(10, TimeUnit.SECONDS).timeToLive(req, obs));
       return;
@@ -227,7 +221,7 @@ public final class LeaseService extends LeaseGrpc.LeaseImplBase {
     Replies.run(
         () -> {
           checkId(req.getId());
-          return linearizable(
+          return reads.linearizable(
               store -> {
                 LeaseRecord r = store.lease(req.getId());
                 if (r == null) {
@@ -250,7 +244,7 @@ public final class LeaseService extends LeaseGrpc.LeaseImplBase {
   @Override
   public void leases(LeaseLeasesRequest req, StreamObserver<LeaseLeasesResponse> obs) {
     if (!router.isLeader()) {
-      forward(
+      router.forward(
           obs,
           ch -> LeaseGrpc.newStub(ch).withDeadlineAfter(10, TimeUnit.SECONDS).leases(req, obs));
       return;
@@ -262,7 +256,7 @@ public final class LeaseService extends LeaseGrpc.LeaseImplBase {
                 "limit must be between 0 and " + MAX_PAGE + ", got " + req.getLimit());
           }
           int limit = req.getLimit() == 0 ? DEFAULT_PAGE : req.getLimit();
-          return linearizable(
+          return reads.linearizable(
               store -> {
                 LeaseLeasesResponse.Builder b =
                     LeaseLeasesResponse.newBuilder().setHeader(headers.at(store.revision()));
@@ -316,19 +310,5 @@ public final class LeaseService extends LeaseGrpc.LeaseImplBase {
         .setLastKeepaliveAgeMs(live == null ? -1 : live.sinceKeepAliveMs())
         .setKeyCount(store.leaseKeyCount(r.getId()))
         .build();
-  }
-
-  /** Runs a read of the leader's store after a ReadIndex barrier. */
-  private <T> CompletableFuture<T> linearizable(java.util.function.Function<Store, T> read) {
-    return raft.readBarrier().thenApplyAsync(v -> raft.stateMachine().read(read), readExecutor);
-  }
-
-  private <T> void forward(
-      StreamObserver<T> obs, java.util.function.Consumer<io.grpc.Channel> call) {
-    try {
-      call.accept(router.leader());
-    } catch (RuntimeException e) {
-      obs.onError(GrpcErrors.toStatus(e));
-    }
   }
 }

@@ -42,10 +42,8 @@ import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
-import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.function.Function;
 
 /**
  * The Lock API. Acquiring queues a claim through the log and then waits, on this member, until the
@@ -61,7 +59,7 @@ public final class LockService extends LockGrpc.LockImplBase {
   private final Lessor lessor;
   private final LeaderRouter router;
   private final LockWaiters waiters;
-  private final Executor readExecutor;
+  private final Reads reads;
   private final Counter acquisitions;
   private final Counter forceReleases;
   private final Timer waitTime;
@@ -74,7 +72,7 @@ public final class LockService extends LockGrpc.LockImplBase {
       Lessor lessor,
       LeaderRouter router,
       LockWaiters waiters,
-      Executor readExecutor,
+      Reads reads,
       MeterRegistry registry) {
     this.raft = raft;
     this.writes = writes;
@@ -83,7 +81,7 @@ public final class LockService extends LockGrpc.LockImplBase {
     this.lessor = lessor;
     this.router = router;
     this.waiters = waiters;
-    this.readExecutor = readExecutor;
+    this.reads = reads;
     this.acquisitions =
         Counter.builder("aimstore.lock.acquisitions")
             .description("locks granted through this member")
@@ -275,7 +273,7 @@ public final class LockService extends LockGrpc.LockImplBase {
   @Override
   public void inspect(LockInspectRequest req, StreamObserver<LockInspectResponse> obs) {
     if (!router.isLeader()) {
-      forward(
+      router.forward(
           obs,
           ch -> LockGrpc.newStub(ch).withDeadlineAfter(10, TimeUnit.SECONDS).inspect(req, obs));
       return;
@@ -283,7 +281,7 @@ public final class LockService extends LockGrpc.LockImplBase {
     Replies.run(
         () -> {
           validator.checkLockName(req.getName());
-          return linearizable(
+          return reads.linearizable(
               store -> {
                 Store.LockState st = store.lock(req.getName());
                 LockInfo info =
@@ -302,13 +300,13 @@ public final class LockService extends LockGrpc.LockImplBase {
   @Override
   public void list(LockListRequest req, StreamObserver<LockListResponse> obs) {
     if (!router.isLeader()) {
-      forward(
+      router.forward(
           obs, ch -> LockGrpc.newStub(ch).withDeadlineAfter(10, TimeUnit.SECONDS).list(req, obs));
       return;
     }
     Replies.run(
         () ->
-            linearizable(
+            reads.linearizable(
                 store -> {
                   LockListResponse.Builder b =
                       LockListResponse.newBuilder().setHeader(headers.at(store.revision()));
@@ -331,7 +329,7 @@ public final class LockService extends LockGrpc.LockImplBase {
                   .setKey(prefix)
                   .setRangeEnd(KeyRanges.prefixEnd(prefix))
                   .build();
-          return linearizable(
+          return reads.linearizable(
               store -> {
                 AuditListResponse.Builder b = AuditListResponse.newBuilder();
                 var resp = store.range(range);
@@ -384,18 +382,5 @@ public final class LockService extends LockGrpc.LockImplBase {
       }
     }
     return b.build();
-  }
-
-  private <T> CompletableFuture<T> linearizable(Function<Store, T> read) {
-    return raft.readBarrier().thenApplyAsync(v -> raft.stateMachine().read(read), readExecutor);
-  }
-
-  private <T> void forward(
-      StreamObserver<T> obs, java.util.function.Consumer<io.grpc.Channel> call) {
-    try {
-      call.accept(router.leader());
-    } catch (RuntimeException e) {
-      obs.onError(GrpcErrors.toStatus(e));
-    }
   }
 }

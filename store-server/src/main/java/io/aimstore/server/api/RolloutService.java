@@ -14,23 +14,19 @@ import io.aimstore.internal.FleetHold;
 import io.aimstore.internal.RolloutAction;
 import io.aimstore.server.core.Store;
 import io.aimstore.server.core.StoreException;
-import io.aimstore.server.raft.RaftNode;
 import io.grpc.stub.StreamObserver;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.Executor;
 
 /** Staged rollouts, drone reports and the fleet hold point: every transition is one command. */
 public final class RolloutService extends RolloutsGrpc.RolloutsImplBase {
-  private final RaftNode raft;
   private final Writes writes;
   private final Headers headers;
-  private final Executor readExecutor;
+  private final Reads reads;
 
-  public RolloutService(RaftNode raft, Writes writes, Headers headers, Executor readExecutor) {
-    this.raft = raft;
+  public RolloutService(Writes writes, Headers headers, Reads reads) {
     this.writes = writes;
     this.headers = headers;
-    this.readExecutor = readExecutor;
+    this.reads = reads;
   }
 
   @Override
@@ -125,7 +121,7 @@ public final class RolloutService extends RolloutsGrpc.RolloutsImplBase {
   public void status(RolloutRequest req, StreamObserver<RolloutResponse> obs) {
     Replies.run(
         () ->
-            read(
+            reads.linearizable(
                 s -> {
                   Store.FleetView f = s.fleet(req.getFleet());
                   if (f.rollout() == null) {
@@ -143,7 +139,7 @@ public final class RolloutService extends RolloutsGrpc.RolloutsImplBase {
   public void fleetStatus(FleetStatusRequest req, StreamObserver<FleetStatusResponse> obs) {
     Replies.run(
         () ->
-            read(
+            reads.linearizable(
                 s -> {
                   Store.FleetView f = s.fleet(req.getFleet());
                   FleetStatusResponse.Builder b =
@@ -159,9 +155,5 @@ public final class RolloutService extends RolloutsGrpc.RolloutsImplBase {
                   return b.build();
                 }),
         obs);
-  }
-
-  private <T> CompletableFuture<T> read(java.util.function.Function<Store, T> f) {
-    return raft.readBarrier().thenApplyAsync(v -> raft.stateMachine().read(f), readExecutor);
   }
 }
