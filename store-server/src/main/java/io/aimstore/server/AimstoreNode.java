@@ -39,6 +39,7 @@ import io.grpc.BindableService;
 import io.grpc.Server;
 import io.grpc.ServerInterceptors;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Timer;
@@ -131,7 +132,12 @@ public final class AimstoreNode implements AutoCloseable {
                     .register(registry)
                 ::record);
     Failpoints failpoints = Failpoints.fromEnvironment();
-    Writes writes = new Writes(batcher, stateMachine, Clock.systemUTC(), failpoints);
+    Counter staleFences =
+        Counter.builder("aimstore.lock.stale.fence.rejections")
+            .description("writes refused because their fencing token no longer held the lock")
+            .register(registry);
+    Writes writes =
+        new Writes(batcher, stateMachine, Clock.systemUTC(), failpoints, staleFences::increment);
     this.readExecutor = Executors.newFixedThreadPool(4, named("read"));
     this.lessor =
         new Lessor(
@@ -312,6 +318,25 @@ public final class AimstoreNode implements AutoCloseable {
         "aimstore.watch.max.lag.revisions",
         "revisions the furthest-behind watcher has yet to receive",
         watchHub::maxLag);
+    gauge(
+        "aimstore.locks.held",
+        "locks with a holder",
+        () ->
+            stateMachine.read(
+                st -> st.locks("").stream().filter(l -> l.record().getHolderToken() != 0).count()));
+    gauge(
+        "aimstore.locks.waiters",
+        "claims queued behind a holder",
+        () ->
+            stateMachine.read(
+                st ->
+                    st.locks("").stream()
+                        .mapToLong(
+                            l ->
+                                Math.max(
+                                    0,
+                                    l.claims().size() - (l.record().getHolderToken() != 0 ? 1 : 0)))
+                        .sum()));
     gauge("aimstore.raft.leader", "1 on the leader, 0 elsewhere", () -> raft.isLeader() ? 1 : 0);
   }
 

@@ -17,9 +17,15 @@ public final class Writes {
   private final AimStateMachine stateMachine;
   private final Clock clock;
   private final Failpoints failpoints;
+  private final Runnable staleFence;
 
   public Writes(
-      ProposalBatcher batcher, AimStateMachine stateMachine, Clock clock, Failpoints failpoints) {
+      ProposalBatcher batcher,
+      AimStateMachine stateMachine,
+      Clock clock,
+      Failpoints failpoints,
+      Runnable staleFence) {
+    this.staleFence = staleFence;
     this.failpoints = failpoints;
     this.batcher = batcher;
     this.stateMachine = stateMachine;
@@ -61,6 +67,13 @@ public final class Writes {
   }
 
   private CompletableFuture<ProposalBatcher.Outcome> submitForOutcome(Command.Builder command) {
-    return batcher.submit(command.setProposedAtMs(clock.millis()).build());
+    return batcher
+        .submit(command.setProposedAtMs(clock.millis()).build())
+        .whenComplete(
+            (o, err) -> {
+              if (o != null && o.result().getError().getStaleFence()) {
+                staleFence.run();
+              }
+            });
   }
 }

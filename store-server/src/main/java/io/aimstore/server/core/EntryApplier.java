@@ -473,7 +473,7 @@ final class EntryApplier {
         current +=
             ", quarantined until " + java.time.Instant.ofEpochMilli(lock.getQuarantinedUntilMs());
       }
-      throw StoreException.failedPrecondition(
+      throw StoreException.staleFence(
           "stale fencing token "
               + fence.getToken()
               + " for lock "

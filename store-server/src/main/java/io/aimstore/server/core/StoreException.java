@@ -9,10 +9,25 @@ import io.aimstore.internal.ErrorCode;
  */
 public final class StoreException extends RuntimeException {
   private final ErrorCode code;
+  private final boolean staleFence;
 
   public StoreException(ErrorCode code, String message) {
+    this(code, message, false);
+  }
+
+  private StoreException(ErrorCode code, String message, boolean staleFence) {
     super(message, null, false, false);
     this.code = code;
+    this.staleFence = staleFence;
+  }
+
+  /** A write guarded by a fencing token that no longer holds its lock. */
+  public static StoreException staleFence(String message) {
+    return new StoreException(ErrorCode.FAILED_PRECONDITION, message, true);
+  }
+
+  public boolean staleFence() {
+    return staleFence;
   }
 
   public ErrorCode code() {
@@ -20,11 +35,15 @@ public final class StoreException extends RuntimeException {
   }
 
   public CommandError toProto() {
-    return CommandError.newBuilder().setCode(code).setMessage(getMessage()).build();
+    return CommandError.newBuilder()
+        .setCode(code)
+        .setMessage(getMessage())
+        .setStaleFence(staleFence)
+        .build();
   }
 
   public static StoreException of(CommandError error) {
-    return new StoreException(error.getCode(), error.getMessage());
+    return new StoreException(error.getCode(), error.getMessage(), error.getStaleFence());
   }
 
   public static StoreException invalid(String message) {
