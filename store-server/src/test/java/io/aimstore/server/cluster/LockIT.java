@@ -162,6 +162,11 @@ class LockIT {
                 + ")");
     assertThat(await(client.kv().get("/aim/f/cfg")).getKvs(0).getValue().toStringUtf8())
         .isEqualTo("v1");
+    double rejected = 0;
+    for (int i = 1; i <= 3; i++) {
+      rejected += cluster.node(i).registry().counter("aimstore.lock.stale.fence.rejections").count();
+    }
+    assertThat(rejected).as("the refusal is counted").isGreaterThanOrEqualTo(1);
     await(now.put("/aim/f/cfg", "v2"));
     assertThat(await(client.kv().get("/aim/f/cfg")).getKvs(0).getFenceToken())
         .isEqualTo(now.token());
