@@ -143,7 +143,7 @@ public final class AimstoreNode implements AutoCloseable {
         new Lessor(
             System::nanoTime,
             writes::submit,
-            LessorSettings.DEFAULT,
+            LessorSettings.forElectionTimeout(config.raft().electionTimeoutMax()),
             new MicrometerLessorMetrics(registry));
     stateMachine.addApplyListener(lessor);
     stateMachine.addLeadershipListener(lessor);

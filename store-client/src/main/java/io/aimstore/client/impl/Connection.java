@@ -33,7 +33,12 @@ public final class Connection implements AutoCloseable {
     /** Reads and other idempotent calls: retry any unavailability. */
     IDEMPOTENT,
     /** Writes: retry only when the store certainly did not apply the request. */
-    IF_NOT_APPLIED
+    IF_NOT_APPLIED,
+    /**
+     * Idempotent calls that wait on purpose (lock acquisition): retry when a member is unreachable,
+     * but a deadline answered by the store is its answer.
+     */
+    IF_UNAVAILABLE
   }
 
   private static final long BACKOFF_MIN_MS = 50;
@@ -102,7 +107,7 @@ public final class Connection implements AutoCloseable {
   /** Where a call with this retry policy goes: writes to the known leader, reads anywhere. */
   private int target(Retry retry) {
     int l = leader.get();
-    return retry == Retry.IF_NOT_APPLIED && l >= 0 ? l : current.get();
+    return retry != Retry.IDEMPOTENT && l >= 0 ? l : current.get();
   }
 
   /** Moves to the endpoint after {@code from}, unless another call already moved on. */
@@ -213,6 +218,9 @@ public final class Connection implements AutoCloseable {
     Status.Code code = e.code();
     if (code != Status.Code.UNAVAILABLE && code != Status.Code.DEADLINE_EXCEEDED) {
       return false;
+    }
+    if (retry == Retry.IF_UNAVAILABLE) {
+      return code == Status.Code.UNAVAILABLE;
     }
     if (retry == Retry.IDEMPOTENT || e.retrySafe()) {
       return true;

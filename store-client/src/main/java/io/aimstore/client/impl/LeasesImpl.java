@@ -117,12 +117,16 @@ public final class LeasesImpl implements Leases {
   public Session session(SessionOptions options) {
     long start = System.nanoTime();
     long id;
+    Duration ttl = options.ttl();
     if (options.leaseId() == 0) {
       id = AimStoreClient.await(grant(options.ttl())).getId();
     } else {
       id = options.leaseId();
       AimStoreClient.await(adopt(id));
+      start = System.nanoTime();
       LeaseKeepAliveResponse r = AimStoreClient.await(keepAliveOnce(id));
+      // the lease's own TTL rules, whatever the options said
+      ttl = Duration.ofMillis(Math.min(ttl.toMillis(), Math.max(1, r.getTtlMs())));
       if (r.getTtlMs() <= 0) {
         throw new AimStoreException(
             Status.Code.NOT_FOUND,
@@ -131,6 +135,6 @@ public final class LeasesImpl implements Leases {
             null);
       }
     }
-    return new SessionImpl(id, options.ttl(), start, stream, this, conn, System::nanoTime);
+    return new SessionImpl(id, ttl, start, stream, this, conn, System::nanoTime);
   }
 }

@@ -61,7 +61,7 @@ public final class LocksImpl implements Locks {
             LockGrpc.newFutureStub(ch)
                 .withDeadlineAfter(attemptMs, TimeUnit.MILLISECONDS)
                 .acquire(r),
-        Retry.IDEMPOTENT,
+        Retry.IF_UNAVAILABLE,
         Duration.ofMillis(attemptMs * 2));
   }
 

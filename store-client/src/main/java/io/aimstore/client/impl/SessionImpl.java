@@ -165,8 +165,10 @@ public final class SessionImpl implements Session, KeepAliveStream.Listener {
         lose("the store says lease " + leaseId + " is gone (expired or revoked)");
         return;
       }
-      long sentTime = sent == null ? now : sent;
-      validUntil = Math.max(validUntil, sentTime + r.getTtlMs() * 1_000_000);
+      if (sent == null) {
+        return; // its send time was forgotten when the stream was reset: it vouches for nothing
+      }
+      validUntil = Math.max(validUntil, sent + r.getTtlMs() * 1_000_000);
       lastAck = now;
       if (state == State.SUSPENDED) {
         change(State.CONNECTED);

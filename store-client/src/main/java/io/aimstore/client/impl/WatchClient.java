@@ -40,6 +40,10 @@ public final class WatchClient implements Watch {
   private final AtomicLong ids = new AtomicLong();
   private ClientCallStreamObserver<WatchRequest> stream;
   private int endpoint;
+
+  /** Counts the streams opened; responses of an older one are ignored. */
+  private long generation;
+
   private long lastHeardNanos;
   private int failures;
   private ScheduledFuture<?> probe;
@@ -126,6 +130,7 @@ public final class WatchClient implements Watch {
   private void open() {
     int opened = conn.currentIndex();
     endpoint = opened;
+    long gen = ++generation;
     lastHeardNanos = System.nanoTime();
     WatchGrpc.newStub(conn.channel(opened))
         .watch(
@@ -138,7 +143,7 @@ public final class WatchClient implements Watch {
               @Override
               public void onNext(WatchResponse r) {
                 heard();
-                deliver(r);
+                deliver(r, gen);
               }
 
               @Override
@@ -180,7 +185,11 @@ public final class WatchClient implements Watch {
     failures = 0;
   }
 
-  private void deliver(WatchResponse r) {
+  /** Delivers a response of stream {@code gen}; late ones from an abandoned stream are dropped. */
+  private synchronized void deliver(WatchResponse r, long gen) {
+    if (gen != generation) {
+      return;
+    }
     ClientWatch w = watches.get(r.getWatchId());
     if (w == null || w.done) {
       return;

@@ -30,9 +30,15 @@ public final class LeaderRouter {
     return raft.leader().orElseThrow(LeaderRouter::noLeader);
   }
 
-  /** A channel to the leader's client API. */
+  /**
+   * A channel to the leader's client API (never this member's own: then there is no leader yet).
+   */
   public Channel leader() {
-    return peers.to(leaderName());
+    String name = leaderName();
+    if (name.equals(raft.selfName())) {
+      throw noLeader(); // Ratis says we lead but we are not ready (or just stepped down)
+    }
+    return peers.to(name);
   }
 
   /** Runs {@code call} against the leader's channel, failing {@code obs} if there is none. */

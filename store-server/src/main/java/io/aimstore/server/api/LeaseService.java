@@ -161,7 +161,9 @@ public final class LeaseService extends LeaseGrpc.LeaseImplBase {
                     });
             return;
           } catch (Lessor.NotLeaderException e) {
-            // lost leadership a moment ago: forward like a follower
+            // elected but not ready yet, or deposed a moment ago: never relay to ourselves
+            client.onError(LeaderRouter.noLeader());
+            return;
           }
         }
         try {

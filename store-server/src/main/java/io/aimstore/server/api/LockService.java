@@ -124,7 +124,7 @@ public final class LockService extends LockGrpc.LockImplBase {
             Command.newBuilder()
                 .setLockAcquire(
                     LockAcquire.newBuilder().setName(req.getName()).setLease(req.getLease())))
-        .whenComplete(
+        .whenCompleteAsync(
             (r, err) -> {
               if (err != null) {
                 result.completeExceptionally(err);
@@ -159,13 +159,19 @@ public final class LockService extends LockGrpc.LockImplBase {
                             e instanceof CompletionException && e.getCause() != null
                                 ? e.getCause()
                                 : e;
-                        if (cause instanceof TimeoutException || result.isCancelled()) {
+                        if (result.isCancelled()) {
+                          // The client gave up on this call and may be retrying on another
+                          // member, where the same lease gets this same claim back: keep it.
+                          return;
+                        }
+                        if (cause instanceof TimeoutException) {
                           giveUp(req, claim.getToken(), waitMs, result);
                         } else {
                           result.completeExceptionally(cause);
                         }
                       });
-            });
+            },
+            reads.pool()); // off the apply thread: waiters look at the store
   }
 
   /** The wait ran out: leave the queue, then say who holds the lock. */
@@ -174,11 +180,7 @@ public final class LockService extends LockGrpc.LockImplBase {
       long token,
       long waitMs,
       CompletableFuture<LockAcquireResponse> result) {
-    writes
-        .submit(
-            Command.newBuilder()
-                .setLockRelease(LockRelease.newBuilder().setName(req.getName()).setToken(token)))
-        .handle((r, e) -> null)
+    leaveQueue(req.getName(), token, 3)
         .thenRun(
             () -> {
               String holder = describeHolder(req.getName());
@@ -193,6 +195,27 @@ public final class LockService extends LockGrpc.LockImplBase {
                               + req.getName()
                               + holder);
               result.completeExceptionally(s.asRuntimeException());
+            });
+  }
+
+  /**
+   * Releases a claim whose wait ran out, trying again when the outcome is unknown: a claim left
+   * behind would be granted later to a caller who was told it timed out.
+   */
+  private CompletableFuture<Void> leaveQueue(String name, long token, int attempts) {
+    return writes
+        .submit(
+            Command.newBuilder()
+                .setLockRelease(LockRelease.newBuilder().setName(name).setToken(token)))
+        .handle((r, e) -> e)
+        .thenCompose(
+            e -> {
+              if (e == null
+                  || attempts <= 1
+                  || GrpcErrors.toStatus(e).getStatus().getCode() != Status.Code.UNAVAILABLE) {
+                return CompletableFuture.<Void>completedFuture(null);
+              }
+              return leaveQueue(name, token, attempts - 1);
             });
   }
 

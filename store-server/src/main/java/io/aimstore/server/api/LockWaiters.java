@@ -37,13 +37,14 @@ public final class LockWaiters implements ApplyListener {
 
   /**
    * Completes when claim {@code token} holds lock {@code name} on this member's state; fails with
-   * ABORTED when the claim is gone. The caller cancels the future on timeout.
+   * ABORTED when the claim is gone. The caller cancels the future on timeout. Looks at the state
+   * once before returning: do not call it on the apply thread.
    */
   public CompletableFuture<Void> await(String name, long token, long lease) {
     Waiter w = new Waiter(name, token, lease, new CompletableFuture<>());
     byLock.computeIfAbsent(name, n -> ConcurrentHashMap.newKeySet()).add(w);
     w.granted().whenComplete((v, e) -> remove(w));
-    recheck(w);
+    recheck(w); // callers run on a worker, never on the apply thread
     return w.granted();
   }
 

@@ -23,6 +23,11 @@ public final class Reads {
     return raft.readBarrier().thenApplyAsync(v -> raft.stateMachine().read(read), pool);
   }
 
+  /** The read pool, for continuations that must leave the apply thread. */
+  public Executor pool() {
+    return pool;
+  }
+
   public <T> CompletableFuture<T> serializable(Function<Store, T> read) {
     return CompletableFuture.supplyAsync(() -> raft.stateMachine().read(read), pool);
   }

@@ -98,7 +98,7 @@ final class RolloutEngine {
     }
     KeyValue config = configAt(fleet, r.getConfigName(), r.getVersion());
     List<String> alive = aliveDrones(fleet);
-    List<String> canary = new ArrayList<>(r.getCanaryList());
+    List<String> canary = new ArrayList<>(new java.util.LinkedHashSet<>(r.getCanaryList()));
     for (String d : canary) {
       if (!alive.contains(d)) {
         throw StoreException.failedPrecondition(

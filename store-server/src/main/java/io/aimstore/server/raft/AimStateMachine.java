@@ -117,7 +117,9 @@ public final class AimStateMachine extends BaseStateMachine {
     getLifeCycle()
         .startAndTransition(
             () -> {
+              SnapshotDirectory.cleanUpRestore(kvDir);
               store = new Store(RocksBackend.open(kvDir, storageOptions), limits);
+              restoreIfBehindSnapshot();
               appliedWaiters.advance(store.appliedIndex());
               SnapshotInfo s = snapshots.getLatestSnapshot();
               setLastAppliedTermIndex(s == null ? TermIndex.INITIAL_VALUE : s.getTermIndex());
@@ -132,6 +134,29 @@ public final class AimStateMachine extends BaseStateMachine {
                   s == null ? "none" : s.getTermIndex());
             },
             IOException.class);
+  }
+
+  /**
+   * Ratis replays the log only from the latest snapshot on. If the store is behind that snapshot
+   * (the process died while or just after installing one), the entries in between are gone from the
+   * log: the store must come from the snapshot again.
+   */
+  private void restoreIfBehindSnapshot() throws IOException {
+    java.util.Optional<Path> latest = snapshots.latestPath();
+    if (latest.isEmpty()) {
+      return;
+    }
+    long held = SnapshotDirectory.appliedIndexOf(latest.get());
+    if (held > store.appliedIndex()) {
+      LOG.warn(
+          "event=store_behind_snapshot applied_index={} snapshot_applied_index={}; restoring from {}",
+          store.appliedIndex(),
+          held,
+          latest.get().getFileName());
+      store.backend().close();
+      SnapshotDirectory.restore(latest.get(), kvDir);
+      store = new Store(RocksBackend.open(kvDir, storageOptions), limits);
+    }
   }
 
   @Override
@@ -155,9 +180,10 @@ public final class AimStateMachine extends BaseStateMachine {
       return CompletableFuture.completedFuture(
           Message.valueOf(UnsafeByteOperations.unsafeWrap(result.toProto().toByteArray())));
     } catch (IOException ex) {
-      // A log entry we cannot decode was written by a newer or broken member: stop, do not guess.
+      // A log entry we cannot decode was written by a newer or broken member: stop, do not guess
+      // (a failed future would let Ratis move on past it and this member would diverge).
       LOG.error("event=undecodable_entry index={} error={}", e.getIndex(), ex.toString());
-      return CompletableFuture.failedFuture(ex);
+      throw new IllegalStateException("cannot decode log entry " + e.getIndex(), ex);
     }
   }
 
@@ -176,6 +202,7 @@ public final class AimStateMachine extends BaseStateMachine {
     }
     Path dir = snapshots.pathFor(ti);
     store.backend().checkpoint(dir);
+    SnapshotDirectory.writeAppliedIndex(dir, store.appliedIndex());
     snapshots.refresh();
     snapshots.prune();
     LOG.info(

@@ -73,6 +73,10 @@ public final class Lessor implements ApplyListener, LeadershipListener {
   private final LessorSettings settings;
   private final LessorMetrics metrics;
   private final Map<Long, Lease> leases = new HashMap<>();
+
+  /** Leases whose recorded checkpoint went stale by a keep-alive: cleared on the next tick. */
+  private final java.util.Set<Long> needsClear = new java.util.LinkedHashSet<>();
+
   private boolean primary;
 
   /**
@@ -136,7 +140,10 @@ public final class Lessor implements ApplyListener, LeadershipListener {
   private void renewAll() {
     long now = nanos.getAsLong();
     for (Lease l : leases.values()) {
-      l.deadline = now + ms(l.checkpointMs > 0 ? l.checkpointMs : l.ttlMs);
+      l.deadline =
+          now
+              + ms(l.checkpointMs > 0 ? l.checkpointMs : l.ttlMs)
+              + settings.promoteGrace().toNanos();
       l.lastKeepAlive = now;
       l.lastCheckpoint = now;
       l.silent = l.checkpointMs > 0;
@@ -161,6 +168,11 @@ public final class Lessor implements ApplyListener, LeadershipListener {
         Lease l = leases.get(cp.id());
         if (l != null) {
           l.checkpointMs = cp.remainingMs();
+          if (primary && cp.remainingMs() > 0 && !l.silent) {
+            // a keep-alive came after this checkpoint was proposed (entries can commit out of
+            // submission order): the log must not keep saying the lease is running out
+            needsClear.add(l.id);
+          }
         }
       }
     }
@@ -189,11 +201,12 @@ public final class Lessor implements ApplyListener, LeadershipListener {
         return CompletableFuture.completedFuture(new Renewal(id, 0));
       }
       long now = nanos.getAsLong();
+      // silent: a checkpoint may be on its way through the log; clear it after it either way
+      clearCheckpoint = l.checkpointMs > 0 || l.silent;
       l.deadline = now + ms(l.ttlMs);
       l.lastKeepAlive = now;
       l.silent = false;
       remaining = l.ttlMs;
-      clearCheckpoint = l.checkpointMs > 0;
       metrics.keptAlive();
     }
     if (!clearCheckpoint) {
@@ -254,8 +267,15 @@ public final class Lessor implements ApplyListener, LeadershipListener {
     List<LeaseCheckpoint.Entry> checkpoints = new ArrayList<>();
     synchronized (this) {
       if (!primary) {
+        needsClear.clear();
         return;
       }
+      for (long id : needsClear) {
+        if (leases.containsKey(id)) {
+          checkpoints.add(LeaseCheckpoint.Entry.newBuilder().setId(id).setRemainingMs(0).build());
+        }
+      }
+      needsClear.clear();
       long now = nanos.getAsLong();
       List<Lease> overdue = new ArrayList<>();
       for (Lease l : leases.values()) {

@@ -11,9 +11,24 @@ import java.time.Duration;
  *     stalling burst
  * @param checkpointInterval how often the remaining TTL of a silent lease (no keep-alive for half
  *     its TTL, or checkpointed before the last election) is recorded through the log
+ * @param promoteGrace added to every lease's deadline when this member becomes leader: a deposed
+ *     leader may still acknowledge keep-alives until it notices (at most an election timeout), and
+ *     the new leader never saw those
  */
 public record LessorSettings(
-    Duration checkInterval, int maxExpiriesPerCheck, Duration checkpointInterval) {
+    Duration checkInterval,
+    int maxExpiriesPerCheck,
+    Duration checkpointInterval,
+    Duration promoteGrace) {
   public static final LessorSettings DEFAULT =
-      new LessorSettings(Duration.ofMillis(100), 500, Duration.ofSeconds(1));
+      new LessorSettings(Duration.ofMillis(100), 500, Duration.ofSeconds(1), Duration.ofSeconds(1));
+
+  /** The defaults with a grace of one maximum election timeout. */
+  public static LessorSettings forElectionTimeout(Duration electionTimeoutMax) {
+    return new LessorSettings(
+        DEFAULT.checkInterval(),
+        DEFAULT.maxExpiriesPerCheck(),
+        DEFAULT.checkpointInterval(),
+        electionTimeoutMax);
+  }
 }

@@ -59,6 +59,22 @@ public final class RaftNode implements AutoCloseable {
   private final AtomicLong callIds = new AtomicLong();
   private final long requestTimeoutMs;
   private final ReadBarriers readBarriers = new ReadBarriers(this::readIndexRound);
+
+  /**
+   * Starts ReadIndex rounds. A round often starts from the completion of the previous one, which
+   * Ratis runs on its StateMachineUpdater thread while holding its read-index queue's lock;
+   * starting the next round right there blocks (submitClientRequestAsync joins a task that needs
+   * that lock) and stops this member from applying anything ever again. So rounds start on this
+   * thread.
+   */
+  private final ExecutorService readIndexExecutor =
+      Executors.newSingleThreadExecutor(
+          r -> {
+            Thread t = new Thread(r, "raft-read-index");
+            t.setDaemon(true);
+            return t;
+          });
+
   private final ExecutorService forwardExecutor =
       Executors.newFixedThreadPool(
           8,
@@ -246,9 +262,20 @@ public final class RaftNode implements AutoCloseable {
     CompletableFuture<RaftClientReply> reply;
     try {
       reply =
-          server.submitClientRequestAsync(
-              request(Message.EMPTY, RaftClientRequest.readRequestType()));
-    } catch (IOException e) {
+          CompletableFuture.supplyAsync(
+                  () -> {
+                    try {
+                      return server.submitClientRequestAsync(
+                          request(Message.EMPTY, RaftClientRequest.readRequestType()));
+                    } catch (IOException e) {
+                      throw new CompletionException(
+                          new ReplicationException(
+                              "member " + selfName + " is not running", false, e));
+                    }
+                  },
+                  readIndexExecutor)
+              .thenCompose(f -> f);
+    } catch (java.util.concurrent.RejectedExecutionException e) {
       return CompletableFuture.failedFuture(
           new ReplicationException("member " + selfName + " is not running", false, e));
     }
@@ -352,6 +379,7 @@ public final class RaftNode implements AutoCloseable {
   @Override
   public void close() throws IOException {
     forwardExecutor.shutdownNow();
+    readIndexExecutor.shutdownNow();
     try {
       forwarder.close();
     } finally {

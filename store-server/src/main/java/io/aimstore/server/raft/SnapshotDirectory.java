@@ -128,21 +128,43 @@ final class SnapshotDirectory implements StateMachineStorage {
     }
   }
 
+  /** The file in a snapshot that records the store's applied index at the checkpoint. */
+  static final String APPLIED_FILE = "aimstore-applied-index";
+
+  /** Records in {@code snapshot} the store's applied index it holds. */
+  static void writeAppliedIndex(Path snapshot, long index) throws IOException {
+    Files.writeString(snapshot.resolve(APPLIED_FILE), Long.toString(index));
+  }
+
+  /** The store's applied index a snapshot holds; -1 when it does not say. */
+  static long appliedIndexOf(Path snapshot) {
+    try {
+      return Long.parseLong(Files.readString(snapshot.resolve(APPLIED_FILE)).strip());
+    } catch (IOException | NumberFormatException e) {
+      return -1;
+    }
+  }
+
   /**
-   * Copies a snapshot into an empty directory. Table files (.sst) never change once written, so
+   * Replaces {@code target} with a copy of a snapshot, so that a crash at any point leaves either
+   * the old store, the new one, or none (which the next start restores again): the copy is built
+   * beside the target and swapped in by renames. Table files (.sst) never change once written, so
    * they are hard-linked; everything else (MANIFEST, CURRENT, OPTIONS, logs) is copied, because the
    * database opened on the copy may append to it.
    */
   static void restore(Path snapshot, Path target) throws IOException {
-    deleteRecursively(target);
-    Files.createDirectories(target);
+    Path tmp = sibling(target, ".restoring");
+    Path old = sibling(target, ".replaced");
+    deleteRecursively(tmp);
+    Files.createDirectories(tmp);
     try (Stream<Path> files = Files.list(snapshot)) {
       for (Path f : (Iterable<Path>) files::iterator) {
-        if (f.toString().endsWith(".md5")) {
+        String name = f.getFileName().toString();
+        if (name.endsWith(".md5") || name.equals(APPLIED_FILE)) {
           continue;
         }
-        Path dst = target.resolve(f.getFileName().toString());
-        if (f.toString().endsWith(".sst")) {
+        Path dst = tmp.resolve(name);
+        if (name.endsWith(".sst")) {
           try {
             Files.createLink(dst, f);
             continue;
@@ -153,6 +175,22 @@ final class SnapshotDirectory implements StateMachineStorage {
         Files.copy(f, dst);
       }
     }
+    deleteRecursively(old);
+    if (Files.exists(target)) {
+      Files.move(target, old, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+    }
+    Files.move(tmp, target, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+    deleteRecursively(old);
+  }
+
+  /** Removes what an interrupted {@link #restore} left beside {@code target}. */
+  static void cleanUpRestore(Path target) throws IOException {
+    deleteRecursively(sibling(target, ".restoring"));
+    deleteRecursively(sibling(target, ".replaced"));
+  }
+
+  private static Path sibling(Path target, String suffix) {
+    return target.resolveSibling(target.getFileName() + suffix);
   }
 
   @Override

@@ -164,7 +164,8 @@ class LockIT {
         .isEqualTo("v1");
     double rejected = 0;
     for (int i = 1; i <= 3; i++) {
-      rejected += cluster.node(i).registry().counter("aimstore.lock.stale.fence.rejections").count();
+      rejected +=
+          cluster.node(i).registry().counter("aimstore.lock.stale.fence.rejections").count();
     }
     assertThat(rejected).as("the refusal is counted").isGreaterThanOrEqualTo(1);
     await(now.put("/aim/f/cfg", "v2"));

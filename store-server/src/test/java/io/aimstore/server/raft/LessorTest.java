@@ -32,6 +32,12 @@ import org.junit.jupiter.api.io.TempDir;
  * proposal at once: no sockets, no sleeping.
  */
 class LessorTest {
+  static final LessorSettings NO_GRACE =
+      new LessorSettings(
+          java.time.Duration.ofMillis(100),
+          500,
+          java.time.Duration.ofSeconds(1),
+          java.time.Duration.ZERO);
   @TempDir Path dir;
   Store store;
   long index;
@@ -43,10 +49,7 @@ class LessorTest {
   @BeforeEach
   void open() throws IOException {
     store = new Store(RocksBackend.open(dir.resolve("kv"), StorageOptions.DEFAULT), Limits.DEFAULT);
-    lessor =
-        newLessor(
-            new LessorSettings(
-                java.time.Duration.ofMillis(100), 500, java.time.Duration.ofSeconds(1)));
+    lessor = newLessor(NO_GRACE);
     lessor.load(store);
     lessor.onLeaderReady();
   }
@@ -171,7 +174,7 @@ class LessorTest {
               held.add(cmd.build());
               return new CompletableFuture<>();
             },
-            LessorSettings.DEFAULT,
+            NO_GRACE,
             LessorMetrics.NONE);
     slowLog.load(store);
     slowLog.onLeaderReady();
@@ -194,7 +197,10 @@ class LessorTest {
     Lessor limited =
         newLessor(
             new LessorSettings(
-                java.time.Duration.ofMillis(100), 50, java.time.Duration.ofSeconds(1)));
+                java.time.Duration.ofMillis(100),
+                50,
+                java.time.Duration.ofSeconds(1),
+                java.time.Duration.ZERO));
     lessors.remove(lessor);
     lessor.onStepDown();
     List<Long> ids = new ArrayList<>();
@@ -230,7 +236,7 @@ class LessorTest {
     put("k", id);
     lessor.onStepDown();
     advanceMs(10_000); // the election took longer than the TTL
-    Lessor next = newLessor(LessorSettings.DEFAULT);
+    Lessor next = newLessor(NO_GRACE);
     next.load(store);
     next.onLeaderReady();
     next.tick();
@@ -253,7 +259,7 @@ class LessorTest {
     long elapsed = 0;
     while (store.lease(id) != null && elapsed < 60_000) {
       lessors.forEach(Lessor::onStepDown);
-      Lessor next = newLessor(LessorSettings.DEFAULT);
+      Lessor next = newLessor(NO_GRACE);
       next.load(store);
       next.onLeaderReady();
       for (int i = 0; i < 40 && store.lease(id) != null; i++) {
@@ -277,12 +283,69 @@ class LessorTest {
     assertThat(store.lease(id).getCheckpointRemainingMs()).isZero();
     // so a failover now gives the live holder its full TTL (etcd-io/etcd#13491)
     lessor.onStepDown();
-    Lessor next = newLessor(LessorSettings.DEFAULT);
+    Lessor next = newLessor(NO_GRACE);
     next.load(store);
     next.onLeaderReady();
     advanceMs(9_999);
     next.tick();
     assertThat(expiries()).isZero();
+  }
+
+  @Test
+  void aNewLeaderAddsAGraceForKeepAlivesItsDeposedPredecessorAcknowledged() {
+    long id = grant(3);
+    lessor.onStepDown();
+    Lessor next =
+        newLessor(
+            new LessorSettings(
+                java.time.Duration.ofMillis(100),
+                500,
+                java.time.Duration.ofSeconds(1),
+                java.time.Duration.ofSeconds(1)));
+    next.load(store);
+    next.onLeaderReady();
+    advanceMs(3_999);
+    next.tick();
+    assertThat(expiries()).isZero();
+    advanceMs(1);
+    next.tick();
+    assertThat(expiries()).isEqualTo(1);
+    assertThat(store.lease(id)).isNull();
+  }
+
+  @Test
+  void aKeepAliveRacingAnInFlightCheckpointStillClearsIt() {
+    List<Command> held = new ArrayList<>();
+    Lessor slow =
+        new Lessor(
+            () -> nowNanos,
+            cmd -> {
+              held.add(cmd.build());
+              return CompletableFuture.completedFuture(CommandResult.getDefaultInstance());
+            },
+            NO_GRACE,
+            LessorMetrics.NONE);
+    long id = grant(10);
+    slow.load(store);
+    slow.onLeaderReady();
+    advanceMs(5_000);
+    slow.tick(); // proposes a checkpoint that has not been applied yet
+    assertThat(held).hasSize(1);
+    assertThat(held.get(0).getLeaseCheckpoint().getEntries(0).getRemainingMs()).isEqualTo(5_000);
+    slow.keepAlive(id).join();
+    assertThat(held).as("the keep-alive clears the checkpoint through the log").hasSize(2);
+    assertThat(held.get(1).getLeaseCheckpoint().getEntries(0).getRemainingMs()).isZero();
+    // and if the checkpoint is applied after the keep-alive anyway, the next tick clears it again
+    slow.onApplied(
+        99,
+        new ApplyResult(
+            List.of(),
+            List.of(),
+            List.of(new io.aimstore.server.core.LeaseChange.Checkpointed(id, 5_000)),
+            List.of()));
+    slow.tick();
+    assertThat(held.get(held.size() - 1).getLeaseCheckpoint().getEntries(0).getRemainingMs())
+        .isZero();
   }
 
   @Test
@@ -317,7 +380,7 @@ class LessorTest {
               held.add(cmd.build());
               return new CompletableFuture<>();
             },
-            LessorSettings.DEFAULT,
+            NO_GRACE,
             LessorMetrics.NONE);
     long id = grant(2);
     stuck.load(store);
