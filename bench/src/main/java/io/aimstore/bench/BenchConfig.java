@@ -1,5 +1,6 @@
 package io.aimstore.bench;
 
+import io.aimstore.bench.workload.Scale;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -23,6 +24,10 @@ import java.util.Set;
  * @param systems systems to run, in interleaving order
  * @param workloads workload ids to run (empty: all)
  * @param basePort aimstore's port base; etcd uses +100, ZooKeeper +200
+ * @param trials trials per system of each fault workload (failover, ghost-lock reclaim)
+ * @param leases leases kept alive in the keep-alive workload
+ * @param catchUpRevisions revisions the catch-up watcher is behind
+ * @param footprintKeys keys the footprint workload writes (0: skipped)
  */
 public record BenchConfig(
     boolean quick,
@@ -37,13 +42,18 @@ public record BenchConfig(
     double backgroundPutRate,
     List<SystemKind> systems,
     Set<String> workloads,
-    int basePort) {
+    int basePort,
+    int trials,
+    int leases,
+    int catchUpRevisions,
+    long footprintKeys) {
 
   public static final int DEFAULT_BASE_PORT = 17400;
 
   /**
    * The documented full run: 3 repetitions, each on fresh clusters with 60 s warm-up per system, 2
-   * s settle + 10 s window per workload and system.
+   * s settle + 10 s window per workload and system; 20 trials of each fault workload, a watcher
+   * 100,000 revisions behind, and the footprint with 1,000,000 keys.
    */
   public static BenchConfig full() {
     return new BenchConfig(
@@ -59,12 +69,17 @@ public record BenchConfig(
         500,
         List.of(SystemKind.values()),
         Set.of(),
-        DEFAULT_BASE_PORT);
+        DEFAULT_BASE_PORT,
+        20,
+        10_000,
+        100_000,
+        1_000_000);
   }
 
   /**
-   * About two minutes: one set of clusters, 8 s warm-up per system, 3 repetitions of 0.25 s settle
-   * + 1 s window; indicative only.
+   * About five minutes: one set of clusters, 8 s warm-up per system, 3 repetitions of 0.25 s settle
+   * + 1 s window; the new workloads once, 2 fault trials, a watcher 10,000 revisions behind, no
+   * footprint; indicative only.
    */
   public static BenchConfig quickRun() {
     return new BenchConfig(
@@ -80,7 +95,16 @@ public record BenchConfig(
         500,
         List.of(SystemKind.values()),
         Set.of(),
-        DEFAULT_BASE_PORT);
+        DEFAULT_BASE_PORT,
+        2,
+        10_000,
+        10_000,
+        0);
+  }
+
+  /** The sizes the workloads beyond the load windows see. */
+  public Scale scale() {
+    return new Scale(quick, trials, leases, catchUpRevisions, footprintKeys);
   }
 
   /** Sets of clusters started over the run. */
@@ -117,6 +141,10 @@ public record BenchConfig(
     m.put("systems", systems.stream().map(SystemKind::id).toList());
     m.put("members_per_cluster", 3);
     m.put("base_port", basePort);
+    m.put("fault_trials", trials);
+    m.put("keep_alive_leases", leases);
+    m.put("catch_up_revisions", catchUpRevisions);
+    m.put("footprint_keys", footprintKeys);
     return m;
   }
 }

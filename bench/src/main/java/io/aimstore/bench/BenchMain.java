@@ -1,5 +1,6 @@
 package io.aimstore.bench;
 
+import io.aimstore.bench.cluster.AimstoreBuild;
 import io.aimstore.bench.cluster.Commands;
 import io.aimstore.bench.cluster.EtcdInstaller;
 import io.aimstore.bench.cluster.ProcessRegistry;
@@ -48,7 +49,8 @@ public final class BenchMain implements Callable<Integer> {
   @Option(
       names = "--quick",
       description =
-          "About two minutes: short warm-up and 1 s windows, labelled as a quick run everywhere.")
+          "About five minutes: short warm-up and 1 s windows, the new workloads once, 2 fault"
+              + " trials, no footprint; labelled as a quick run everywhere.")
   boolean quick;
 
   @Option(names = "--reps", description = "Repetitions of every measurement. Default 3.")
@@ -84,8 +86,25 @@ public final class BenchMain implements Callable<Integer> {
       split = ",",
       description =
           "Workload ids (default all): put-latency, put-throughput-64, put-throughput-256,"
-              + " get-linearizable-64, get-serializable-64, cas-64.")
+              + " get-linearizable-64, get-serializable-64, cas-64, lease-grant-put-64,"
+              + " lease-keepalive-10k, lock-1, lock-16, watch-1000, watch-10000,"
+              + " watch-idle-memory-10k, watch-catchup, ghost-lock, failover, footprint.")
   List<String> workloads;
+
+  @Option(
+      names = "--trials",
+      description = "Trials per system of failover and ghost-lock (default 20; quick 2).")
+  Integer trials;
+
+  @Option(
+      names = "--catchup-revisions",
+      description = "Revisions the catch-up watcher is behind (default 100000; quick 10000).")
+  Integer catchUpRevisions;
+
+  @Option(
+      names = "--footprint-keys",
+      description = "Keys the footprint workload writes; 0 skips it (default 1000000; quick 0).")
+  Long footprintKeys;
 
   @Option(names = "--bg-put-rate", description = "Background puts/s under reads (default 500).")
   Double backgroundPutRate;
@@ -122,10 +141,20 @@ public final class BenchMain implements Callable<Integer> {
   }
 
   private static String[] originalArgs = new String[0];
+
+  /**
+   * Held so that the level sticks (java.util.logging keeps loggers weakly): Guava reports, at
+   * SEVERE, a retry that a client closed on purpose could no longer schedule — the restart probe of
+   * the footprint workload closes clients whose requests are still being retried.
+   */
+  private static final java.util.logging.Logger GUAVA_FUTURES =
+      java.util.logging.Logger.getLogger("com.google.common.util.concurrent.AbstractFuture");
+
   private final PrintStream out = System.out;
 
   public static void main(String[] args) {
     originalArgs = args.clone();
+    GUAVA_FUTURES.setLevel(java.util.logging.Level.OFF);
     System.setProperty("java.awt.headless", "true");
     // initialize logging before client libraries do it from several threads at once
     org.slf4j.LoggerFactory.getLogger(BenchMain.class);
@@ -161,6 +190,7 @@ public final class BenchMain implements Callable<Integer> {
                 registry.stopAll(Duration.ofSeconds(5));
                 purgeClusterData(runDir.resolve("clusters"));
               }
+              Commands.deleteTree(runDir.resolve("aimstore-build"));
             },
             "stop-servers");
     Runtime.getRuntime().addShutdownHook(hook);
@@ -174,6 +204,11 @@ public final class BenchMain implements Callable<Integer> {
         etcd = EtcdInstaller.ensureInstalled(runDir.resolve("apt.log"), progress::say);
         etcdVersion = EtcdInstaller.version(etcd);
       }
+      // aimstore runs from a copy of its build, so that a rebuild during the run cannot touch it
+      Path aimstoreRoot = repo;
+      if (config.systems().contains(SystemKind.AIMSTORE)) {
+        aimstoreRoot = AimstoreBuild.snapshot(repo, runDir.resolve("aimstore-build"));
+      }
       Properties v = EnvironmentProbe.buildVersions();
       String aimstoreVersion =
           "aimstore "
@@ -183,7 +218,7 @@ public final class BenchMain implements Callable<Integer> {
               + ")";
       BenchRun.Clusters clusters =
           BenchRun.defaultClusters(
-              config, repo, runDir, registry, etcd, etcdVersion, aimstoreVersion);
+              config, aimstoreRoot, runDir, registry, etcd, etcdVersion, aimstoreVersion);
       results.append(environment(config, runId, v, aimstoreVersion, etcdVersion, clusters));
 
       progress.say(
@@ -198,7 +233,7 @@ public final class BenchMain implements Callable<Integer> {
               selected.size(),
               config.warmup().toSeconds(),
               trim(config.measure().toMillis() / 1000.0),
-              Progress.formatDuration(estimate(config, selected.size())),
+              Progress.formatDuration(estimate(config, selected)),
               repo.relativize(runDir.resolve("results.jsonl"))));
       if (config.quick()) {
         progress.say(
@@ -206,13 +241,15 @@ public final class BenchMain implements Callable<Integer> {
                 + " indicative only");
       }
       BenchRun run =
-          new BenchRun(config, runDir, runId, registry, progress, results, clusters, selected);
+          new BenchRun(
+              config, aimstoreRoot, runDir, runId, registry, progress, results, clusters, selected);
       failures = run.execute();
       progress.say(
           "measurements done"
               + (failures > 0 ? " with " + failures + " failures (see results.jsonl)" : ""));
     } finally {
       registry.stopAll(Duration.ofSeconds(10));
+      Commands.deleteTree(runDir.resolve("aimstore-build"));
     }
     boolean reported = report(runDir.resolve("results.jsonl"));
     return failures == 0 && reported ? 0 : 1;
@@ -266,7 +303,13 @@ public final class BenchMain implements Callable<Integer> {
         backgroundPutRate != null ? backgroundPutRate : base.backgroundPutRate(),
         kinds.isEmpty() ? base.systems() : kinds,
         workloads == null ? base.workloads() : new LinkedHashSet<>(workloads),
-        basePort != null ? basePort : base.basePort());
+        basePort != null ? basePort : base.basePort(),
+        trials != null ? positive("--trials", trials) : base.trials(),
+        base.leases(),
+        catchUpRevisions != null
+            ? positive("--catchup-revisions", catchUpRevisions)
+            : base.catchUpRevisions(),
+        footprintKeys != null ? Math.max(0, footprintKeys) : base.footprintKeys());
   }
 
   private static int positive(String name, int v) {
@@ -283,18 +326,25 @@ public final class BenchMain implements Callable<Integer> {
 
   /**
    * Rough wall time: per set of clusters, starting them side by side and stopping them (≈20 s),
-   * loading and warming up each system, and settle + window per workload, repetition and system.
+   * loading and warming up each system, then every workload's own estimate per system, times the
+   * repetitions it runs in on that set (see {@link Workload.Schedule}).
    */
-  static Duration estimate(BenchConfig c, int workloads) {
+  static Duration estimate(BenchConfig c, List<Workload> workloads) {
     int systems = c.systems().size();
-    long perSet =
-        20_000
-            + systems * (1_500 + c.warmup().toMillis())
-            + (long) workloads
-                * c.repsPerSet()
-                * systems
-                * (c.settle().toMillis() + c.measure().toMillis() + 50);
-    return Duration.ofMillis(perSet * c.clusterSets());
+    long total = 0;
+    for (int set = 1; set <= c.clusterSets(); set++) {
+      total += 20_000 + systems * (1_500 + c.warmup().toMillis());
+      for (Workload w : workloads) {
+        if (!w.enabled(c.scale())) {
+          continue;
+        }
+        int reps = BenchRun.repsOnSet(w, c, set);
+        for (SystemKind system : c.systems()) {
+          total += reps * w.estimate(c.settle(), c.measure(), c.scale(), system).toMillis();
+        }
+      }
+    }
+    return Duration.ofMillis(total);
   }
 
   private Environment environment(
@@ -383,8 +433,7 @@ public final class BenchMain implements Callable<Integer> {
                 repo.relativize(resultsFile.toAbsolutePath()).toString(),
                 links,
                 "about "
-                    + Math.round(
-                        estimate(BenchConfig.full(), Workloads.all().size()).toSeconds() / 60.0)
+                    + Math.round(estimate(BenchConfig.full(), Workloads.all()).toSeconds() / 60.0)
                     + " minutes on this machine",
                 Aggregator.noise(contents.results())));
     Files.writeString(runDir.resolve("benchmarks.md"), md, StandardCharsets.UTF_8);

@@ -10,6 +10,9 @@ import io.aimstore.bench.cluster.ZookeeperConfig;
 import io.aimstore.bench.driver.Driver;
 import io.aimstore.bench.load.RunObserver;
 import io.aimstore.bench.load.RunStats;
+import io.aimstore.bench.report.Format;
+import io.aimstore.bench.report.Layout;
+import io.aimstore.bench.report.Metric;
 import io.aimstore.bench.result.Measurement;
 import io.aimstore.bench.result.ResultsFile;
 import io.aimstore.bench.result.RunError;
@@ -46,6 +49,10 @@ import java.util.concurrent.TimeUnit;
  */
 final class BenchRun {
   private final BenchConfig config;
+
+  /** Where aimstore's scripts run from: the run's copy of the build (see AimstoreBuild). */
+  private final Path repo;
+
   private final Path runDir;
   private final String runId;
   private final ProcessRegistry registry;
@@ -63,6 +70,7 @@ final class BenchRun {
 
   BenchRun(
       BenchConfig config,
+      Path repo,
       Path runDir,
       String runId,
       ProcessRegistry registry,
@@ -71,6 +79,7 @@ final class BenchRun {
       Clusters clusters,
       List<Workload> workloads) {
     this.config = config;
+    this.repo = repo;
     this.runDir = runDir;
     this.runId = runId;
     this.registry = registry;
@@ -147,7 +156,14 @@ final class BenchRun {
         }
       }
       for (Workload w : workloads) {
-        for (int r = 1; r <= config.repsPerSet(); r++) {
+        if (!w.enabled(config.scale())) {
+          if (set == 1) {
+            progress.say(w.id() + ": not run at this scale (the full run runs it)");
+          }
+          continue;
+        }
+        int reps = repsOnSet(w, config, set);
+        for (int r = 1; r <= reps; r++) {
           int rep = (set - 1) * config.repsPerSet() + r;
           for (Live l : live.values()) {
             List<Long> others = new ArrayList<>();
@@ -195,6 +211,18 @@ final class BenchRun {
           String.format(
               "%s: all clusters stopped (%.1f s)", setName, (System.nanoTime() - t0) / 1e9));
     }
+  }
+
+  /**
+   * Repetitions of {@code w} on set {@code set}: every repetition of the set, once per set, or once
+   * on the last set only.
+   */
+  static int repsOnSet(Workload w, BenchConfig config, int set) {
+    return switch (w.schedule()) {
+      case EVERY_REPETITION -> config.repsPerSet();
+      case ONCE_PER_SET -> 1;
+      case ONCE_PER_RUN -> set == config.clusterSets() ? 1 : 0;
+    };
   }
 
   private Live startSystem(SystemKind kind, int set, String setName, List<Cluster> started)
@@ -271,7 +299,8 @@ final class BenchRun {
    */
   private void warmUp(String where, Driver driver) throws Exception {
     Duration total = config.warmup();
-    if (total.isZero()) {
+    List<Workload> warming = workloads.stream().filter(Workload::warmsUp).toList();
+    if (total.isZero() || warming.isEmpty()) {
       return;
     }
     progress.say(
@@ -281,7 +310,7 @@ final class BenchRun {
             total.toSeconds(),
             config.quick() ? " (quick run: far shorter than JIT needs)" : ""));
     Duration slice =
-        Duration.ofMillis(Math.max(1000, total.toMillis() / Math.max(1, 2L * workloads.size())));
+        Duration.ofMillis(Math.max(1000, total.toMillis() / Math.max(1, 2L * warming.size())));
     WorkloadContext ctx =
         new WorkloadContext(
             driver, keys, config.maxOps(), config.backgroundPutRate(), progress.observer());
@@ -289,7 +318,7 @@ final class BenchRun {
     progress.phase(where + " · warm-up");
     int i = 0;
     while (System.nanoTime() < deadline) {
-      Workload w = workloads.get(i++ % workloads.size());
+      Workload w = warming.get(i++ % warming.size());
       long left = (deadline - System.nanoTime()) / 1_000_000;
       Duration d = Duration.ofMillis(Math.max(100, Math.min(slice.toMillis(), left)));
       w.run(ctx, Duration.ZERO, d);
@@ -301,12 +330,26 @@ final class BenchRun {
     SystemKind kind = l.kind();
     String where = kind.displayName() + " rep " + rep + "/" + config.reps();
     progress.phase(where);
+    if (!w.supports(l.driver())) {
+      progress.say(
+          String.format(
+              "%-21s %-20s — (%s has no equivalent)", where + ":", w.id(), kind.displayName()));
+      return;
+    }
     CpuObserver cpu = new CpuObserver(l.cluster()::serverPids);
     CpuObserver idle = new CpuObserver(() -> otherClusters);
     RunObserver observer = RunObserver.both(RunObserver.both(cpu, idle), progress.observer());
+    WorkloadContext.Env env =
+        new WorkloadContext.Env(
+            l.cluster(),
+            config.scale(),
+            repo,
+            runDir.resolve("workloads").resolve(kind.id() + "-rep" + rep + "-" + w.id()),
+            registry,
+            progress::say);
     WorkloadContext ctx =
         new WorkloadContext(
-            l.driver(), keys, config.maxOps(), config.backgroundPutRate(), observer);
+            l.driver(), keys, config.maxOps(), config.backgroundPutRate(), observer, env);
     try {
       WorkloadResult r = w.run(ctx, config.settle(), config.measure());
       RunStats s = r.stats();
@@ -357,15 +400,26 @@ final class BenchRun {
               extras,
               now());
       record(m);
+      Layout.View view = Layout.of(w.id(), w.inFlight());
+      String numbers;
+      if (view.rows().equals(Metric.values())) {
+        numbers =
+            String.format(
+                "%,9.0f ops/s  p50 %7.2f ms  p99 %7.2f ms  server CPU %6.0f µs/op",
+                m.opsPerS(), m.p50Us() / 1000, m.p99Us() / 1000, m.serverCpuUsPerOp());
+      } else {
+        List<String> parts = new ArrayList<>();
+        for (Metric metric : view.summary()) {
+          parts.add(metric.shortLabel() + " " + Format.value(metric, metric.of(m)));
+        }
+        numbers = String.join("  ", parts);
+      }
       progress.say(
           String.format(
-              "%-21s %-20s %,9.0f ops/s  p50 %7.2f ms  p99 %7.2f ms  server CPU %6.0f µs/op%s",
+              "%-21s %-20s %s%s",
               where + ":",
               w.id(),
-              m.opsPerS(),
-              m.p50Us() / 1000,
-              m.p99Us() / 1000,
-              m.serverCpuUsPerOp(),
+              numbers,
               s.errors() > 0 ? "  ERRORS " + s.errors() + ": " + s.firstError() : ""));
       if (s.ops() == 0) {
         failures++;

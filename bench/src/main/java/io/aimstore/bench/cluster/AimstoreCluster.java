@@ -12,6 +12,12 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.OptionalLong;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 
 /**
  * aimstore's 3 members, started and stopped through {@code ops/bin/aimstore-cluster} in a fresh
@@ -27,7 +33,9 @@ public final class AimstoreCluster implements Cluster {
   private final int basePort;
   private final ProcessRegistry registry;
   private final String version;
-  private final List<Long> pids = new ArrayList<>();
+
+  /** Member index → the PID its pid file named when last read. */
+  private final Map<Integer, Long> pids = new ConcurrentHashMap<>();
 
   public AimstoreCluster(
       Path repo, Path dir, int basePort, ProcessRegistry registry, String version) {
@@ -89,13 +97,18 @@ public final class AimstoreCluster implements Cluster {
 
   private void registerPids() throws IOException {
     for (int i = 1; i <= MEMBERS; i++) {
-      Path pidFile = dir.resolve("n" + i).resolve("pid");
-      if (Files.exists(pidFile)) {
-        long pid = Long.parseLong(Files.readString(pidFile).strip());
-        if (!pids.contains(pid)) {
-          pids.add(pid);
-          registry.register("aimstore n" + i, pid);
-        }
+      registerPid(i);
+    }
+  }
+
+  /** Reads member {@code i}'s pid file and registers a PID not seen before. */
+  private void registerPid(int i) throws IOException {
+    Path pidFile = dir.resolve("n" + i).resolve("pid");
+    if (Files.exists(pidFile)) {
+      long pid = Long.parseLong(Files.readString(pidFile).strip());
+      Long before = pids.put(i, pid);
+      if (before == null || before != pid) {
+        registry.register("aimstore n" + i, pid);
       }
     }
   }
@@ -116,17 +129,121 @@ public final class AimstoreCluster implements Cluster {
   @Override
   public List<Long> serverPids() {
     List<Long> alive = new ArrayList<>();
-    for (long pid : pids) {
-      registry.handle(pid).ifPresent(h -> alive.add(h.pid()));
+    for (int i = 1; i <= MEMBERS; i++) {
+      memberPid(i).ifPresent(alive::add);
     }
     return alive;
   }
 
   @Override
+  public OptionalLong memberPid(int member) {
+    Long pid = pids.get(member);
+    if (pid == null) {
+      return OptionalLong.empty();
+    }
+    return registry.handle(pid).map(h -> OptionalLong.of(h.pid())).orElse(OptionalLong.empty());
+  }
+
+  @Override
+  public String clientAddress(int member) {
+    return "127.0.0.1:" + (basePort + member);
+  }
+
+  @Override
+  public Driver connect(int member) {
+    return new AimstoreDriver(List.of(clientAddress(member)));
+  }
+
+  @Override
+  public OptionalInt leaderMember() {
+    String out = Commands.output(script("leader"), repo, Duration.ofSeconds(30));
+    return out.matches("\\d+") ? OptionalInt.of(Integer.parseInt(out)) : OptionalInt.empty();
+  }
+
+  @Override
+  public Optional<String> leader() {
+    OptionalInt m = leaderMember();
+    return m.isPresent() ? Optional.of("n" + m.getAsInt()) : Optional.empty();
+  }
+
+  /** {@code aimstore-cluster kill-9 I}: SIGKILL, and the script waits until the process is gone. */
+  @Override
+  public void kill9(int member) throws Exception {
+    int rc = Commands.run(script("kill-9", Integer.toString(member)), Map.of(), log(), LIMIT);
+    if (rc != 0) {
+      throw new IOException("aimstore-cluster kill-9 " + member + " failed (exit " + rc + ")");
+    }
+    Long pid = pids.get(member);
+    if (pid != null) {
+      registry.forget(pid);
+    }
+  }
+
+  /** {@code aimstore-cluster start I}. */
+  @Override
+  public void startMember(int member) throws Exception {
+    int rc;
+    try {
+      rc = Commands.run(script("start", Integer.toString(member)), Map.of(), log(), LIMIT);
+    } finally {
+      registerPid(member);
+    }
+    if (rc != 0) {
+      throw new IOException(
+          "aimstore-cluster start "
+              + member
+              + " failed (exit "
+              + rc
+              + "):\n"
+              + Commands.tail(log(), 20));
+    }
+  }
+
+  @Override
+  public void stopMembers() {
+    registry.stop(List.copyOf(pids.values()), Duration.ofSeconds(10));
+  }
+
+  /** {@code aimstore-cluster start I} for every member at once (the script sleeps 0.3 s each). */
+  @Override
+  public void startMembers() throws Exception {
+    ExecutorService pool = Executors.newFixedThreadPool(MEMBERS);
+    try {
+      List<Future<?>> started = new ArrayList<>();
+      for (int i = 1; i <= MEMBERS; i++) {
+        int member = i;
+        started.add(
+            pool.submit(
+                () -> {
+                  startMember(member);
+                  return null;
+                }));
+      }
+      for (Future<?> f : started) {
+        f.get();
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  @Override
+  public Path dataDir(int member) {
+    return dir.resolve("n" + member).resolve("data");
+  }
+
+  @Override
+  public boolean jvm() {
+    return true;
+  }
+
+  private static final Duration LIMIT = Duration.ofSeconds(60);
+
+  @Override
   public void stop() {
     // SIGTERM all members at once (the script stops them one after the other, up to 10 s each),
     // then let the script tidy up whatever is left.
-    registry.stop(List.copyOf(pids), Duration.ofSeconds(10));
+    registry.stop(List.copyOf(pids.values()), Duration.ofSeconds(10));
     if (Files.exists(dir.resolve("cluster.env"))) {
       try {
         Commands.run(script("down"), Map.of(), log(), Duration.ofSeconds(90));
@@ -136,27 +253,11 @@ public final class AimstoreCluster implements Cluster {
         Thread.currentThread().interrupt();
       }
     }
-    registry.stop(List.copyOf(pids), Duration.ofSeconds(10));
+    registry.stop(List.copyOf(pids.values()), Duration.ofSeconds(10));
     pids.clear();
     for (int i = 1; i <= MEMBERS; i++) {
       Commands.deleteTree(dir.resolve("n" + i).resolve("data"));
     }
-  }
-
-  @Override
-  public Optional<String> leader() {
-    String out =
-        Commands.output(
-            List.of(
-                repo.resolve("ops/bin/aimstore-cluster").toString(),
-                "--dir",
-                dir.toString(),
-                "--base-port",
-                Integer.toString(basePort),
-                "leader"),
-            repo,
-            Duration.ofSeconds(30));
-    return out.matches("\\d+") ? Optional.of("n" + out) : Optional.empty();
   }
 
   @Override
@@ -167,7 +268,11 @@ public final class AimstoreCluster implements Cluster {
   @Override
   public Map<String, String> settings() {
     Map<String, String> s = new LinkedHashMap<>();
-    s.put("started by", "ops/bin/aimstore-cluster up --base-port " + basePort);
+    s.put(
+        "started by",
+        "ops/bin/aimstore-cluster up --base-port "
+            + basePort
+            + ", run from a copy of the build taken when the run started");
     s.put("client ports", (basePort + 1) + "-" + (basePort + MEMBERS));
     String opts = System.getenv("AIMSTORE_JAVA_OPTS");
     s.put(

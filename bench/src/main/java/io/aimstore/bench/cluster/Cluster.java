@@ -2,16 +2,20 @@ package io.aimstore.bench.cluster;
 
 import io.aimstore.bench.SystemKind;
 import io.aimstore.bench.driver.Driver;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.OptionalLong;
 
 /**
  * A 3-member cluster of one system on 127.0.0.1 that the bench starts, measures and stops. Each
  * instance is used once: {@link #start} on empty data, {@link #stop} deletes the data.
  *
- * <p>Fault workloads (failover after kill -9 of the leader, ghost-lock reclaim) will add member
- * control here (leader index, kill -9 of member I, restart); no workload needs it yet.
+ * <p>Members are numbered 1..{@link #members()}. The member-control methods serve the fault and
+ * footprint workloads: find the leader, kill -9 one member and start it again on its data, stop and
+ * start all members.
  */
 public interface Cluster {
   SystemKind kind();
@@ -36,6 +40,54 @@ public interface Cluster {
 
   /** Which member leads now, for the log ("n2"), if the system tells cheaply. */
   default Optional<String> leader() {
-    return Optional.empty();
+    OptionalInt m = leaderMember();
+    return m.isPresent() ? Optional.of("n" + m.getAsInt()) : Optional.empty();
+  }
+
+  default int members() {
+    return 3;
+  }
+
+  /** The address clients use for member {@code member}: {@code 127.0.0.1:PORT}. */
+  String clientAddress(int member);
+
+  /** A new client connected to member {@code member} only. */
+  Driver connect(int member) throws Exception;
+
+  /** The member that leads now, asked of the members themselves; empty when none says so. */
+  OptionalInt leaderMember();
+
+  /** Sends SIGKILL to member {@code member} and returns once the process is gone. */
+  void kill9(int member) throws Exception;
+
+  /** Starts member {@code member} (stopped or killed) again on its data. */
+  void startMember(int member) throws Exception;
+
+  /** Stops every member (SIGTERM to all at once, SIGKILL after a grace period); keeps the data. */
+  void stopMembers();
+
+  /** Starts every member on its existing data, all at once; returns when the processes run. */
+  void startMembers() throws Exception;
+
+  /** The running process of member {@code member}. */
+  OptionalLong memberPid(int member);
+
+  /** Member {@code member}'s data directory. */
+  Path dataDir(int member);
+
+  /** Whether the members are JVMs. */
+  boolean jvm();
+
+  /**
+   * Forces a full garbage collection in member {@code member} and returns its live heap in KiB
+   * (JVM: {@code jcmd PID GC.run} then {@code GC.heap_info}; etcd: its pprof endpoint's forced GC,
+   * then {@code go_memstats_heap_alloc_bytes}), or -1 when it cannot be had.
+   */
+  default long liveHeapKib(int member) {
+    if (!jvm()) {
+      return -1;
+    }
+    OptionalLong pid = memberPid(member);
+    return pid.isPresent() ? Commands.liveHeapKib(pid.getAsLong()) : -1;
   }
 }

@@ -98,6 +98,54 @@ public final class Commands {
     }
   }
 
+  /** Disk usage of a directory tree in KiB ({@code du -sk}: blocks allocated), or -1. */
+  public static long diskUsageKib(Path dir) {
+    String out = output(List.of("du", "-sk", dir.toString()), null, Duration.ofSeconds(60));
+    try {
+      return Long.parseLong(out.split("\\s+")[0]);
+    } catch (RuntimeException e) {
+      return -1;
+    }
+  }
+
+  /**
+   * Full collection, then the heap in use, of the JVM {@code pid}, in one attach ({@code jcmd PID
+   * -f FILE} with {@code GC.run} and {@code GC.heap_info}): the live heap in KiB, or -1.
+   */
+  public static long liveHeapKib(long pid) {
+    try {
+      Path commands = Files.createTempFile("aimstore-bench-jcmd", ".txt");
+      try {
+        Files.writeString(commands, "GC.run\nGC.heap_info\n", StandardCharsets.UTF_8);
+        Path jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd");
+        String exe = Files.isExecutable(jcmd) ? jcmd.toString() : "jcmd";
+        return heapUsedKib(
+            output(
+                List.of(exe, Long.toString(pid), "-f", commands.toString()),
+                null,
+                Duration.ofSeconds(60)));
+      } finally {
+        Files.deleteIfExists(commands);
+      }
+    } catch (IOException e) {
+      return -1;
+    }
+  }
+
+  /** The heap's "used NNNK" from {@code GC.heap_info} output (G1, Parallel, Serial), or -1. */
+  public static long heapUsedKib(String heapInfo) {
+    for (String line : heapInfo.split("\n")) {
+      String l = line.strip();
+      if (l.contains(" heap") && l.contains("used ") && !l.startsWith("Metaspace")) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("used (\\d+)K").matcher(l);
+        if (m.find()) {
+          return Long.parseLong(m.group(1));
+        }
+      }
+    }
+    return -1;
+  }
+
   /** Deletes a directory tree if it exists. */
   public static void deleteTree(Path dir) {
     if (!Files.exists(dir)) {

@@ -74,6 +74,9 @@ public record EtcdConfig(Path dir, int basePort, int members, String token) {
         // a full run writes ~1M revisions per cluster; the 2 GiB default quota could raise NOSPACE
         "--quota-backend-bytes=" + (8L << 30),
         "--logger=zap",
-        "--log-level=warn");
+        "--log-level=warn",
+        // /debug/pprof/heap?gc=1 forces a collection before the memory readings of the idle
+        // watcher workload (the JVMs get jcmd GC.run); the handlers cost nothing otherwise
+        "--enable-pprof");
   }
 }

@@ -32,6 +32,30 @@ public final class ProcStat {
     return Long.parseLong(f[11]) + Long.parseLong(f[12]);
   }
 
+  /** The state letter (field 3) of a {@code /proc/<pid>/stat} line: R, S, D, Z, T, X, ... */
+  public static char state(String statLine) {
+    int close = statLine.lastIndexOf(')');
+    String rest = close < 0 ? "" : statLine.substring(close + 1).trim();
+    if (rest.isEmpty()) {
+      throw new IllegalArgumentException("not a /proc/<pid>/stat line: " + statLine);
+    }
+    return rest.charAt(0);
+  }
+
+  /**
+   * Whether {@code pid} has exited: no such process, or a zombie waiting to be reaped (a process
+   * whose parent script has exited is reaped by PID 1, which may take seconds; {@code kill -0} and
+   * {@link ProcessHandle#isAlive} still count it alive until then).
+   */
+  public static boolean exited(long pid) {
+    try {
+      char s = state(Files.readString(Path.of("/proc", Long.toString(pid), "stat")));
+      return s == 'Z' || s == 'X';
+    } catch (IOException | RuntimeException e) {
+      return true;
+    }
+  }
+
   /** CPU seconds used so far by {@code pid}, or -1 if it is gone. */
   public static double cpuSeconds(long pid) {
     try {
@@ -72,6 +96,32 @@ public final class ProcStat {
   public static double machineBusySeconds() {
     try {
       return machineBusyTicks(Files.readString(Path.of("/proc/stat"))) / (double) TICKS_PER_SECOND;
+    } catch (IOException | RuntimeException e) {
+      return -1;
+    }
+  }
+
+  /**
+   * Resident set size in KiB from the text of a {@code /proc/<pid>/status} file ({@code VmRSS}).
+   */
+  public static long rssKib(String statusText) {
+    for (String line : statusText.split("\n")) {
+      if (line.startsWith("VmRSS:")) {
+        String[] f = line.substring("VmRSS:".length()).trim().split("\\s+");
+        long v = Long.parseLong(f[0]);
+        if (f.length > 1 && !f[1].equalsIgnoreCase("kB")) {
+          throw new IllegalArgumentException("unexpected VmRSS unit: " + line);
+        }
+        return v;
+      }
+    }
+    throw new IllegalArgumentException("no VmRSS line (a kernel thread or a zombie?)");
+  }
+
+  /** Resident set size of {@code pid} in KiB, or -1 if it is gone. */
+  public static long rssKib(long pid) {
+    try {
+      return rssKib(Files.readString(Path.of("/proc", Long.toString(pid), "status")));
     } catch (IOException | RuntimeException e) {
       return -1;
     }

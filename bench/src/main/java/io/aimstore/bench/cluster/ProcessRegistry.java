@@ -80,7 +80,7 @@ public final class ProcessRegistry {
 
   private static Optional<ProcessHandle> sameProcess(Entry e) {
     return ProcessHandle.of(e.pid)
-        .filter(ProcessHandle::isAlive)
+        .filter(ProcessRegistry::alive)
         .filter(
             h ->
                 e.started.isEmpty()
@@ -101,22 +101,43 @@ public final class ProcessRegistry {
     }
     long deadline = System.nanoTime() + grace.toNanos();
     for (ProcessHandle h : handles) {
-      while (h.isAlive() && System.nanoTime() < deadline) {
+      while (alive(h) && System.nanoTime() < deadline) {
         sleep(50);
       }
-      if (h.isAlive()) {
+      if (alive(h)) {
         h.destroyForcibly();
       }
     }
     long killDeadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
     for (ProcessHandle h : handles) {
-      while (h.isAlive() && System.nanoTime() < killDeadline) {
+      while (alive(h) && System.nanoTime() < killDeadline) {
         sleep(20);
       }
     }
     synchronized (this) {
       pids.forEach(live::remove);
     }
+  }
+
+  /**
+   * Sends SIGKILL to a registered process (only if it is still that process) and waits until it is
+   * gone (at most 10 s); forgets it.
+   *
+   * @return false if it was not running
+   */
+  public boolean kill9(long pid) {
+    Optional<ProcessHandle> h = handle(pid);
+    if (h.isEmpty()) {
+      forget(pid);
+      return false;
+    }
+    h.get().destroyForcibly();
+    long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+    while (alive(h.get()) && System.nanoTime() < deadline) {
+      sleep(5);
+    }
+    forget(pid);
+    return true;
   }
 
   /** Stops everything still registered. Called from the shutdown hook. */
@@ -144,6 +165,11 @@ public final class ProcessRegistry {
       }
     }
     return out;
+  }
+
+  /** Running, not merely a zombie waiting for its parent (or PID 1) to reap it. */
+  private static boolean alive(ProcessHandle h) {
+    return h.isAlive() && !ProcStat.exited(h.pid());
   }
 
   private static void sleep(long ms) {

@@ -2,21 +2,41 @@ package io.aimstore.bench.driver;
 
 import com.google.protobuf.ByteString;
 import io.aimstore.api.v1.Compare;
+import io.aimstore.api.v1.Event;
 import io.aimstore.api.v1.KeyValue;
+import io.aimstore.api.v1.LeaseGrpc;
+import io.aimstore.api.v1.LeaseKeepAliveRequest;
+import io.aimstore.api.v1.LeaseKeepAliveResponse;
 import io.aimstore.api.v1.PutRequest;
 import io.aimstore.api.v1.RangeRequest;
 import io.aimstore.api.v1.RequestOp;
 import io.aimstore.api.v1.TxnRequest;
 import io.aimstore.bench.SystemKind;
 import io.aimstore.client.AimStoreClient;
+import io.aimstore.client.LockHandle;
+import io.aimstore.client.Session;
+import io.aimstore.client.SessionOptions;
+import io.aimstore.client.WatchHandle;
+import io.aimstore.client.WatchOptions;
+import io.grpc.Channel;
+import io.grpc.stub.StreamObserver;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.LongConsumer;
 
-/** aimstore through its own Java client ({@code store-client}). */
-public final class AimstoreDriver implements Driver {
+/**
+ * aimstore through its own Java client ({@code store-client}); keep-alive streams through its gRPC
+ * Lease API directly.
+ */
+public final class AimstoreDriver
+    implements Driver, LeaseDriver, LockDriver, WatchDriver, HistoryWatchDriver {
+  private final List<String> endpoints;
   private final AimStoreClient client;
 
   public AimstoreDriver(List<String> endpoints) {
+    this.endpoints = List.copyOf(endpoints);
     this.client = AimStoreClient.builder().endpoints(endpoints).build();
   }
 
@@ -80,6 +100,134 @@ public final class AimstoreDriver implements Driver {
                 r.getSucceeded()
                     ? new CasOutcome(true, r.getHeader().getRevision())
                     : CasOutcome.CONFLICT);
+  }
+
+  @Override
+  public CompletableFuture<Long> grant(Duration ttl) {
+    return client.leases().grant(ttl).thenApply(r -> r.getId());
+  }
+
+  @Override
+  public CompletableFuture<Long> put(String key, byte[] value, long lease) {
+    return client
+        .kv()
+        .put(
+            PutRequest.newBuilder()
+                .setKey(utf8(key))
+                .setValue(ByteString.copyFrom(value))
+                .setLease(lease)
+                .build())
+        .thenApply(r -> r.getHeader().getRevision());
+  }
+
+  @Override
+  public CompletableFuture<Void> revoke(long lease) {
+    return client.leases().revoke(lease).thenApply(r -> null);
+  }
+
+  @Override
+  public KeepAliveStreams keepAliveStreams(String address, int streams) {
+    return new MultiplexedKeepAlive<LeaseKeepAliveRequest, LeaseKeepAliveResponse>(
+        address, streams) {
+      @Override
+      StreamObserver<LeaseKeepAliveRequest> open(
+          Channel channel, StreamObserver<LeaseKeepAliveResponse> responses) {
+        return LeaseGrpc.newStub(channel).keepAlive(responses);
+      }
+
+      @Override
+      LeaseKeepAliveRequest request(long lease) {
+        return LeaseKeepAliveRequest.newBuilder().setId(lease).build();
+      }
+
+      @Override
+      long id(LeaseKeepAliveResponse r) {
+        return r.getId();
+      }
+
+      @Override
+      long ttlMs(LeaseKeepAliveResponse r) {
+        return r.getTtlMs();
+      }
+    };
+  }
+
+  @Override
+  public LockClient newLockClient(Duration ttl) {
+    AimStoreClient own =
+        AimStoreClient.builder().endpoints(endpoints).name("aimstore-bench").build();
+    Session session;
+    try {
+      session = own.session(SessionOptions.ttl(ttl));
+    } catch (RuntimeException e) {
+      own.close();
+      throw e;
+    }
+    return new LockClient() {
+      @Override
+      public Held acquire(String name, Duration wait) {
+        LockHandle h = own.locks().acquire(name, session, wait);
+        return h::close;
+      }
+
+      @Override
+      public void close() {
+        try {
+          session.close();
+        } finally {
+          own.close();
+        }
+      }
+    };
+  }
+
+  @Override
+  public Watchers watchers(String address, int count) {
+    List<AimStoreClient> clients = new ArrayList<>();
+    for (int i = 0; i < count; i++) {
+      clients.add(AimStoreClient.builder().endpoints(address).build());
+    }
+    return new Watchers() {
+      @Override
+      public int clients() {
+        return clients.size();
+      }
+
+      @Override
+      public void watch(int c, String key, Watchers.WatchListener listener) {
+        clients
+            .get(Math.floorMod(c, clients.size()))
+            .watch()
+            .watch(
+                WatchOptions.key(key),
+                (revision, events) -> listener.changed(key, revision, System.nanoTime()));
+      }
+
+      @Override
+      public void close() {
+        clients.forEach(AimStoreClient::close);
+      }
+    };
+  }
+
+  @Override
+  public AutoCloseable watchPrefixFrom(
+      String address, String prefix, long fromRevision, LongConsumer onRevision) {
+    AimStoreClient own = AimStoreClient.builder().endpoints(address).build();
+    WatchHandle h =
+        own.watch()
+            .watch(
+                WatchOptions.prefix(prefix).fromRevision(fromRevision),
+                new io.aimstore.client.WatchListener() {
+                  @Override
+                  public void onRevision(long revision, List<Event> events) {
+                    onRevision.accept(revision);
+                  }
+                });
+    return () -> {
+      h.close();
+      own.close();
+    };
   }
 
   @Override

@@ -5,20 +5,36 @@ import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.Client;
 import io.etcd.jetcd.KV;
 import io.etcd.jetcd.KeyValue;
+import io.etcd.jetcd.api.Event;
+import io.etcd.jetcd.api.LeaseGrpc;
+import io.etcd.jetcd.api.LeaseKeepAliveRequest;
+import io.etcd.jetcd.api.LeaseKeepAliveResponse;
+import io.etcd.jetcd.api.WatchCreateRequest;
 import io.etcd.jetcd.op.Cmp;
 import io.etcd.jetcd.op.CmpTarget;
 import io.etcd.jetcd.op.Op;
 import io.etcd.jetcd.options.GetOption;
 import io.etcd.jetcd.options.PutOption;
+import io.etcd.jetcd.support.CloseableClient;
+import io.grpc.Channel;
+import io.grpc.stub.StreamObserver;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.LongConsumer;
 
-/** etcd through jetcd (gRPC; requests are spread over the members round-robin). */
-public final class EtcdDriver implements Driver {
+/**
+ * etcd through jetcd (gRPC; requests are spread over the members round-robin); keep-alive streams
+ * and multiplexed watches through etcd's gRPC API directly (the stubs jetcd ships).
+ */
+public final class EtcdDriver
+    implements Driver, LeaseDriver, LockDriver, WatchDriver, HistoryWatchDriver {
   private static final GetOption LINEARIZABLE = GetOption.builder().withSerializable(false).build();
   private static final GetOption SERIALIZABLE = GetOption.builder().withSerializable(true).build();
 
+  private final List<String> endpoints;
   private final Client client;
   private final KV kv;
 
@@ -26,6 +42,7 @@ public final class EtcdDriver implements Driver {
    * @param endpoints client URLs, e.g. {@code http://127.0.0.1:17501}
    */
   public EtcdDriver(List<String> endpoints) {
+    this.endpoints = List.copyOf(endpoints);
     this.client = Client.builder().endpoints(endpoints.toArray(String[]::new)).build();
     this.kv = client.getKVClient();
   }
@@ -72,8 +89,131 @@ public final class EtcdDriver implements Driver {
   }
 
   @Override
+  public CompletableFuture<Long> grant(Duration ttl) {
+    return client.getLeaseClient().grant(seconds(ttl)).thenApply(r -> r.getID());
+  }
+
+  @Override
+  public CompletableFuture<Long> put(String key, byte[] value, long lease) {
+    return kv.put(
+            bytes(key), ByteSequence.from(value), PutOption.builder().withLeaseId(lease).build())
+        .thenApply(r -> r.getHeader().getRevision());
+  }
+
+  @Override
+  public CompletableFuture<Void> revoke(long lease) {
+    return client.getLeaseClient().revoke(lease).thenApply(r -> null);
+  }
+
+  @Override
+  public KeepAliveStreams keepAliveStreams(String address, int streams) {
+    return new MultiplexedKeepAlive<LeaseKeepAliveRequest, LeaseKeepAliveResponse>(
+        address, streams) {
+      @Override
+      StreamObserver<LeaseKeepAliveRequest> open(
+          Channel channel, StreamObserver<LeaseKeepAliveResponse> responses) {
+        return LeaseGrpc.newStub(channel).leaseKeepAlive(responses);
+      }
+
+      @Override
+      LeaseKeepAliveRequest request(long lease) {
+        return LeaseKeepAliveRequest.newBuilder().setID(lease).build();
+      }
+
+      @Override
+      long id(LeaseKeepAliveResponse r) {
+        return r.getID();
+      }
+
+      @Override
+      long ttlMs(LeaseKeepAliveResponse r) {
+        return r.getTTL() * 1000;
+      }
+    };
+  }
+
+  @Override
+  public LockClient newLockClient(Duration ttl) throws Exception {
+    Client own = Client.builder().endpoints(endpoints.toArray(String[]::new)).build();
+    long lease;
+    CloseableClient keepAlive;
+    try {
+      lease = own.getLeaseClient().grant(seconds(ttl)).get(30, TimeUnit.SECONDS).getID();
+      keepAlive =
+          own.getLeaseClient()
+              .keepAlive(
+                  lease,
+                  new StreamObserver<>() {
+                    @Override
+                    public void onNext(io.etcd.jetcd.lease.LeaseKeepAliveResponse r) {}
+
+                    @Override
+                    public void onError(Throwable t) {}
+
+                    @Override
+                    public void onCompleted() {}
+                  });
+    } catch (Exception e) {
+      own.close();
+      throw e;
+    }
+    return new LockClient() {
+      @Override
+      public Held acquire(String name, Duration wait) throws Exception {
+        ByteSequence key =
+            own.getLockClient()
+                .lock(bytes("/bench/locks/" + name), lease)
+                .get(wait.toMillis(), TimeUnit.MILLISECONDS)
+                .getKey();
+        return () -> own.getLockClient().unlock(key).get(30, TimeUnit.SECONDS);
+      }
+
+      @Override
+      public void close() {
+        try {
+          keepAlive.close();
+          own.getLeaseClient().revoke(lease).get(5, TimeUnit.SECONDS);
+        } catch (Exception e) {
+          // the lease expires by itself
+        } finally {
+          own.close();
+        }
+      }
+    };
+  }
+
+  @Override
+  public Watchers watchers(String address, int clients) {
+    return new EtcdWatchStreams(address, clients);
+  }
+
+  @Override
+  public AutoCloseable watchPrefixFrom(
+      String address, String prefix, long fromRevision, LongConsumer onRevision) {
+    EtcdWatchStreams streams = new EtcdWatchStreams(address, 1);
+    com.google.protobuf.ByteString p = EtcdWatchStreams.utf8(prefix);
+    streams.create(
+        0,
+        WatchCreateRequest.newBuilder()
+            .setKey(p)
+            .setRangeEnd(EtcdWatchStreams.prefixEnd(p))
+            .setStartRevision(fromRevision)
+            .build(),
+        (events, now) -> {
+          for (Event e : events) {
+            onRevision.accept(e.getKv().getModRevision());
+          }
+        });
+    return streams::close;
+  }
+
+  @Override
   public void close() {
     client.close();
+  }
+
+  private static long seconds(Duration ttl) {
+    return Math.max(1, (ttl.toMillis() + 999) / 1000);
   }
 
   private static ByteSequence bytes(String s) {

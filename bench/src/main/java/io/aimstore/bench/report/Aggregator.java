@@ -73,8 +73,8 @@ public final class Aggregator {
       if (theirs == null || mine.isEmpty()) {
         continue;
       }
-      Map<Metric, Ratio> perMetric = new EnumMap<>(Metric.class);
-      for (Metric metric : Metric.values()) {
+      Map<Metric, Ratio> perMetric = new LinkedHashMap<>();
+      for (Metric metric : Metric.all()) {
         perMetric.put(
             metric,
             ratio(
@@ -91,8 +91,8 @@ public final class Aggregator {
   }
 
   static SystemResult systemResult(SystemKind kind, List<Measurement> reps) {
-    Map<Metric, Cell> cells = new EnumMap<>(Metric.class);
-    for (Metric metric : Metric.values()) {
+    Map<Metric, Cell> cells = new LinkedHashMap<>();
+    for (Metric metric : Metric.all()) {
       List<Double> values = new ArrayList<>();
       for (Measurement m : reps) {
         values.add(metric.of(m));
@@ -107,6 +107,7 @@ public final class Aggregator {
     long errors = reps.stream().mapToLong(Measurement::errors).sum();
     Map<String, Double> extras = new TreeMap<>();
     Map<String, List<Double>> extraValues = new TreeMap<>();
+    Map<String, List<Double>> series = new TreeMap<>();
     for (Measurement m : reps) {
       if (m.extras() == null) {
         continue;
@@ -114,11 +115,18 @@ public final class Aggregator {
       for (Map.Entry<String, Object> x : m.extras().entrySet()) {
         if (x.getValue() instanceof Number num) {
           extraValues.computeIfAbsent(x.getKey(), k -> new ArrayList<>()).add(num.doubleValue());
+        } else if (x.getValue() instanceof List<?> list) {
+          List<Double> values = series.computeIfAbsent(x.getKey(), k -> new ArrayList<>());
+          for (Object o : list) {
+            if (o instanceof Number num) {
+              values.add(num.doubleValue());
+            }
+          }
         }
       }
     }
     extraValues.forEach((k, v) -> extras.put(k, Stats.median(v)));
-    return new SystemResult(kind, cells, errors, extras);
+    return new SystemResult(kind, cells, errors, extras, series);
   }
 
   static Ratio ratio(

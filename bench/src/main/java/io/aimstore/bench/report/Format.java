@@ -10,13 +10,16 @@ public final class Format {
 
   private Format() {}
 
-  /** A metric value: ops/s with thousands separators, ms with 3 significant digits, µs whole. */
+  /**
+   * A metric value: ms, s and MiB with 3 significant digits, everything else (ops/s, µs, bytes)
+   * whole with thousands separators.
+   */
   public static String value(Metric m, double v) {
     if (!Double.isFinite(v)) {
       return MISSING;
     }
     return switch (m.unit()) {
-      case "ms" -> millis(v);
+      case "ms", "s", "MiB" -> millis(v);
       default -> String.format(Locale.ROOT, "%,.0f", v);
     };
   }

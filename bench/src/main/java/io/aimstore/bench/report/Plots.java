@@ -55,14 +55,32 @@ public final class Plots {
         dir,
         "put-throughput-vs-in-flight.png",
         f -> putInFlight(workloads, f, subtitle));
+    attempt(
+        links,
+        MarkdownReport.PLOT_WATCH_LATENCY,
+        linkPrefix,
+        dir,
+        "watch-latency-vs-watchers.png",
+        f -> watchLatency(workloads, f, subtitle));
     for (WorkloadSummary w : workloads) {
-      attempt(
-          links,
-          MarkdownReport.latencyPlot(w.id()),
-          linkPrefix,
-          dir,
-          "latency-" + w.id() + ".png",
-          f -> latency(w, f, subtitle));
+      if (w.view().latencyChart()) {
+        attempt(
+            links,
+            MarkdownReport.latencyPlot(w.id()),
+            linkPrefix,
+            dir,
+            "latency-" + w.id() + ".png",
+            f -> latency(w, f, subtitle));
+      }
+      if (w.view().trialsChart()) {
+        attempt(
+            links,
+            MarkdownReport.trialsPlot(w.id()),
+            linkPrefix,
+            dir,
+            "trials-" + w.id() + ".png",
+            f -> trials(w, f, subtitle));
+      }
     }
     return links;
   }
@@ -89,8 +107,9 @@ public final class Plots {
     }
   }
 
-  private static boolean throughput(List<WorkloadSummary> workloads, Path file, String subtitle)
+  private static boolean throughput(List<WorkloadSummary> all, Path file, String subtitle)
       throws IOException {
+    List<WorkloadSummary> workloads = all.stream().filter(w -> w.view().throughputChart()).toList();
     List<String> names = new ArrayList<>();
     for (WorkloadSummary w : workloads) {
       names.add(w.id());
@@ -211,6 +230,117 @@ public final class Plots {
     chart.getStyler().setYAxisMin(Math.pow(10, Math.floor(Math.log10(lowest))));
     chart.getStyler().setYAxisMax(Math.pow(10, Math.ceil(Math.log10(highest * 1.0001))));
     return save(chart, file);
+  }
+
+  /**
+   * Delivery latency (p50 solid, p99 dashed) against the number of watchers, one line per system
+   * and percentile, from the watch-N workloads (their {@code watchers} extra).
+   */
+  private static boolean watchLatency(List<WorkloadSummary> workloads, Path file, String subtitle)
+      throws IOException {
+    List<WorkloadSummary> watches = new ArrayList<>();
+    for (WorkloadSummary w : workloads) {
+      if (w.view().latencyChart() && w.id().startsWith("watch-")) {
+        watches.add(w);
+      }
+    }
+    XYChart chart =
+        new XYChartBuilder()
+            .width(700)
+            .height(420)
+            .title("Watch delivery latency vs. watchers — " + subtitle)
+            .xAxisTitle("watchers on one member")
+            .yAxisTitle("ms after the put's ack (median of repetitions)")
+            .build();
+    style(chart.getStyler());
+    chart.getStyler().setXAxisLogarithmic(true);
+    chart.getStyler().setYAxisLogarithmic(true);
+    chart.getStyler().setXAxisDecimalPattern("#,###");
+    chart.getStyler().setYAxisDecimalPattern("#,##0.###");
+    int added = 0;
+    double lowest = Double.MAX_VALUE;
+    double highest = 0;
+    for (SystemKind s : SystemKind.values()) {
+      for (Metric m : List.of(Metric.P50, Metric.P99)) {
+        List<double[]> points = new ArrayList<>();
+        for (WorkloadSummary w : watches) {
+          Summary.SystemResult r = w.systems().get(s);
+          Cell c = w.cell(s, m);
+          Double watchers = r == null ? null : r.extras().get("watchers");
+          if (watchers != null && c.present() && c.median() > 0) {
+            points.add(new double[] {watchers, c.median()});
+          }
+        }
+        if (points.isEmpty()) {
+          continue;
+        }
+        points.sort((a, b) -> Double.compare(a[0], b[0]));
+        List<Double> xs = new ArrayList<>();
+        List<Double> ys = new ArrayList<>();
+        for (double[] p : points) {
+          xs.add(p[0]);
+          ys.add(p[1]);
+          lowest = Math.min(lowest, p[1]);
+          highest = Math.max(highest, p[1]);
+        }
+        XYSeries series =
+            chart.addSeries(s.displayName() + (m == Metric.P50 ? " p50" : " p99"), xs, ys);
+        series.setMarker(SeriesMarkers.CIRCLE);
+        series.setLineColor(COLORS.get(s));
+        series.setMarkerColor(COLORS.get(s));
+        if (m == Metric.P99) {
+          series.setLineStyle(
+              new java.awt.BasicStroke(
+                  2f,
+                  java.awt.BasicStroke.CAP_BUTT,
+                  java.awt.BasicStroke.JOIN_MITER,
+                  10f,
+                  new float[] {6f, 4f},
+                  0f));
+        }
+        added++;
+      }
+    }
+    if (added == 0) {
+      return false;
+    }
+    chart.getStyler().setYAxisMin(Math.pow(10, Math.floor(Math.log10(lowest))));
+    chart.getStyler().setYAxisMax(Math.pow(10, Math.ceil(Math.log10(highest * 1.0001))));
+    return save(chart, file);
+  }
+
+  /** Every trial of a fault workload, in order, one series of points per system. */
+  private static boolean trials(WorkloadSummary w, Path file, String subtitle) throws IOException {
+    XYChart chart =
+        new XYChartBuilder()
+            .width(700)
+            .height(380)
+            .title(w.id() + ": every trial — " + subtitle)
+            .xAxisTitle("trial")
+            .yAxisTitle("ms")
+            .build();
+    style(chart.getStyler());
+    chart.getStyler().setDefaultSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Scatter);
+    chart.getStyler().setYAxisDecimalPattern("#,###");
+    chart.getStyler().setXAxisDecimalPattern("#");
+    chart.getStyler().setYAxisMin(0.0);
+    int added = 0;
+    for (SystemKind s : SystemKind.values()) {
+      Summary.SystemResult r = w.systems().get(s);
+      List<Double> ys = r == null ? List.of() : r.series().getOrDefault("trial_ms", List.of());
+      if (ys.isEmpty()) {
+        continue;
+      }
+      List<Double> xs = new ArrayList<>();
+      for (int i = 1; i <= ys.size(); i++) {
+        xs.add((double) i);
+      }
+      XYSeries series = chart.addSeries(s.displayName(), xs, ys);
+      series.setMarker(SeriesMarkers.CIRCLE);
+      series.setMarkerColor(COLORS.get(s));
+      added++;
+    }
+    return added > 0 && save(chart, file);
   }
 
   private static void style(Styler styler) {

@@ -21,12 +21,14 @@ public final class RatioTable {
         String.format(
             fmt, "workload", "metric", "aimstore", "etcd", "ZooKeeper", "÷ etcd", "÷ ZooKeeper"));
     for (WorkloadSummary w : summaries) {
-      for (Metric m : List.of(w.headline(), Metric.P99, Metric.SERVER_CPU)) {
+      List<Metric> rows = w.view().summary();
+      for (int i = 0; i < rows.size(); i++) {
+        Metric m = rows.get(i);
         sb.append(
             String.format(
                 fmt,
-                m == w.headline() ? w.id() : "",
-                shortName(m),
+                i == 0 ? w.id() : "",
+                m.shortLabel(),
                 Format.cell(m, w.cell(SystemKind.AIMSTORE, m)),
                 Format.cell(m, w.cell(SystemKind.ETCD, m)),
                 Format.cell(m, w.cell(SystemKind.ZOOKEEPER, m)),
@@ -35,16 +37,5 @@ public final class RatioTable {
       }
     }
     return sb.toString();
-  }
-
-  static String shortName(Metric m) {
-    return switch (m) {
-      case THROUGHPUT -> "ops/s";
-      case P50 -> "p50 ms";
-      case P99 -> "p99 ms";
-      case P999 -> "p99.9 ms";
-      case SERVER_CPU -> "srv µs/op";
-      case CLIENT_CPU -> "cli µs/op";
-    };
   }
 }

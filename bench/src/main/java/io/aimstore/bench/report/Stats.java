@@ -27,9 +27,12 @@ public final class Stats {
     return finite(values).stream().mapToDouble(Double::doubleValue).max().orElse(Double.NaN);
   }
 
-  /** {@code a / b}, NaN when either is missing or b is 0. */
+  /**
+   * {@code a / b}, NaN when either is missing, b is 0 or less, or a is negative (a memory growth
+   * that came out negative has no meaningful ratio).
+   */
   public static double ratio(double a, double b) {
-    if (!Double.isFinite(a) || !Double.isFinite(b) || b == 0) {
+    if (!Double.isFinite(a) || !Double.isFinite(b) || b <= 0 || a < 0) {
       return Double.NaN;
     }
     return a / b;

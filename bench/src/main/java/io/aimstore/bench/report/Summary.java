@@ -38,9 +38,19 @@ public final class Summary {
     }
   }
 
-  /** One system's results for one workload. */
+  /**
+   * One system's results for one workload.
+   *
+   * @param extras median over the repetitions of every numeric extra
+   * @param series list-valued extras (a fault workload's trial times), every repetition's
+   *     concatenated
+   */
   public record SystemResult(
-      SystemKind system, Map<Metric, Cell> cells, long errors, Map<String, Double> extras) {
+      SystemKind system,
+      Map<Metric, Cell> cells,
+      long errors,
+      Map<String, Double> extras,
+      Map<String, List<Double>> series) {
     public Cell cell(Metric m) {
       return cells.getOrDefault(m, Cell.EMPTY);
     }
@@ -63,9 +73,14 @@ public final class Summary {
       return r == null ? Cell.EMPTY : r.cell(m);
     }
 
-    /** The metric a one-line summary shows: p50 for the sequential run, else throughput. */
+    /** How this workload is shown (see {@link Layout}). */
+    public Layout.View view() {
+      return Layout.of(id, inFlight);
+    }
+
+    /** The metric a one-line summary shows first (p50 for the sequential put, ...). */
     public Metric headline() {
-      return inFlight == 1 ? Metric.P50 : Metric.THROUGHPUT;
+      return view().headline();
     }
   }
 

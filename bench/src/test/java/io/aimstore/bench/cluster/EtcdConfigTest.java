@@ -42,4 +42,17 @@ class EtcdConfigTest {
             "http://127.0.0.1:17501", "http://127.0.0.1:17502", "http://127.0.0.1:17503");
     assertThat(config.ports()).containsExactly(17501, 17511, 17502, 17512, 17503, 17513);
   }
+
+  @Test
+  void pprofIsOnForTheForcedCollectionAndMetricsParse() {
+    assertThat(new EtcdConfig(Path.of("/r"), 17500, 3, "t").args(1)).contains("--enable-pprof");
+    String metrics =
+        "# HELP go_memstats_heap_alloc_bytes Number of heap bytes allocated and still in use.\n"
+            + "# TYPE go_memstats_heap_alloc_bytes gauge\n"
+            + "go_memstats_heap_alloc_bytes 1.2345678e+07\n"
+            + "go_memstats_heap_alloc_bytes_total 9\n";
+    assertThat(EtcdCluster.prometheusValue(metrics, "go_memstats_heap_alloc_bytes"))
+        .isEqualTo(12_345_678.0);
+    assertThat(EtcdCluster.prometheusValue(metrics, "go_gc_duration_seconds")).isEqualTo(-1);
+  }
 }

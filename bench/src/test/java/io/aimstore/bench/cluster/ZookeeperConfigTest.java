@@ -19,6 +19,7 @@ class ZookeeperConfigTest {
             "clientPort=17603",
             "admin.enableServer=false",
             "forceSync=yes",
+            "minSessionTimeout=3000",
             "server.1=127.0.0.1:17611:17621",
             "server.2=127.0.0.1:17612:17622",
             "server.3=127.0.0.1:17613:17623");

@@ -9,6 +9,7 @@ import io.aimstore.bench.report.Summary.WorkloadSummary;
 import io.aimstore.bench.result.Measurement;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class AggregatorTest {
@@ -87,5 +88,42 @@ class AggregatorTest {
         .extracting(WorkloadSummary::id)
         .containsExactly("put-latency", "put-throughput-64");
     assertThat(Aggregator.summarize(runs).get(0).headline()).isEqualTo(Metric.P50);
+  }
+
+  @Test
+  void extrasBecomeMetricsAndListsBecomeSeries() {
+    List<Measurement> runs =
+        List.of(
+            Fixtures.result(
+                "aimstore",
+                1,
+                "ghost-lock",
+                1,
+                2,
+                2_900_000,
+                Map.of("trial_ms", List.of(2900.0, 3100.0), "trials", 2)),
+            Fixtures.result(
+                "etcd",
+                1,
+                "ghost-lock",
+                1,
+                2,
+                2_000_000,
+                Map.of("trial_ms", List.of(2000.0, 2100.0), "trials", 2)),
+            Fixtures.result(
+                "aimstore", 1, "footprint", 256, 2000, 100_000, Map.of("restart_s", 6.0)),
+            Fixtures.result("etcd", 1, "footprint", 256, 8000, 50_000, Map.of("restart_s", 3.0)));
+
+    List<WorkloadSummary> s = Aggregator.summarize(runs);
+    WorkloadSummary ghost = s.get(0);
+    assertThat(ghost.systems().get(SystemKind.AIMSTORE).series().get("trial_ms"))
+        .containsExactly(2900.0, 3100.0);
+    assertThat(ghost.cell(SystemKind.AIMSTORE, Metric.P50).median()).isEqualTo(2900.0);
+    assertThat(ghost.ratio(SystemKind.ETCD, Metric.P50).ofMedians()).isEqualTo(1.45);
+
+    WorkloadSummary footprint = s.get(1);
+    assertThat(footprint.cell(SystemKind.AIMSTORE, Metric.RESTART).median()).isEqualTo(6.0);
+    assertThat(footprint.ratio(SystemKind.ETCD, Metric.RESTART).ofMedians()).isEqualTo(2.0);
+    assertThat(footprint.cell(SystemKind.AIMSTORE, Metric.IDLE_WATCHER_BYTES).present()).isFalse();
   }
 }

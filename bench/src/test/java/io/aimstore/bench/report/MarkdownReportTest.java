@@ -44,7 +44,10 @@ class MarkdownReportTest {
                 + " | 4.00× (2.00–6.00) |");
     assertThat(md).contains("### put-throughput-64 title — `put-throughput-64`");
     assertThat(md).contains("| latency p50 (ms) | 1.00 | 2.00 | 1.00 | 0.50× (0.50–0.50) |");
-    assertThat(md).contains("Not measured yet").contains("ghost-lock reclaim");
+    assertThat(md).contains("## Limits").contains("ZooKeeper has no leases apart from");
+    assertThat(md)
+        .contains(
+            "The full run, the one to quote, is exactly:\n\n```sh\nops/bin/aimstore-bench\n```");
     assertThat(md)
         .contains(
             "| CPU of other processes during measured windows | median 40% of one core (10–90%;"
@@ -108,5 +111,39 @@ class MarkdownReportTest {
             "aimstore: 1 repetition, background puts per s 230 (**below the 500/s target**: the"
                 + " system could not keep up)")
         .contains("etcd: 1 repetition, background puts per s 498.");
+  }
+
+  @Test
+  void newWorkloadsShowTheirOwnMetricsAndWhatDidNotRun() {
+    Map<String, Object> aim = Map.of("idle_watcher_bytes", 500L, "rss_growth_mib", 4.8);
+    Map<String, Object> etcd = Map.of("idle_watcher_bytes", 850L, "rss_growth_mib", 8.1);
+    String md =
+        MarkdownReport.render(
+            new MarkdownReport.Input(
+                Fixtures.env(true),
+                Aggregator.summarize(
+                    List.of(
+                        Fixtures.result("aimstore", 1, "watch-idle-memory-10k", 10_000, 9, 0, aim),
+                        Fixtures.result("etcd", 1, "watch-idle-memory-10k", 10_000, 9, 0, etcd))),
+                List.of(),
+                "r.jsonl",
+                Map.of(),
+                "about 80 minutes",
+                Map.of()));
+
+    assertThat(md)
+        .contains(
+            "| `watch-idle-memory-10k` | RSS per idle watcher (B) | 500 | 850 | — | 0.59× | — |")
+        .contains("| member RSS growth (MiB) | 4.80 | 8.10 | — | 0.59× | — |")
+        .contains("one follower before and after 10,000 watches")
+        .doesNotContain("| throughput (ops/s) | 9");
+    assertThat(md).contains("Not measured in this run: `put-latency`").contains("`footprint`");
+  }
+
+  @Test
+  void notesFormatTimesWithDecimalsAndCountsWhole() {
+    assertThat(MarkdownReport.extraValue("from_issue_p50_ms", 4.4605)).isEqualTo("4.46");
+    assertThat(MarkdownReport.extraValue("write_s", 12.34)).isEqualTo("12.3");
+    assertThat(MarkdownReport.extraValue("events_missing", 3)).isEqualTo("3");
   }
 }

@@ -37,4 +37,39 @@ class PlotsTest {
           .isEqualTo("PNG");
     }
   }
+
+  @Test
+  void watchLatencyAgainstWatchersAndTrialCharts(@TempDir Path dir) throws Exception {
+    List<io.aimstore.bench.result.Measurement> runs =
+        List.of(
+            Fixtures.result("aimstore", 1, "watch-1000", 1000, 100, 3000, Map.of("watchers", 1000)),
+            Fixtures.result("etcd", 1, "watch-1000", 1000, 100, 200, Map.of("watchers", 1000)),
+            Fixtures.result(
+                "aimstore", 1, "watch-10000", 10_000, 100, 9000, Map.of("watchers", 10_000)),
+            Fixtures.result("etcd", 1, "watch-10000", 10_000, 100, 300, Map.of("watchers", 10_000)),
+            Fixtures.result(
+                "aimstore",
+                1,
+                "failover",
+                1,
+                2,
+                1_500_000,
+                Map.of("trial_ms", List.of(1500.0, 1700.0, 1400.0))),
+            Fixtures.result(
+                "etcd", 1, "failover", 1, 2, 2_000_000, Map.of("trial_ms", List.of(2000.0))));
+
+    Map<String, String> links = Plots.write(Aggregator.summarize(runs), dir, "benchmarks/", "test");
+
+    assertThat(links)
+        .containsEntry(
+            MarkdownReport.PLOT_WATCH_LATENCY, "benchmarks/watch-latency-vs-watchers.png")
+        .containsEntry(MarkdownReport.trialsPlot("failover"), "benchmarks/trials-failover.png")
+        .containsEntry(
+            MarkdownReport.latencyPlot("watch-1000"), "benchmarks/latency-watch-1000.png")
+        .doesNotContainKey(MarkdownReport.latencyPlot("failover"))
+        .doesNotContainKey(MarkdownReport.PLOT_THROUGHPUT);
+    for (String link : links.values()) {
+      assertThat(Files.size(dir.resolve(link.substring("benchmarks/".length())))).isPositive();
+    }
+  }
 }

@@ -28,5 +28,8 @@ class StatsTest {
     assertThat(Stats.ratio(6, 3)).isEqualTo(2.0);
     assertThat(Stats.ratio(6, 0)).isNaN();
     assertThat(Stats.ratio(Double.NaN, 3)).isNaN();
+    assertThat(Stats.ratio(0, 3)).isZero();
+    assertThat(Stats.ratio(-5, 3)).isNaN(); // a memory growth that came out negative
+    assertThat(Stats.ratio(5, -3)).isNaN();
   }
 }

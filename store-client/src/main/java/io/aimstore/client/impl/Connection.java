@@ -32,6 +32,11 @@ public final class Connection implements AutoCloseable {
   public enum Retry {
     /** Reads and other idempotent calls: retry any unavailability. */
     IDEMPOTENT,
+    /**
+     * Idempotent calls the leader answers (lock release, keep-alive, views with deadlines): retry
+     * any unavailability, and go to the leader when it is known instead of through a follower.
+     */
+    IDEMPOTENT_AT_LEADER,
     /** Writes: retry only when the store certainly did not apply the request. */
     IF_NOT_APPLIED,
     /**
@@ -222,7 +227,7 @@ public final class Connection implements AutoCloseable {
     if (retry == Retry.IF_UNAVAILABLE) {
       return code == Status.Code.UNAVAILABLE;
     }
-    if (retry == Retry.IDEMPOTENT || e.retrySafe()) {
+    if (retry == Retry.IDEMPOTENT || retry == Retry.IDEMPOTENT_AT_LEADER || e.retrySafe()) {
       return true;
     }
     return code == Status.Code.UNAVAILABLE && neverSent(raw);

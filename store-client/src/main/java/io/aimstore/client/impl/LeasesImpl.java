@@ -61,19 +61,19 @@ public final class LeasesImpl implements Leases {
   @Override
   public CompletableFuture<LeaseAdoptResponse> adopt(long id) {
     LeaseAdoptRequest r = LeaseAdoptRequest.newBuilder().setId(id).setOwner(owner).build();
-    return conn.call(ch -> stub(ch).adopt(r), Retry.IDEMPOTENT);
+    return conn.call(ch -> stub(ch).adopt(r), Retry.IDEMPOTENT_AT_LEADER);
   }
 
   @Override
   public CompletableFuture<LeaseTimeToLiveResponse> timeToLive(long id, boolean withKeys) {
     LeaseTimeToLiveRequest r =
         LeaseTimeToLiveRequest.newBuilder().setId(id).setKeys(withKeys).build();
-    return conn.call(ch -> stub(ch).timeToLive(r), Retry.IDEMPOTENT);
+    return conn.call(ch -> stub(ch).timeToLive(r), Retry.IDEMPOTENT_AT_LEADER);
   }
 
   @Override
   public CompletableFuture<LeaseLeasesResponse> list(LeaseLeasesRequest request) {
-    return conn.call(ch -> stub(ch).leases(request), Retry.IDEMPOTENT);
+    return conn.call(ch -> stub(ch).leases(request), Retry.IDEMPOTENT_AT_LEADER);
   }
 
   @Override
@@ -110,7 +110,7 @@ public final class LeasesImpl implements Leases {
               req::onCompleted, com.google.common.util.concurrent.MoreExecutors.directExecutor());
           return f;
         },
-        Retry.IDEMPOTENT);
+        Retry.IDEMPOTENT_AT_LEADER);
   }
 
   @Override

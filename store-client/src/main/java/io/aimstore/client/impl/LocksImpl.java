@@ -68,19 +68,19 @@ public final class LocksImpl implements Locks {
   @Override
   public CompletableFuture<LockReleaseResponse> release(String name, long token) {
     LockReleaseRequest r = LockReleaseRequest.newBuilder().setName(name).setToken(token).build();
-    return conn.call(ch -> stub(ch).release(r), Retry.IDEMPOTENT);
+    return conn.call(ch -> stub(ch).release(r), Retry.IDEMPOTENT_AT_LEADER);
   }
 
   @Override
   public CompletableFuture<LockInspectResponse> inspect(String name) {
     LockInspectRequest r = LockInspectRequest.newBuilder().setName(name).build();
-    return conn.call(ch -> stub(ch).inspect(r), Retry.IDEMPOTENT);
+    return conn.call(ch -> stub(ch).inspect(r), Retry.IDEMPOTENT_AT_LEADER);
   }
 
   @Override
   public CompletableFuture<LockListResponse> list(String prefix) {
     LockListRequest r = LockListRequest.newBuilder().setPrefix(prefix).build();
-    return conn.call(ch -> stub(ch).list(r), Retry.IDEMPOTENT);
+    return conn.call(ch -> stub(ch).list(r), Retry.IDEMPOTENT_AT_LEADER);
   }
 
   @Override

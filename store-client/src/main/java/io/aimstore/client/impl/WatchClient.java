@@ -227,15 +227,22 @@ public final class WatchClient implements Watch {
     w.listener.onRevision(rev, r.getEventsList());
   }
 
-  /** Asks for progress now and then, and abandons a stream that stays silent. */
+  /**
+   * Asks a quiet stream for progress (the answer proves the member is alive), and abandons a stream
+   * that stays silent.
+   */
   private void probe() {
     boolean stuck;
     synchronized (this) {
       if (stream == null || watches.isEmpty()) {
         return;
       }
-      stuck = System.nanoTime() - lastHeardNanos > TimeUnit.MILLISECONDS.toNanos(SILENCE_MS);
+      long quiet = System.nanoTime() - lastHeardNanos;
+      stuck = quiet > TimeUnit.MILLISECONDS.toNanos(SILENCE_MS);
       if (!stuck) {
+        if (quiet < TimeUnit.MILLISECONDS.toNanos(PROBE_MS)) {
+          return; // the stream spoke recently: it is alive, no need to ask
+        }
         stream.onNext(
             WatchRequest.newBuilder()
                 .setProgressRequest(WatchProgressRequest.getDefaultInstance())

@@ -1,0 +1,279 @@
+package io.aimstore.bench.workload;
+
+import io.aimstore.bench.SystemKind;
+import io.aimstore.bench.cluster.Cluster;
+import io.aimstore.bench.cluster.ProcStat;
+import io.aimstore.bench.driver.Driver;
+import io.aimstore.bench.load.TrialLog;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Failover: while one client puts sequentially through the ordinary client, the leader is killed
+ * with SIGKILL; measured is the time from the leader's death (the moment its process is seen gone,
+ * polled every millisecond, so that how the kill is delivered does not count) to the
+ * acknowledgement of the first put issued after it. The load keeps one put in flight, except that
+ * at the kill, and whenever a put has been unanswered for {@link #ABANDON}, another is issued
+ * beside it (a request stuck on the dead leader must not hide the moment writes work again); after
+ * a failed put the next follows {@link #AFTER_ERROR} later. Then the killed member is started again
+ * and the next trial waits until it has caught up.
+ */
+public final class FailoverWorkload implements Workload {
+  static final Duration ABANDON = Duration.ofMillis(250);
+  static final Duration AFTER_ERROR = Duration.ofMillis(10);
+  private static final Duration RECOVERY_LIMIT = Duration.ofSeconds(60);
+
+  private final String id;
+
+  public FailoverWorkload(String id) {
+    this.id = id;
+  }
+
+  @Override
+  public String id() {
+    return id;
+  }
+
+  @Override
+  public String title() {
+    return "failover: kill -9 of the leader under sequential puts";
+  }
+
+  @Override
+  public int inFlight() {
+    return 1;
+  }
+
+  @Override
+  public Schedule schedule() {
+    return Schedule.ONCE_PER_RUN;
+  }
+
+  @Override
+  public boolean warmsUp() {
+    return false;
+  }
+
+  @Override
+  public Duration estimate(Duration settle, Duration measure, Scale scale, SystemKind system) {
+    // find the leader, kill, recover, restart the member and let it catch up: aimstore ~15 s (its
+    // leader query and member start are JVMs), etcd and ZooKeeper ~3 s on a busy 2-core machine
+    long perTrial = system == SystemKind.AIMSTORE ? 15 : 3;
+    return Duration.ofSeconds(perTrial * scale.trials() + 3);
+  }
+
+  @Override
+  public WorkloadResult run(WorkloadContext ctx, Duration settle, Duration measure)
+      throws Exception {
+    WorkloadContext.Env env = ctx.requireEnv();
+    Cluster cluster = env.cluster();
+    Driver driver = ctx.driver();
+    int trials = env.scale().trials();
+    TrialLog log = new TrialLog();
+    List<Double> deathMs = new ArrayList<>();
+    Map<String, Object> extras = new LinkedHashMap<>();
+    ctx.observer()
+        .started(
+            id,
+            Duration.ZERO,
+            estimate(settle, measure, env.scale(), ctx.driver().system()),
+            log::completed);
+    ctx.observer().windowOpened();
+    try {
+      Members.awaitAllServing(cluster, driver, Duration.ofMinutes(2));
+      for (int t = 1; t <= trials; t++) {
+        int before = log.completed();
+        int leader = 0;
+        try {
+          leader = Members.awaitLeader(cluster, Duration.ofSeconds(30));
+          int victim = leader;
+          long pid =
+              cluster
+                  .memberPid(victim)
+                  .orElseThrow(() -> new IllegalStateException("n" + victim + " not running"));
+          try (PutLoop load = new PutLoop(driver, ctx.keys().value())) {
+            load.start();
+            load.awaitSteady(Duration.ofSeconds(30));
+            long killedAt = System.nanoTime();
+            CompletableFuture<Void> kill =
+                CompletableFuture.runAsync(
+                    () -> {
+                      try {
+                        cluster.kill9(victim);
+                      } catch (Exception e) {
+                        throw new java.util.concurrent.CompletionException(e);
+                      }
+                    });
+            long dead = awaitDeath(pid, Duration.ofSeconds(10));
+            load.arm(dead);
+            deathMs.add((dead - killedAt) / 1e6);
+            try {
+              long recovered = load.recovered().get(RECOVERY_LIMIT.toSeconds(), TimeUnit.SECONDS);
+              log.measured(recovered - dead);
+            } catch (TimeoutException e) {
+              log.failed(
+                  "trial " + t + ": no put succeeded within " + RECOVERY_LIMIT.toSeconds() + " s");
+            }
+            kill.get(60, TimeUnit.SECONDS);
+          }
+        } catch (Exception e) {
+          log.failed("trial " + t + ": " + describe(e));
+        } finally {
+          if (leader > 0 && cluster.memberPid(leader).isEmpty()) {
+            try {
+              cluster.startMember(leader);
+              Members.awaitServing(cluster, driver, leader, Duration.ofMinutes(2));
+            } catch (Exception e) {
+              log.failed("trial " + t + ": restarting n" + leader + ": " + describe(e));
+            }
+          }
+        }
+        env.say()
+            .accept(
+                id
+                    + " trial "
+                    + t
+                    + "/"
+                    + trials
+                    + " (killed n"
+                    + leader
+                    + "): "
+                    + log.describeLast(before));
+      }
+    } finally {
+      ctx.observer().windowClosed();
+      ctx.observer().finished();
+    }
+    extras.put("trials", trials);
+    extras.put("trial_ms", log.millis());
+    extras.put(
+        "kill_to_gone_ms_max",
+        Math.round(deathMs.stream().mapToDouble(Double::doubleValue).max().orElse(0) * 10) / 10.0);
+    return new WorkloadResult(log.stats(), extras);
+  }
+
+  private static String describe(Exception e) {
+    Throwable t = e;
+    while ((t instanceof ExecutionException
+            || t instanceof java.util.concurrent.CompletionException)
+        && t.getCause() != null) {
+      t = t.getCause();
+    }
+    return t.getClass().getSimpleName() + ": " + t.getMessage();
+  }
+
+  /**
+   * Polls (1 ms) until {@code pid} has exited (a zombie counts: aimstore's members are children of
+   * PID 1 once their start script exits, and it may reap them seconds later); returns that moment.
+   */
+  private static long awaitDeath(long pid, Duration limit) throws InterruptedException {
+    long deadline = System.nanoTime() + limit.toNanos();
+    while (!ProcStat.exited(pid)) {
+      if (System.nanoTime() > deadline) {
+        throw new IllegalStateException("pid " + pid + " still alive " + limit + " after kill -9");
+      }
+      Thread.sleep(1);
+    }
+    return System.nanoTime();
+  }
+
+  /**
+   * The sequential put load. {@link #arm} marks the moment the leader is gone: the put outstanding
+   * then is given up on (a fresh one issued at once), and {@link #recovered} completes with the
+   * acknowledgement time of the first put issued after that moment.
+   */
+  static final class PutLoop implements AutoCloseable {
+    private final Driver driver;
+    private final byte[] value;
+    private final CompletableFuture<Long> recovered = new CompletableFuture<>();
+    private final CompletableFuture<Void> armed = new CompletableFuture<>();
+    private final CompletableFuture<Void> steady = new CompletableFuture<>();
+    private final AtomicLong successes = new AtomicLong();
+    private volatile long armedAt = Long.MAX_VALUE;
+    private volatile boolean stopping;
+    private Thread thread;
+
+    PutLoop(Driver driver, byte[] value) {
+      this.driver = driver;
+      this.value = value;
+    }
+
+    void start() {
+      thread = new Thread(this::loop, "failover-puts");
+      thread.setDaemon(true);
+      thread.start();
+    }
+
+    /** Waits for a few acknowledged puts (the load runs steadily before the kill). */
+    void awaitSteady(Duration limit) throws Exception {
+      steady.get(limit.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    void arm(long goneAt) {
+      armedAt = goneAt;
+      armed.complete(null);
+    }
+
+    CompletableFuture<Long> recovered() {
+      return recovered;
+    }
+
+    private void loop() {
+      long seq = 0;
+      while (!stopping && !recovered.isDone()) {
+        long issued = System.nanoTime();
+        CompletableFuture<Long> f;
+        try {
+          f = driver.put(KeySpace.NAMESPACE + "/failover-" + (seq++ % 100), value);
+        } catch (RuntimeException e) {
+          f = CompletableFuture.failedFuture(e);
+        }
+        f.whenComplete(
+            (r, e) -> {
+              if (e == null) {
+                long now = System.nanoTime();
+                if (successes.incrementAndGet() >= 5) {
+                  steady.complete(null);
+                }
+                if (issued >= armedAt) {
+                  recovered.complete(now);
+                }
+              }
+            });
+        CompletableFuture<?> until = issued < armedAt ? CompletableFuture.anyOf(f, armed) : f;
+        try {
+          until.get(ABANDON.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+          continue; // give up on it, issue another beside it
+        } catch (ExecutionException e) {
+          // failed: pause below
+        } catch (InterruptedException e) {
+          return;
+        }
+        if (f.isCompletedExceptionally()) {
+          try {
+            Thread.sleep(AFTER_ERROR.toMillis());
+          } catch (InterruptedException e) {
+            return;
+          }
+        }
+      }
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+      stopping = true;
+      if (thread != null) {
+        thread.join(ABANDON.toMillis() + 1000);
+      }
+    }
+  }
+}

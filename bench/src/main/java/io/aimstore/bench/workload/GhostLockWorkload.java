@@ -1,0 +1,155 @@
+package io.aimstore.bench.workload;
+
+import io.aimstore.bench.SystemKind;
+import io.aimstore.bench.driver.Driver;
+import io.aimstore.bench.driver.LockClient;
+import io.aimstore.bench.driver.LockDriver;
+import io.aimstore.bench.fault.LockHolderProcess;
+import io.aimstore.bench.load.TrialLog;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Ghost-lock reclaim: a separate process holds a lock on a session of {@link #HOLDER_TTL_S}
+ * seconds; another client waits for the same lock; the holder is killed with SIGKILL (it can
+ * release nothing); the time from the kill to the waiter holding the lock is measured. That is the
+ * session TTL less the time since the holder's last renewal, plus how long the store takes to
+ * notice the expiry and hand the lock on. One trial per holder process.
+ */
+public final class GhostLockWorkload implements Workload {
+  static final int HOLDER_TTL_S = 3;
+  private static final String LOCK = "bench-ghost";
+
+  private final String id;
+
+  public GhostLockWorkload(String id) {
+    this.id = id;
+  }
+
+  @Override
+  public String id() {
+    return id;
+  }
+
+  @Override
+  public String title() {
+    return "ghost-lock reclaim after kill -9 of a holder with a " + HOLDER_TTL_S + " s session";
+  }
+
+  @Override
+  public int inFlight() {
+    return 1;
+  }
+
+  @Override
+  public Schedule schedule() {
+    return Schedule.ONCE_PER_RUN;
+  }
+
+  @Override
+  public boolean warmsUp() {
+    return false;
+  }
+
+  @Override
+  public boolean supports(Driver driver) {
+    return driver instanceof LockDriver;
+  }
+
+  @Override
+  public Duration estimate(Duration settle, Duration measure, Scale scale, SystemKind system) {
+    // holder start-up (a JVM), 1 s queued, 2-3 s reclaim (ZooKeeper 3-5 s)
+    long perTrial = system == SystemKind.ZOOKEEPER ? 6 : 5;
+    return Duration.ofSeconds(perTrial * scale.trials() + 1);
+  }
+
+  @Override
+  public WorkloadResult run(WorkloadContext ctx, Duration settle, Duration measure)
+      throws Exception {
+    WorkloadContext.Env env = ctx.requireEnv();
+    SystemKind kind = ctx.driver().system();
+    int trials = env.scale().trials();
+    TrialLog log = new TrialLog();
+    Map<String, Object> extras = new LinkedHashMap<>();
+    ExecutorService waiterThread = Executors.newSingleThreadExecutor(r -> new Thread(r, "waiter"));
+    ctx.observer()
+        .started(
+            id,
+            Duration.ZERO,
+            estimate(settle, measure, env.scale(), ctx.driver().system()),
+            log::completed);
+    ctx.observer().windowOpened();
+    try (LockClient waiter = ((LockDriver) ctx.driver()).newLockClient(LockWorkload.SESSION_TTL)) {
+      for (int t = 1; t <= trials; t++) {
+        int before = log.completed();
+        try (LockHolderProcess holder =
+            LockHolderProcess.start(
+                kind,
+                env.cluster(),
+                env.repo(),
+                env.scratch().resolve("lock-holder-" + t + ".log"),
+                env.registry(),
+                LOCK,
+                HOLDER_TTL_S,
+                Duration.ofSeconds(90))) {
+          if (holder.sessionTtlMs() > 0) {
+            extras.put("holder_session_ttl_ms", holder.sessionTtlMs());
+          }
+          long[] acquiredAt = {0};
+          Future<LockClient.Held> waiting =
+              waiterThread.submit(
+                  () -> {
+                    LockClient.Held h = waiter.acquire(LOCK, Duration.ofSeconds(60));
+                    acquiredAt[0] = System.nanoTime();
+                    return h;
+                  });
+          Thread.sleep(1000); // queued behind the holder
+          if (waiting.isDone()) {
+            LockClient.Held early = waiting.get();
+            waiterThread
+                .submit(
+                    () -> {
+                      early.close(); // on the thread that took it (Curator's rule)
+                      return null;
+                    })
+                .get(30, TimeUnit.SECONDS);
+            log.failed("trial " + t + ": the waiter got the lock while the holder still held it");
+            continue;
+          }
+          long killedAt = System.nanoTime();
+          holder.kill9();
+          try {
+            LockClient.Held held = waiting.get(60, TimeUnit.SECONDS);
+            log.measured(acquiredAt[0] - killedAt);
+            waiterThread
+                .submit(
+                    () -> {
+                      held.close();
+                      return null;
+                    })
+                .get(30, TimeUnit.SECONDS);
+          } catch (Exception e) {
+            waiting.cancel(true);
+            log.failed("trial " + t + ": " + e);
+          }
+        } catch (Exception e) {
+          log.failed("trial " + t + ": " + e.getMessage());
+        }
+        env.say().accept(id + " trial " + t + "/" + trials + ": " + log.describeLast(before));
+      }
+    } finally {
+      ctx.observer().windowClosed();
+      ctx.observer().finished();
+      waiterThread.shutdownNow();
+    }
+    extras.put("trials", trials);
+    extras.put("trial_ms", log.millis());
+    extras.put("holder_ttl_s", HOLDER_TTL_S);
+    return new WorkloadResult(log.stats(), extras);
+  }
+}
