@@ -29,7 +29,11 @@ public final class KvImpl implements KV {
 
   @Override
   public CompletableFuture<RangeResponse> get(RangeRequest request) {
-    return conn.call(ch -> stub(ch).range(request), Retry.IDEMPOTENT);
+    // Linearizable reads go to the leader, which answers from its lease; a follower would have to
+    // ask the leader for the read index and then wait to hear the commit.
+    return conn.call(
+        ch -> stub(ch).range(request),
+        request.getSerializable() ? Retry.IDEMPOTENT : Retry.IDEMPOTENT_AT_LEADER);
   }
 
   @Override
