@@ -24,7 +24,7 @@ import java.util.Set;
  * @param systems systems to run, in interleaving order
  * @param workloads workload ids to run (empty: all)
  * @param basePort aimstore's port base; etcd uses +100, ZooKeeper +200
- * @param trials trials per system of each fault workload (failover, ghost-lock reclaim)
+ * @param trials trials per system of each fault workload (failover, ghost-lock, session expiry)
  * @param leases leases kept alive in the keep-alive workload
  * @param catchUpRevisions revisions the catch-up watcher is behind
  * @param footprintKeys keys the footprint workload writes (0: skipped)

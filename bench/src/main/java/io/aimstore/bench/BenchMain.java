@@ -88,12 +88,14 @@ public final class BenchMain implements Callable<Integer> {
           "Workload ids (default all): put-latency, put-throughput-64, put-throughput-256,"
               + " get-linearizable-64, get-serializable-64, cas-64, lease-grant-put-64,"
               + " lease-keepalive-10k, lock-1, lock-16, watch-1000, watch-10000,"
-              + " watch-idle-memory-10k, watch-catchup, ghost-lock, failover, footprint.")
+              + " watch-idle-memory-10k, watch-catchup, ghost-lock, session-expiry-3s,"
+              + " session-expiry-10s, failover, footprint.")
   List<String> workloads;
 
   @Option(
       names = "--trials",
-      description = "Trials per system of failover and ghost-lock (default 20; quick 2).")
+      description =
+          "Trials per system of failover, ghost-lock and session-expiry (default 20; quick 2).")
   Integer trials;
 
   @Option(

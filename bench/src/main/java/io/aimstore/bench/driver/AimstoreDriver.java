@@ -24,6 +24,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.function.LongConsumer;
 
 /**
@@ -31,7 +32,7 @@ import java.util.function.LongConsumer;
  * Lease API directly.
  */
 public final class AimstoreDriver
-    implements Driver, LeaseDriver, LockDriver, WatchDriver, HistoryWatchDriver {
+    implements Driver, LeaseDriver, LockDriver, SessionKeyDriver, WatchDriver, HistoryWatchDriver {
   private final List<String> endpoints;
   private final AimStoreClient client;
 
@@ -179,6 +180,41 @@ public final class AimstoreDriver
         }
       }
     };
+  }
+
+  @Override
+  public SessionKey holdKey(String key, byte[] value, Duration ttl) throws Exception {
+    AimStoreClient own =
+        AimStoreClient.builder().endpoints(endpoints).name("aimstore-bench").build();
+    try {
+      Session session = own.session(SessionOptions.ttl(ttl));
+      own.kv()
+          .put(
+              PutRequest.newBuilder()
+                  .setKey(utf8(key))
+                  .setValue(ByteString.copyFrom(value))
+                  .setLease(session.leaseId())
+                  .build())
+          .get(30, TimeUnit.SECONDS);
+      return new SessionKey() {
+        @Override
+        public long sessionTtlMs() {
+          return session.ttl().toMillis();
+        }
+
+        @Override
+        public void close() {
+          try {
+            session.close();
+          } finally {
+            own.close();
+          }
+        }
+      };
+    } catch (Exception e) {
+      own.close();
+      throw e;
+    }
   }
 
   @Override

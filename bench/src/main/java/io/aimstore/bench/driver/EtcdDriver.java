@@ -30,7 +30,7 @@ import java.util.function.LongConsumer;
  * and multiplexed watches through etcd's gRPC API directly (the stubs jetcd ships).
  */
 public final class EtcdDriver
-    implements Driver, LeaseDriver, LockDriver, WatchDriver, HistoryWatchDriver {
+    implements Driver, LeaseDriver, LockDriver, SessionKeyDriver, WatchDriver, HistoryWatchDriver {
   private static final GetOption LINEARIZABLE = GetOption.builder().withSerializable(false).build();
   private static final GetOption SERIALIZABLE = GetOption.builder().withSerializable(true).build();
 
@@ -210,6 +210,53 @@ public final class EtcdDriver
   @Override
   public void close() {
     client.close();
+  }
+
+  @Override
+  public SessionKey holdKey(String key, byte[] value, Duration ttl) throws Exception {
+    Client own = Client.builder().endpoints(endpoints.toArray(String[]::new)).build();
+    try {
+      long granted = seconds(ttl);
+      long lease = own.getLeaseClient().grant(granted).get(30, TimeUnit.SECONDS).getID();
+      CloseableClient keepAlive =
+          own.getLeaseClient()
+              .keepAlive(
+                  lease,
+                  new StreamObserver<>() {
+                    @Override
+                    public void onNext(io.etcd.jetcd.lease.LeaseKeepAliveResponse r) {}
+
+                    @Override
+                    public void onError(Throwable t) {}
+
+                    @Override
+                    public void onCompleted() {}
+                  });
+      own.getKVClient()
+          .put(bytes(key), ByteSequence.from(value), PutOption.builder().withLeaseId(lease).build())
+          .get(30, TimeUnit.SECONDS);
+      return new SessionKey() {
+        @Override
+        public long sessionTtlMs() {
+          return granted * 1000;
+        }
+
+        @Override
+        public void close() {
+          try {
+            keepAlive.close();
+            own.getLeaseClient().revoke(lease).get(5, TimeUnit.SECONDS);
+          } catch (Exception e) {
+            // the lease expires by itself
+          } finally {
+            own.close();
+          }
+        }
+      };
+    } catch (Exception e) {
+      own.close();
+      throw e;
+    }
   }
 
   private static long seconds(Duration ttl) {

@@ -27,7 +27,8 @@ import org.apache.zookeeper.ZooKeeper;
  * forwarded to the leader by that member), asynchronous calls answered in order. Locks through
  * Curator's {@code InterProcessMutex}.
  */
-public final class ZookeeperDriver implements Driver, EphemeralDriver, LockDriver, WatchDriver {
+public final class ZookeeperDriver
+    implements Driver, EphemeralDriver, LockDriver, SessionKeyDriver, WatchDriver {
   /** Session timeout of the driver's own sessions (and of watch and ephemeral sessions). */
   private static final int SESSION_TIMEOUT_MS = 30_000;
 
@@ -206,6 +207,28 @@ public final class ZookeeperDriver implements Driver, EphemeralDriver, LockDrive
                 },
             null);
         return f;
+      }
+
+      @Override
+      public void close() {
+        closeQuietly(own);
+      }
+    };
+  }
+
+  @Override
+  public SessionKey holdKey(String key, byte[] value, Duration ttl) throws Exception {
+    ZooKeeper own = session(connectString, (int) ttl.toMillis(), connectTimeout, null);
+    try {
+      own.create(key, value, ZooDefs.Ids.OPEN_ACL_UNSAFE, CreateMode.EPHEMERAL);
+    } catch (Exception e) {
+      closeQuietly(own);
+      throw e;
+    }
+    return new SessionKey() {
+      @Override
+      public long sessionTtlMs() {
+        return own.getSessionTimeout();
       }
 
       @Override

@@ -5,9 +5,9 @@ import java.util.List;
 import org.HdrHistogram.Histogram;
 
 /**
- * Outcomes of the trials of a fault workload (failover, ghost-lock reclaim): each trial measures
- * one duration, or fails. Reported like a load run: "operations" are successful trials, the latency
- * percentiles are over the trial durations, the window is the time all trials took.
+ * Outcomes of the trials of a fault workload (failover, ghost-lock, session expiry): each trial
+ * measures one duration, or fails. Reported like a load run: "operations" are successful trials,
+ * the latency percentiles are over the trial durations, the window is the time all trials took.
  */
 public final class TrialLog {
   private final Histogram histogram = new Histogram(3);

@@ -49,6 +49,8 @@ public final class Layout {
           "watch-10000",
           "watch-catchup",
           "ghost-lock",
+          "session-expiry-3s",
+          "session-expiry-10s",
           "failover",
           "footprint");
 
@@ -125,8 +127,13 @@ public final class Layout {
           true,
           false);
     }
-    if (id.equals("ghost-lock") || id.equals("failover")) {
-      String what = id.equals("failover") ? "time to first write" : "reclaim time";
+    if (id.equals("ghost-lock") || id.equals("failover") || id.startsWith("session-expiry")) {
+      String what =
+          switch (id) {
+            case "failover" -> "time to first write";
+            case "ghost-lock" -> "reclaim time";
+            default -> "time to deletion";
+          };
       Metric p50 = Metric.P50.labelled(what + " p50", "p50 ms");
       Metric max = Metric.MAX.labelled(what + " max", "max ms");
       return new View(

@@ -47,6 +47,15 @@ public final class MarkdownReport {
       String fullRunEstimate,
       Map<String, Summary.Cell> noise) {}
 
+  private static final String SESSION_EXPIRY =
+      "A separate process holds a key on a session of the TTL in the title and is killed with"
+          + " SIGKILL; measured is the time from the kill until a linearizable read, polled every"
+          + " 10 ms, no longer finds the key. aimstore: a key put on the lease of a client"
+          + " `Session` (renewed every TTL/3); etcd: a key put on a lease kept alive by jetcd;"
+          + " ZooKeeper: an ephemeral znode on a session of that timeout (ZooKeeper checks expiry"
+          + " once per tick, 2 s). The expected time is the TTL less the time since the holder's"
+          + " last renewal, plus the store's own detection and delete.";
+
   private static final Map<String, String> DESCRIPTIONS =
       Map.ofEntries(
           Map.entry(
@@ -173,6 +182,8 @@ public final class MarkdownReport {
                   + " ends 3–5 s after its last heartbeat). The expected time is the TTL less the"
                   + " time since the holder's last renewal (renewals every TTL/3 in all three"
                   + " clients) plus the store's own detection and hand-over."),
+          Map.entry("session-expiry-3s", SESSION_EXPIRY),
+          Map.entry("session-expiry-10s", SESSION_EXPIRY),
           Map.entry(
               "failover",
               "One client puts sequentially through the ordinary client; the leader is killed"
@@ -532,7 +543,7 @@ public final class MarkdownReport {
                 + " locks and watches run once per set of clusters (the quick run: once; the full"
                 + " run: once on each of its fresh sets), after the load windows, with the same"
                 + " settle + window where they have one (watch windows last at least 2 s). The"
-                + " catch-up, ghost-lock, failover and footprint workloads run once per run, on the"
+                + " catch-up, ghost-lock, session-expiry, failover and footprint workloads run once per run, on the"
                 + " last set of clusters, in that order, after everything else: failover restarts"
                 + " members and the footprint restarts all of them, and a restarted JVM would start"
                 + " the next workload cold. Sizes of this run: %s fault trials per system, %s"

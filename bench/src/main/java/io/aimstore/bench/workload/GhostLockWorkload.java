@@ -4,7 +4,7 @@ import io.aimstore.bench.SystemKind;
 import io.aimstore.bench.driver.Driver;
 import io.aimstore.bench.driver.LockClient;
 import io.aimstore.bench.driver.LockDriver;
-import io.aimstore.bench.fault.LockHolderProcess;
+import io.aimstore.bench.fault.HolderProcess;
 import io.aimstore.bench.load.TrialLog;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -87,8 +87,9 @@ public final class GhostLockWorkload implements Workload {
     try (LockClient waiter = ((LockDriver) ctx.driver()).newLockClient(LockWorkload.SESSION_TTL)) {
       for (int t = 1; t <= trials; t++) {
         int before = log.completed();
-        try (LockHolderProcess holder =
-            LockHolderProcess.start(
+        try (HolderProcess holder =
+            HolderProcess.start(
+                HolderProcess.Holds.LOCK,
                 kind,
                 env.cluster(),
                 env.repo(),

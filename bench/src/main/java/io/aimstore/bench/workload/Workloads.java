@@ -31,6 +31,8 @@ public final class Workloads {
         new WatchLatencyWorkload("watch-10000", 10_000),
         new WatchCatchUpWorkload("watch-catchup"),
         new GhostLockWorkload("ghost-lock"),
+        new SessionExpiryWorkload("session-expiry-3s", 3),
+        new SessionExpiryWorkload("session-expiry-10s", 10),
         new FailoverWorkload("failover"),
         new FootprintWorkload("footprint"));
   }

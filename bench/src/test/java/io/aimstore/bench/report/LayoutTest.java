@@ -35,6 +35,9 @@ class LayoutTest {
         .containsExactly(Metric.THROUGHPUT, Metric.PUT_BESIDE_P50, Metric.PUT_BESIDE_P99);
     assertThat(Layout.of("footprint", 256).summary())
         .containsExactly(Metric.RSS_RESTARTED, Metric.DATA, Metric.RESTART);
+    assertThat(Layout.of("session-expiry-10s", 1).headline().label())
+        .isEqualTo("time to deletion p50");
+    assertThat(Layout.of("session-expiry-3s", 1).trialsChart()).isTrue();
     assertThat(Layout.of("lock-16", 16).headline().label())
         .isEqualTo("acquire + release cycles per second");
   }

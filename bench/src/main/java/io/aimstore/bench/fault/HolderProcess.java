@@ -20,13 +20,20 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * A separate process holding a lock, to be killed with SIGKILL. aimstore's holder is the real tool:
- * {@code ops/bin/aimctl lock run NAME --ttl TTL -- sleep 600}; etcd's and ZooKeeper's are {@link
- * LockHolderMain} in a small JVM (jetcd lock on a lease of TTL; Curator mutex on a session of
- * timeout TTL). Every process is registered, and {@link #kill9} also kills what the holder started
- * (aimctl's {@code sleep}).
+ * A separate process holding a lock or a session-bound key, to be killed with SIGKILL. aimstore's
+ * lock holder is the real tool: {@code ops/bin/aimctl lock run NAME --ttl TTL -- sleep 600}; every
+ * other holder is {@link HolderMain} in a small JVM (jetcd lock or key on a lease of TTL; Curator
+ * mutex or ephemeral znode on a session of timeout TTL; aimstore key on a client session). Every
+ * process is registered, and {@link #kill9} also kills what the holder started (aimctl's {@code
+ * sleep}).
  */
-public final class LockHolderProcess implements AutoCloseable {
+public final class HolderProcess implements AutoCloseable {
+  /** What the holder holds. */
+  public enum Holds {
+    LOCK,
+    KEY
+  }
+
   private static final Pattern SESSION_TTL = Pattern.compile("session_ttl_ms=(-?\\d+)");
 
   private final Process process;
@@ -34,7 +41,7 @@ public final class LockHolderProcess implements AutoCloseable {
   private final CountDownLatch holding = new CountDownLatch(1);
   private volatile long sessionTtlMs = -1;
 
-  private LockHolderProcess(Process process, ProcessRegistry registry, Path log) {
+  private HolderProcess(Process process, ProcessRegistry registry, Path log) {
     this.process = process;
     this.registry = registry;
     Thread reader =
@@ -54,7 +61,7 @@ public final class LockHolderProcess implements AutoCloseable {
                 while ((line = in.readLine()) != null) {
                   out.println(line);
                   out.flush();
-                  if (line.contains(LockHolderMain.HOLDING)) {
+                  if (line.contains(HolderMain.HOLDING)) {
                     Matcher m = SESSION_TTL.matcher(line);
                     if (m.find()) {
                       sessionTtlMs = Long.parseLong(m.group(1));
@@ -66,20 +73,20 @@ public final class LockHolderProcess implements AutoCloseable {
                 // the process died
               }
             },
-            "lock-holder-output");
+            "holder-output");
     reader.setDaemon(true);
     reader.start();
   }
 
-  /** The command that holds lock {@code name} on a session of {@code ttlSeconds}. */
+  /** The command that holds lock or key {@code name} on a session of {@code ttlSeconds}. */
   static List<String> command(
-      SystemKind kind, Cluster cluster, Path repo, String name, int ttlSeconds) {
+      Holds holds, SystemKind kind, Cluster cluster, Path repo, String name, int ttlSeconds) {
     List<String> addresses = new ArrayList<>();
     for (int i = 1; i <= cluster.members(); i++) {
       addresses.add(cluster.clientAddress(i));
     }
     String csv = String.join(",", addresses);
-    if (kind == SystemKind.AIMSTORE) {
+    if (holds == Holds.LOCK && kind == SystemKind.AIMSTORE) {
       return List.of(
           repo.resolve("ops/bin/aimctl").toString(),
           "--endpoints",
@@ -100,15 +107,17 @@ public final class LockHolderProcess implements AutoCloseable {
         "-XX:+UseSerialGC",
         "-cp",
         System.getProperty("java.class.path"),
-        LockHolderMain.class.getName(),
+        HolderMain.class.getName(),
+        holds.name().toLowerCase(),
         kind.id(),
         csv,
         name,
         Integer.toString(ttlSeconds));
   }
 
-  /** Starts a holder and waits until it says it holds the lock. */
-  public static LockHolderProcess start(
+  /** Starts a holder and waits until it says it holds the lock or key. */
+  public static HolderProcess start(
+      Holds holds,
       SystemKind kind,
       Cluster cluster,
       Path repo,
@@ -120,16 +129,16 @@ public final class LockHolderProcess implements AutoCloseable {
       throws Exception {
     Files.createDirectories(log.getParent());
     Process p =
-        new ProcessBuilder(command(kind, cluster, repo, name, ttlSeconds))
+        new ProcessBuilder(command(holds, kind, cluster, repo, name, ttlSeconds))
             .redirectErrorStream(true)
             .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
             .start();
-    registry.register("lock holder (" + kind.id() + ")", p.pid());
-    LockHolderProcess h = new LockHolderProcess(p, registry, log);
+    registry.register(holds.name().toLowerCase() + " holder (" + kind.id() + ")", p.pid());
+    HolderProcess h = new HolderProcess(p, registry, log);
     if (!h.holding.await(limit.toMillis(), TimeUnit.MILLISECONDS)) {
       h.kill9();
       throw new IllegalStateException(
-          "the lock holder did not take "
+          "the holder did not take "
               + name
               + " within "
               + limit.toSeconds()
@@ -138,7 +147,7 @@ public final class LockHolderProcess implements AutoCloseable {
               + ")");
     }
     // what the holder started (aimctl's sleep) is stopped with the rest if the bench is interrupted
-    p.descendants().forEach(c -> registry.register("lock holder's child", c.pid()));
+    p.descendants().forEach(c -> registry.register("holder's child", c.pid()));
     return h;
   }
 

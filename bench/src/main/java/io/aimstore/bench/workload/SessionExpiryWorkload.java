@@ -1,0 +1,156 @@
+package io.aimstore.bench.workload;
+
+import io.aimstore.bench.SystemKind;
+import io.aimstore.bench.driver.Driver;
+import io.aimstore.bench.driver.ReadConsistency;
+import io.aimstore.bench.driver.SessionKeyDriver;
+import io.aimstore.bench.fault.HolderProcess;
+import io.aimstore.bench.load.TrialLog;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Session expiry: a separate process holds a key on a session of {@code ttlSeconds} (aimstore and
+ * etcd: a key on a lease the client keeps alive; ZooKeeper: an ephemeral znode); the process is
+ * killed with SIGKILL; the time from the kill until a linearizable read no longer finds the key is
+ * measured, polling every {@value #POLL_MS} ms. That is the TTL less the time since the holder's
+ * last renewal, plus how long the store takes to notice and delete. One trial per holder process.
+ */
+public final class SessionExpiryWorkload implements Workload {
+  static final long POLL_MS = 10;
+  private static final String NAMESPACE = "/bench";
+
+  private final String id;
+  private final int ttlSeconds;
+
+  public SessionExpiryWorkload(String id, int ttlSeconds) {
+    this.id = id;
+    this.ttlSeconds = ttlSeconds;
+  }
+
+  @Override
+  public String id() {
+    return id;
+  }
+
+  @Override
+  public String title() {
+    return "session-bound key deleted after kill -9 of its holder, " + ttlSeconds + " s session";
+  }
+
+  @Override
+  public int inFlight() {
+    return 1;
+  }
+
+  @Override
+  public Schedule schedule() {
+    return Schedule.ONCE_PER_RUN;
+  }
+
+  @Override
+  public boolean warmsUp() {
+    return false;
+  }
+
+  @Override
+  public boolean supports(Driver driver) {
+    return driver instanceof SessionKeyDriver;
+  }
+
+  @Override
+  public Duration estimate(Duration settle, Duration measure, Scale scale, SystemKind system) {
+    // holder start-up (a JVM), 1 s held, then the TTL and the store's own delay
+    return Duration.ofSeconds((ttlSeconds + 3L) * scale.trials() + 1);
+  }
+
+  @Override
+  public WorkloadResult run(WorkloadContext ctx, Duration settle, Duration measure)
+      throws Exception {
+    WorkloadContext.Env env = ctx.requireEnv();
+    Driver driver = ctx.driver();
+    int trials = env.scale().trials();
+    TrialLog log = new TrialLog();
+    Map<String, Object> extras = new LinkedHashMap<>();
+    driver.prepare(NAMESPACE);
+    ctx.observer()
+        .started(
+            id,
+            Duration.ZERO,
+            estimate(settle, measure, env.scale(), driver.system()),
+            log::completed);
+    ctx.observer().windowOpened();
+    try {
+      for (int t = 1; t <= trials; t++) {
+        int before = log.completed();
+        String key = NAMESPACE + "/" + id + "-" + t;
+        try (HolderProcess holder =
+            HolderProcess.start(
+                HolderProcess.Holds.KEY,
+                driver.system(),
+                env.cluster(),
+                env.repo(),
+                env.scratch().resolve(id + "-holder-" + t + ".log"),
+                env.registry(),
+                key,
+                ttlSeconds,
+                Duration.ofSeconds(90))) {
+          if (holder.sessionTtlMs() > 0) {
+            extras.put("holder_session_ttl_ms", holder.sessionTtlMs());
+          }
+          if (!present(driver, key)) {
+            log.failed("trial " + t + ": the holder said it held " + key + " but it is absent");
+            continue;
+          }
+          Thread.sleep(1000); // a few renewals
+          long killedAt = System.nanoTime();
+          holder.kill9();
+          long deadline = killedAt + TimeUnit.SECONDS.toNanos(ttlSeconds + 60L);
+          long goneAt = 0;
+          while (goneAt == 0 && System.nanoTime() < deadline) {
+            if (!present(driver, key)) {
+              goneAt = System.nanoTime();
+            } else {
+              Thread.sleep(POLL_MS);
+            }
+          }
+          if (goneAt == 0) {
+            log.failed(
+                "trial "
+                    + t
+                    + ": "
+                    + key
+                    + " still there "
+                    + (ttlSeconds + 60)
+                    + " s after the kill");
+          } else {
+            log.measured(goneAt - killedAt);
+          }
+        } catch (Exception e) {
+          log.failed("trial " + t + ": " + e.getMessage());
+        }
+        env.say().accept(id + " trial " + t + "/" + trials + ": " + log.describeLast(before));
+      }
+    } finally {
+      ctx.observer().windowClosed();
+      ctx.observer().finished();
+    }
+    extras.put("trials", trials);
+    extras.put("trial_ms", log.millis());
+    extras.put("holder_ttl_s", ttlSeconds);
+    return new WorkloadResult(log.stats(), extras);
+  }
+
+  /** Whether a linearizable read finds {@code key}; a failed read counts as present (retried). */
+  private static boolean present(Driver driver, String key) throws InterruptedException {
+    try {
+      return driver.get(key, ReadConsistency.LINEARIZABLE).get(5, TimeUnit.SECONDS).value() != null;
+    } catch (InterruptedException e) {
+      throw e;
+    } catch (Exception e) {
+      return true;
+    }
+  }
+}
