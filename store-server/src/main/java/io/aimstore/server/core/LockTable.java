@@ -49,7 +49,8 @@ final class LockTable {
   record Claim(ByteString key, long token, long lease, ClaimRecord record) {}
 
   static ByteString claimKey(String name, long lease) {
-    return utf8(LOCKS_PREFIX + name + "/" + String.format("%016x", lease));
+    String hex = Long.toHexString(lease); // unsigned, no sign even for a negative id
+    return utf8(LOCKS_PREFIX + name + "/" + "0".repeat(LEASE_HEX_DIGITS - hex.length()) + hex);
   }
 
   static ByteString quarantineKey(String name) {
