@@ -6,10 +6,11 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The JSON subset histories are stored in: objects ({@code Map<String, Object>}), arrays ({@code
- * List<Object>}), strings, integers ({@link Long}), booleans and {@code null}. No fractions.
+ * The JSON subset histories and reports are stored in: objects ({@code Map<String, Object>}),
+ * arrays ({@code List<Object>}), strings, integers ({@link Long}; {@link Integer} is written too),
+ * booleans and {@code null}. No fractions.
  */
-final class Json {
+public final class Json {
 
   private final String text;
   private int pos;
@@ -19,7 +20,7 @@ final class Json {
   }
 
   /** Parses one JSON value that must fill {@code text} (surrounding whitespace aside). */
-  static Object parse(String text) {
+  public static Object parse(String text) {
     Json json = new Json(text);
     Object value = json.value();
     json.skipSpace();
@@ -29,9 +30,52 @@ final class Json {
     return value;
   }
 
+  /** {@code value}, one of the types this class reads, as compact JSON. */
+  public static String write(Object value) {
+    StringBuilder out = new StringBuilder();
+    write(value, out);
+    return out.toString();
+  }
+
+  /** {@code value} as JSON for people: one field or element per line, indented by two spaces. */
+  public static String pretty(Object value) {
+    StringBuilder out = new StringBuilder();
+    pretty(value, "", out);
+    return out.append('\n').toString();
+  }
+
+  private static void pretty(Object value, String indent, StringBuilder out) {
+    String inner = indent + "  ";
+    if (value instanceof List<?> list && !list.isEmpty()) {
+      out.append("[\n");
+      for (int i = 0; i < list.size(); i++) {
+        out.append(inner);
+        pretty(list.get(i), inner, out);
+        out.append(i + 1 < list.size() ? ",\n" : "\n");
+      }
+      out.append(indent).append(']');
+    } else if (value instanceof Map<?, ?> map && !map.isEmpty()) {
+      out.append("{\n");
+      int i = 0;
+      for (Map.Entry<?, ?> field : map.entrySet()) {
+        out.append(inner);
+        writeString((String) field.getKey(), out);
+        out.append(": ");
+        pretty(field.getValue(), inner, out);
+        out.append(++i < map.size() ? ",\n" : "\n");
+      }
+      out.append(indent).append('}');
+    } else {
+      write(value, out);
+    }
+  }
+
   /** Appends {@code value}, one of the types this class reads, as compact JSON. */
   static void write(Object value, StringBuilder out) {
-    if (value == null || value instanceof Long || value instanceof Boolean) {
+    if (value == null
+        || value instanceof Long
+        || value instanceof Integer
+        || value instanceof Boolean) {
       out.append(value);
     } else if (value instanceof String s) {
       writeString(s, out);
