@@ -38,6 +38,7 @@ import java.util.List;
 public final class Store {
   private final Backend backend;
   private final Limits limits;
+  private final AppliedProposals proposals;
   private volatile Meta meta;
 
   public Store(Backend backend, Limits limits) {
@@ -45,6 +46,7 @@ public final class Store {
     this.limits = limits;
     try (Snapshot s = backend.snapshot()) {
       this.meta = Meta.read(s);
+      this.proposals = AppliedProposals.load(s);
     }
   }
 
@@ -81,23 +83,32 @@ public final class Store {
 
   /**
    * Applies one log entry. Entries at or below {@link #appliedIndex()} were applied before a
-   * restart and are skipped.
+   * restart and are skipped; so is a second copy of a proposal already applied (same {@link
+   * LogEntry#getProposalId() proposal id}, see {@link AppliedProposals}): it only advances the
+   * applied index and returns {@link ApplyResult#duplicateOf(long)}.
    */
   public ApplyResult apply(LogEntry entry, long term, long index) {
     if (index <= backend.appliedIndex()) {
       return ApplyResult.ALREADY_APPLIED;
     }
+    long firstCopy = entry.hasProposalId() ? proposals.appliedAt(entry.getProposalId()) : 0;
     try (Batch batch = backend.beginBatch()) {
+      if (firstCopy != 0) {
+        proposals.record(batch, index, null);
+        batch.commit(term, index);
+        return ApplyResult.duplicateOf(firstCopy);
+      }
       EntryApplier applier = new EntryApplier(batch, meta, limits);
       List<CommandResult> results = new ArrayList<>(entry.getCommandsCount());
       for (Command c : entry.getCommandsList()) {
         results.add(applier.apply(c));
       }
       applier.meta().write(batch);
+      proposals.record(batch, index, entry.hasProposalId() ? entry.getProposalId() : null);
       batch.commit(term, index);
       meta = applier.meta();
       return new ApplyResult(
-          results, applier.events(), applier.leaseChanges(), applier.lockChanges());
+          results, applier.events(), applier.leaseChanges(), applier.lockChanges(), 0);
     }
   }
 

@@ -55,6 +55,7 @@ public final class AimStateMachine extends BaseStateMachine {
   private final Limits limits;
   private final SnapshotDirectory snapshots = new SnapshotDirectory();
   private final List<ApplyListener> applyListeners = new CopyOnWriteArrayList<>();
+  private final RecentResults recentResults = new RecentResults();
   private final List<LeadershipListener> leadershipListeners = new CopyOnWriteArrayList<>();
   private final AppliedIndexWaiters appliedWaiters = new AppliedIndexWaiters(0);
 
@@ -178,13 +179,34 @@ public final class AimStateMachine extends BaseStateMachine {
         l.onApplied(e.getIndex(), result);
       }
       return CompletableFuture.completedFuture(
-          Message.valueOf(UnsafeByteOperations.unsafeWrap(result.toProto().toByteArray())));
+          Message.valueOf(UnsafeByteOperations.unsafeWrap(reply(entry, result))));
     } catch (IOException ex) {
       // A log entry we cannot decode was written by a newer or broken member: stop, do not guess
       // (a failed future would let Ratis move on past it and this member would diverge).
       LOG.error("event=undecodable_entry index={} error={}", e.getIndex(), ex.toString());
       throw new IllegalStateException("cannot decode log entry " + e.getIndex(), ex);
     }
+  }
+
+  /**
+   * The bytes of the entry's reply: its results; for a second copy of a proposal, the first copy's
+   * results if this member still has them.
+   */
+  private byte[] reply(LogEntry entry, ApplyResult result) {
+    if (!entry.hasProposalId()) {
+      return result.toProto().toByteArray();
+    }
+    if (result.duplicateOf() != 0) {
+      byte[] first = recentResults.get(entry.getProposalId());
+      LOG.info(
+          "event=duplicate_proposal_skipped first_index={} reply={}",
+          result.duplicateOf(),
+          first == null ? "unknown" : "repeated");
+      return first != null ? first : result.toProto().toByteArray();
+    }
+    byte[] reply = result.toProto().toByteArray();
+    recentResults.put(entry.getProposalId(), reply);
+    return reply;
   }
 
   /** Reads are served outside Ratis; a query only marks that the ReadIndex has been reached. */

@@ -3,9 +3,11 @@ package io.aimstore.server.raft;
 import com.google.protobuf.InvalidProtocolBufferException;
 import io.aimstore.internal.EntryResult;
 import io.aimstore.internal.LogEntry;
+import io.aimstore.internal.ProposalId;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -45,9 +47,11 @@ import org.apache.ratis.util.TimeDuration;
  * ways the rest of the member talks to Raft — {@link #propose} a log entry and wait for its
  * results, and {@link #readBarrier} before a linearizable read.
  *
- * <p>A proposal on the leader is submitted to the local Ratis server directly; on a follower it is
- * forwarded to the leader by a Ratis client, which follows leader changes and retries with the same
- * call id (the leader's retry cache makes the retry harmless).
+ * <p>A proposal on the leader is submitted to the local Ratis server directly; on a follower, or
+ * when the local server answers "not leader", it is forwarded to the leader by a Ratis client,
+ * which follows leader changes and retries. A proposal can therefore reach the log twice (a leader
+ * that steps down answers "not leader" even for entries it replicated); each carries a unique
+ * {@code ProposalId} and apply skips the second copy, so it takes effect once.
  */
 public final class RaftNode implements AutoCloseable {
   private final String selfName;
@@ -57,6 +61,11 @@ public final class RaftNode implements AutoCloseable {
   private final AimStateMachine stateMachine;
   private final ClientId localClientId = ClientId.randomId();
   private final AtomicLong callIds = new AtomicLong();
+
+  /** With {@link #proposalSequence}, names each proposal uniquely (see {@code ProposalId}). */
+  private final long proposalOrigin = new SecureRandom().nextLong();
+
+  private final AtomicLong proposalSequence = new AtomicLong();
   private final long requestTimeoutMs;
   private final ReadBarriers readBarriers = new ReadBarriers(this::readIndexRound);
 
@@ -180,7 +189,14 @@ public final class RaftNode implements AutoCloseable {
    * ReplicationException}.
    */
   public CompletableFuture<Proposal> propose(LogEntry entry) {
-    Message msg = Message.valueOf(UnsafeByteOperations.unsafeWrap(entry.toByteArray()));
+    LogEntry named =
+        entry.toBuilder()
+            .setProposalId(
+                ProposalId.newBuilder()
+                    .setOrigin(proposalOrigin)
+                    .setSequence(proposalSequence.incrementAndGet()))
+            .build();
+    Message msg = Message.valueOf(UnsafeByteOperations.unsafeWrap(named.toByteArray()));
     if (!isLeader()) {
       return forward(msg);
     }
@@ -200,7 +216,9 @@ public final class RaftNode implements AutoCloseable {
                   && (r.getNotLeaderException() != null
                       || r.getLeaderNotReadyException() != null
                       || r.getLeaderSteppingDownException() != null)) {
-                return forward(msg); // not accepted here: forwarding cannot apply it twice
+                // Also the answer of a leader that stepped down after replicating the entry: the
+                // next leader may commit it, and apply skips the forwarded copy (same proposal id).
+                return forward(msg);
               }
               return CompletableFuture.completedFuture(toProposal(r, null));
             });
@@ -223,6 +241,12 @@ public final class RaftNode implements AutoCloseable {
         .handle(this::toProposal);
   }
 
+  /**
+   * The outcome of a proposal from its reply. Every failure counts as "may have been applied"
+   * ({@link ReplicationException#proposed()}) except a refusal at the first attempt: the reply may
+   * come after retries, and an earlier attempt may have been replicated by a leader that stepped
+   * down.
+   */
   private Proposal toProposal(RaftClientReply reply, Throwable err) {
     if (err != null) {
       Throwable cause =
@@ -235,18 +259,24 @@ public final class RaftNode implements AutoCloseable {
     }
     if (!reply.isSuccess()) {
       RaftException e = reply.getException();
-      boolean notAccepted =
-          reply.getNotLeaderException() != null || reply.getLeaderNotReadyException() != null;
       throw new ReplicationException(
-          "proposal failed: " + (e == null ? "unknown error" : e.getMessage()), !notAccepted, e);
+          "proposal failed: " + (e == null ? "unknown error" : e.getMessage()), true, e);
     }
+    EntryResult result;
     try {
-      return new Proposal(
-          EntryResult.parseFrom(reply.getMessage().getContent().asReadOnlyByteBuffer()),
-          reply.getLogIndex());
+      result = EntryResult.parseFrom(reply.getMessage().getContent().asReadOnlyByteBuffer());
     } catch (InvalidProtocolBufferException e) {
       throw new IllegalStateException("undecodable entry result", e);
     }
+    if (result.getDuplicateOf() != 0) {
+      throw new ReplicationException(
+          "the proposal was applied at log index "
+              + result.getDuplicateOf()
+              + " before a leader change, and its result is no longer known here",
+          true,
+          null);
+    }
+    return new Proposal(result, reply.getLogIndex());
   }
 
   /**

@@ -18,7 +18,9 @@ public enum Table {
   /** Lock bookkeeping: lock name → lock record. */
   LOCKS,
   /** Single values: revision, compact revision, applied index, cluster identity, counters. */
-  META;
+  META,
+  /** Proposal ids of recently applied log entries: log index → proposal id. */
+  PROPOSALS;
 
   /** The column family name. */
   public byte[] columnFamilyName() {

@@ -185,7 +185,8 @@ class LessorTest {
             List.of(),
             List.of(),
             List.of(new io.aimstore.server.core.LeaseChange.Granted(id, 2)),
-            List.of()));
+            List.of(),
+            0));
     advanceMs(2_000);
     slowLog.tick();
     assertThat(held).hasSize(1);
@@ -342,7 +343,8 @@ class LessorTest {
             List.of(),
             List.of(),
             List.of(new io.aimstore.server.core.LeaseChange.Checkpointed(id, 5_000)),
-            List.of()));
+            List.of(),
+            0));
     slow.tick();
     assertThat(held.get(held.size() - 1).getLeaseCheckpoint().getEntries(0).getRemainingMs())
         .isZero();
