@@ -52,6 +52,15 @@ public final class ChaosRun {
   static final String PREFIX = "/chaos/reg/";
 
   private static final Logger GRPC_LOG = Logger.getLogger("io.grpc");
+
+  /**
+   * The members' JVM options: the local cluster's, with the C1 compiler only. Members restart every
+   * few seconds here, and each restart's C2 compilation took most of the two cores from the other
+   * members and the clients; what is checked does not depend on the JIT tier.
+   */
+  static final String MEMBER_JAVA_OPTS =
+      "-Xms128m -Xmx1g -XX:+UseG1GC -XX:+ExitOnOutOfMemoryError -XX:TieredStopAtLevel=1";
+
   private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss");
 
   /**
@@ -124,7 +133,7 @@ public final class ChaosRun {
                 options.basePort(),
                 profile.failpoints(),
                 profile.snapshotThreshold(),
-                null));
+                MEMBER_JAVA_OPTS));
     Keyspace keyspace =
         new Keyspace(
             PREFIX,

@@ -136,6 +136,13 @@ public final class RaftNode implements AutoCloseable {
     RaftServerConfigKeys.Snapshot.setAutoTriggerEnabled(p, true);
     RaftServerConfigKeys.Snapshot.setAutoTriggerThreshold(p, settings.snapshotThreshold());
     RaftServerConfigKeys.Log.setPurgeUptoSnapshotIndex(p, true);
+    // Keep one snapshot interval of log before the snapshot index. A member restarted just after
+    // its own snapshot asks for the entries after that index; without the margin the leader may
+    // have purged them while its latest snapshot is newer, and Ratis 3.2.2's log appender then
+    // dies ("Previous TermIndex not found", found by the chaos suite) and sends nothing to that
+    // member until the next election. With it, the member catches up from the log, no snapshot
+    // transfer needed.
+    RaftServerConfigKeys.Log.setPurgePreservationLogNum(p, settings.snapshotThreshold());
     RaftServerConfigKeys.Log.setPurgeGap(p, settings.purgeGap());
     RaftServerConfigKeys.Log.setSegmentSizeMax(p, SizeInBytes.valueOf(settings.logSegmentBytes()));
     RaftServerConfigKeys.Log.setPreallocatedSize(

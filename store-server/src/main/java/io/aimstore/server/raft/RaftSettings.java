@@ -8,11 +8,13 @@ import java.time.Duration;
  * @param electionTimeoutMin a follower that hears nothing from a leader for a random time between
  *     the two timeouts starts an election
  * @param electionTimeoutMax see {@code electionTimeoutMin}
- * @param snapshotThreshold take a snapshot after this many log entries (and purge the log up to it)
+ * @param snapshotThreshold take a snapshot after this many log entries, and purge the log up to
+ *     this many entries before the snapshot (see {@code RaftNode})
  * @param requestTimeout how long a forwarded proposal waits for the leader
  * @param logSegmentBytes size at which a Raft log segment is closed (only closed segments are
  *     purged after a snapshot)
- * @param purgeGap log entries kept before the snapshot index when purging
+ * @param purgeGap purge the log only when its purge index moved this many entries since the last
+ *     purge
  */
 public record RaftSettings(
     Duration electionTimeoutMin,
