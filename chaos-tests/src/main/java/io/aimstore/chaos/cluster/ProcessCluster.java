@@ -174,11 +174,6 @@ public final class ProcessCluster implements AutoCloseable {
     throw last;
   }
 
-  /** SIGTERM, then SIGKILL if it does not stop within ten seconds. */
-  public void stopMember(int i) throws IOException, InterruptedException {
-    script("stop", Integer.toString(i));
-  }
-
   public void kill9(int i) throws IOException, InterruptedException {
     script("kill-9", Integer.toString(i));
   }

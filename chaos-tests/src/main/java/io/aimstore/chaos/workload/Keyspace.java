@@ -1,9 +1,6 @@
 package io.aimstore.chaos.workload;
 
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Random;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReferenceArray;
 
@@ -20,7 +17,6 @@ public final class Keyspace {
   private final Random budgets;
   private final AtomicReferenceArray<Slot> slots;
   private final AtomicInteger nextKey = new AtomicInteger();
-  private final List<String> used = new CopyOnWriteArrayList<>();
 
   private record Slot(String key, int budget, AtomicInteger ops) {}
 
@@ -57,14 +53,8 @@ public final class Keyspace {
     }
   }
 
-  /** Every key handed out so far (some perhaps never written). */
-  public List<String> usedKeys() {
-    return new ArrayList<>(used);
-  }
-
   private synchronized Slot fresh() {
     String key = String.format("%sk%05d", prefix, nextKey.getAndIncrement());
-    used.add(key);
     return new Slot(key, minOps + budgets.nextInt(maxOps - minOps + 1), new AtomicInteger());
   }
 }

@@ -52,11 +52,7 @@ public final class RegisterWorkload {
    * @param casPct share of compare-and-set transactions
    * @param thinkMaxMs each client rests a random 0..thinkMaxMs between operations
    */
-  public record Mix(int readPct, int writePct, int casPct, int thinkMaxMs) {
-    public int deletePct() {
-      return 100 - readPct - writePct - casPct;
-    }
-  }
+  public record Mix(int readPct, int writePct, int casPct, int thinkMaxMs) {}
 
   /**
    * One client.

@@ -147,17 +147,6 @@ public final class WatchWorkload {
     return stalled;
   }
 
-  /** Event responses received by all watchers so far. */
-  public long eventResponses() {
-    long n = 0;
-    for (Watcher w : watchers) {
-      synchronized (w.messages) {
-        n += w.messages.stream().filter(m -> m instanceof WatchMessage.Events).count();
-      }
-    }
-    return n;
-  }
-
   /** What every watcher received. */
   public List<WatchLog> logs() {
     List<WatchLog> out = new ArrayList<>();

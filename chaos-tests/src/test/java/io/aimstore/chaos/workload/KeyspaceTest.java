@@ -19,6 +19,5 @@ class KeyspaceTest {
     assertThat(ops.values()).allMatch(n -> n <= 20);
     assertThat(ops.keySet()).allMatch(k -> k.startsWith("/p/k"));
     assertThat(ops.size()).isBetween(1_000 / 20, 1_000 / 10 + 2);
-    assertThat(keys.usedKeys()).containsAll(ops.keySet());
   }
 }

@@ -7,7 +7,6 @@ import io.aimstore.server.storage.Reader;
 import io.aimstore.server.storage.Table;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
-import java.util.Map;
 
 /**
  * The proposal ids of the log entries applied in the last {@link #WINDOW} log indexes, so that a
@@ -20,8 +19,9 @@ import java.util.Map;
  *
  * <p>The ids live in {@link Table#PROPOSALS} (log index → id), written and pruned in each entry's
  * own batch, so every member makes the same decision at the same index — after a restart and after
- * installing a snapshot too. A second copy can only be appended while its proposer still waits (at
- * most the request timeout, far fewer than {@link #WINDOW} entries).
+ * installing a snapshot too. A second copy can only be appended while the proposing member still
+ * forwards the proposal (a bounded number of attempts, each at most the request timeout); the log
+ * would have to grow by {@link #WINDOW} entries in that time for the copy to go unrecognised.
  */
 final class AppliedProposals {
   /** How many log indexes back a proposal id is remembered. */
@@ -57,27 +57,37 @@ final class AppliedProposals {
   }
 
   /**
-   * Records that the entry at {@code index} carried {@code id} (null: none) and forgets ids that
-   * fell out of the window, in {@code batch} and here.
+   * Writes to {@code batch} that the entry at {@code index} carried {@code id} (null: none) and
+   * forgets the ids that fell out of the window. The returned step updates this object: run it once
+   * the batch is committed.
    */
-  void record(Batch batch, long index, ProposalId id) {
-    if (id != null) {
-      Key k = Key.of(id);
-      indexById.put(k, index);
+  Runnable record(Batch batch, long index, ProposalId id) {
+    Key added = id == null ? null : Key.of(id);
+    if (added != null) {
       byte[] v = new byte[16];
-      Keys.putLong(v, 0, k.origin());
-      Keys.putLong(v, 8, k.sequence());
+      Keys.putLong(v, 0, added.origin());
+      Keys.putLong(v, 8, added.sequence());
       batch.put(Table.PROPOSALS, Keys.ofLong(index), v);
     }
-    Iterator<Map.Entry<Key, Long>> it = indexById.entrySet().iterator();
-    while (it.hasNext()) {
-      Map.Entry<Key, Long> oldest = it.next();
-      if (oldest.getValue() > index - WINDOW) {
+    int expired = 0;
+    for (long old : indexById.values()) {
+      if (old > index - WINDOW) {
         break;
       }
-      batch.delete(Table.PROPOSALS, Keys.ofLong(oldest.getValue()));
-      it.remove();
+      batch.delete(Table.PROPOSALS, Keys.ofLong(old));
+      expired++;
     }
+    int toRemove = expired;
+    return () -> {
+      Iterator<Long> it = indexById.values().iterator();
+      for (int i = 0; i < toRemove; i++) {
+        it.next();
+        it.remove();
+      }
+      if (added != null) {
+        indexById.put(added, index);
+      }
+    };
   }
 
   /** How many ids are remembered. */

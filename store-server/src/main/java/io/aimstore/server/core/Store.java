@@ -94,8 +94,9 @@ public final class Store {
     long firstCopy = entry.hasProposalId() ? proposals.appliedAt(entry.getProposalId()) : 0;
     try (Batch batch = backend.beginBatch()) {
       if (firstCopy != 0) {
-        proposals.record(batch, index, null);
+        Runnable remember = proposals.record(batch, index, null);
         batch.commit(term, index);
+        remember.run();
         return ApplyResult.duplicateOf(firstCopy);
       }
       EntryApplier applier = new EntryApplier(batch, meta, limits);
@@ -104,9 +105,11 @@ public final class Store {
         results.add(applier.apply(c));
       }
       applier.meta().write(batch);
-      proposals.record(batch, index, entry.hasProposalId() ? entry.getProposalId() : null);
+      Runnable remember =
+          proposals.record(batch, index, entry.hasProposalId() ? entry.getProposalId() : null);
       batch.commit(term, index);
       meta = applier.meta();
+      remember.run();
       return new ApplyResult(
           results, applier.events(), applier.leaseChanges(), applier.lockChanges(), 0);
     }

@@ -193,8 +193,8 @@ public final class AimStateMachine extends BaseStateMachine {
    * results if this member still has them.
    */
   private byte[] reply(LogEntry entry, ApplyResult result) {
-    if (!entry.hasProposalId()) {
-      return result.toProto().toByteArray();
+    if (!entry.hasProposalId() || result == ApplyResult.ALREADY_APPLIED) {
+      return result.toProto().toByteArray(); // a replayed entry's results are not known here
     }
     if (result.duplicateOf() != 0) {
       byte[] first = recentResults.get(entry.getProposalId());

@@ -54,6 +54,9 @@ import org.apache.ratis.util.TimeDuration;
  * {@code ProposalId} and apply skips the second copy, so it takes effect once.
  */
 public final class RaftNode implements AutoCloseable {
+  /** How many times a forwarded proposal is sent before the proposer gives up. */
+  static final int FORWARD_ATTEMPTS = 20;
+
   private final String selfName;
   private final RaftGroup group;
   private final RaftServer server;
@@ -165,8 +168,9 @@ public final class RaftNode implements AutoCloseable {
             .setProperties(cp)
             .setRaftGroup(group)
             .setRetryPolicy(
-                RetryPolicies.retryUpToMaximumCountWithFixedSleep(
-                    (int) (settings.requestTimeout().toMillis() / 100), ms(100)))
+                // Bounded: a forwarded proposal must not be sent again long after its first copy
+                // (see core.AppliedProposals.WINDOW); 20 attempts 250 ms apart span an election.
+                RetryPolicies.retryUpToMaximumCountWithFixedSleep(FORWARD_ATTEMPTS, ms(250)))
             .build();
   }
 
@@ -250,9 +254,8 @@ public final class RaftNode implements AutoCloseable {
 
   /**
    * The outcome of a proposal from its reply. Every failure counts as "may have been applied"
-   * ({@link ReplicationException#proposed()}) except a refusal at the first attempt: the reply may
-   * come after retries, and an earlier attempt may have been replicated by a leader that stepped
-   * down.
+   * ({@link ReplicationException#proposed()}): the reply may come after retries, and an earlier
+   * attempt may have been replicated by a leader that stepped down.
    */
   private Proposal toProposal(RaftClientReply reply, Throwable err) {
     if (err != null) {
@@ -277,9 +280,10 @@ public final class RaftNode implements AutoCloseable {
     }
     if (result.getDuplicateOf() != 0) {
       throw new ReplicationException(
-          "the proposal was applied at log index "
+          "the outcome of this write is not known here: a leader change put it in the log twice"
+              + " and its first copy (log index "
               + result.getDuplicateOf()
-              + " before a leader change, and its result is no longer known here",
+              + ") was applied before this member last started",
           true,
           null);
     }

@@ -12,7 +12,7 @@ public final class ReplicationException extends RuntimeException {
     this.proposed = proposed;
   }
 
-  /** True when the request reached a leader and its outcome is unknown. */
+  /** True when the request may have been committed: its outcome is unknown. */
   public boolean proposed() {
     return proposed;
   }

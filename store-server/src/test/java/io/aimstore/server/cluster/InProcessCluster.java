@@ -9,6 +9,7 @@ import io.aimstore.server.raft.RaftSettings;
 import io.aimstore.server.storage.StorageOptions;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.BindException;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -31,20 +32,25 @@ public final class InProcessCluster implements AutoCloseable {
   private final RaftSettings raft;
   private final List<AimStoreClient> clients = new ArrayList<>();
 
+  /** Fast elections and small log segments, so that purging and snapshots happen in tests. */
+  public static final RaftSettings SETTINGS =
+      RaftSettings.DEFAULT
+          .withElectionTimeouts(Duration.ofMillis(300), Duration.ofMillis(600))
+          .withLogRetention(16 * 1024, 10);
+
   public InProcessCluster(Path base, int size) {
-    this(
-        base,
-        size,
-        RaftSettings.DEFAULT
-            .withElectionTimeouts(Duration.ofMillis(300), Duration.ofMillis(600))
-            .withLogRetention(16 * 1024, 10));
+    this(base, size, SETTINGS);
   }
 
   public InProcessCluster(Path base, int size, RaftSettings raft) {
     this.base = base;
     this.raft = raft;
     this.nodes = new AimstoreNode[size];
-    for (int i = 1; i <= size; i++) {
+    pickPorts();
+  }
+
+  private void pickPorts() {
+    for (int i = 1; i <= nodes.length; i++) {
       String name = "n" + i;
       members.put(
           name,
@@ -56,11 +62,27 @@ public final class InProcessCluster implements AutoCloseable {
     }
   }
 
+  /**
+   * Starts every member. A port picked as free may be taken by an outgoing connection before the
+   * member binds it; then every member starts again on new ports (up to three times).
+   */
   public InProcessCluster start() {
-    for (int i = 1; i <= nodes.length; i++) {
-      start(i);
+    for (int attempt = 1; ; attempt++) {
+      try {
+        for (int i = 1; i <= nodes.length; i++) {
+          start(i);
+        }
+        return this;
+      } catch (UncheckedIOException e) {
+        if (!portTaken(e) || attempt == 3) {
+          throw e;
+        }
+        for (int i = 1; i <= nodes.length; i++) {
+          stop(i);
+        }
+        pickPorts();
+      }
     }
-    return this;
   }
 
   public void start(int i) {
@@ -155,6 +177,15 @@ public final class InProcessCluster implements AutoCloseable {
     for (int i = 1; i <= nodes.length; i++) {
       stop(i);
     }
+  }
+
+  private static boolean portTaken(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof BindException) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private static int freePort() {

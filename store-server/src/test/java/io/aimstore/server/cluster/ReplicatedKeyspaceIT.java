@@ -106,15 +106,22 @@ class ReplicatedKeyspaceIT {
 
   @Test
   void wipedFollowerIsRebuiltFromASnapshot() throws Exception {
+    // Members keep one snapshot interval of log before a snapshot: with a short interval, the
+    // entries a wiped member needs are purged and only a snapshot can rebuild it.
+    cluster.close();
+    cluster =
+        new InProcessCluster(
+                dir.resolve("short-log"), 3, InProcessCluster.SETTINGS.withSnapshotThreshold(100))
+            .start();
     AimStoreClient client = cluster.client();
-    for (int i = 0; i < 300; i++) {
+    for (int i = 0; i < 1000; i++) { // several 16 KiB log segments
       await(client.kv().put("snap-" + i, "v" + i));
     }
     int leader = cluster.awaitLeader();
     int follower = leader % 3 + 1;
     cluster.node(leader).raft().snapshotNow();
     cluster.wipe(follower);
-    for (int i = 300; i < 320; i++) {
+    for (int i = 1000; i < 1020; i++) {
       await(client.kv().put("snap-" + i, "v" + i));
     }
     cluster.start(follower);
@@ -124,7 +131,7 @@ class ReplicatedKeyspaceIT {
         .untilAsserted(
             () -> {
               assertThat(serializable(direct, "snap-0")).isEqualTo("v0");
-              assertThat(serializable(direct, "snap-319")).isEqualTo("v319");
+              assertThat(serializable(direct, "snap-1019")).isEqualTo("v1019");
             });
     assertThat(cluster.node(follower).raft().stateMachine().snapshotsInstalled()).isEqualTo(1);
     String leaderHash = cluster.node(leader).raft().stateMachine().read(s -> s.stateHash());
