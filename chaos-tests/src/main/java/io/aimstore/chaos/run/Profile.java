@@ -56,13 +56,17 @@ public record Profile(
 
   /** The profile {@code mvn verify} runs: two minutes of every kind of fault. */
   public static Profile quick() {
-    return longRun(2).withName("short");
+    return longRun("short", 2);
   }
 
   /** {@code minutes} of every kind of fault. */
   public static Profile longRun(double minutes) {
+    return longRun("long", minutes);
+  }
+
+  private static Profile longRun(String name, double minutes) {
     return new Profile(
-        "long",
+        name,
         3,
         Duration.ofMillis((long) (minutes * 60_000)),
         EnumSet.allOf(FaultKind.class),
@@ -123,30 +127,6 @@ public record Profile(
         failpoint,
         Duration.ofSeconds(90),
         1_000);
-  }
-
-  public Profile withName(String n) {
-    return new Profile(
-        n,
-        size,
-        faults,
-        kinds,
-        quietMinMs,
-        quietMaxMs,
-        registerClients,
-        pinnedReaders,
-        activeKeys,
-        opsPerKeyMin,
-        opsPerKeyMax,
-        mix,
-        lockHolders,
-        locks,
-        lockTtl,
-        lockPausePct,
-        watchers,
-        failpoints,
-        checkBudget,
-        snapshotThreshold);
   }
 
   public Profile withSize(int s) {
