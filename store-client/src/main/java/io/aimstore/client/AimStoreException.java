@@ -1,5 +1,6 @@
 package io.aimstore.client;
 
+import io.aimstore.api.WireHeaders;
 import io.grpc.Metadata;
 import io.grpc.Status;
 import java.util.concurrent.CompletionException;
@@ -10,9 +11,6 @@ import java.util.concurrent.ExecutionException;
  * when no member could be reached); the message is the store's, meant for people.
  */
 public final class AimStoreException extends RuntimeException {
-  private static final Metadata.Key<String> RETRY_SAFE =
-      Metadata.Key.of("aimstore-retry-safe", Metadata.ASCII_STRING_MARSHALLER);
-
   private final Status.Code code;
   private final boolean retrySafe;
 
@@ -42,7 +40,7 @@ public final class AimStoreException extends RuntimeException {
     }
     Status s = Status.fromThrowable(t);
     Metadata trailers = Status.trailersFromThrowable(t);
-    boolean safe = trailers != null && "true".equals(trailers.get(RETRY_SAFE));
+    boolean safe = trailers != null && "true".equals(trailers.get(WireHeaders.RETRY_SAFE));
     String description = s.getDescription();
     if (description == null) {
       description = s.getCause() != null ? s.getCause().toString() : s.getCode().name();

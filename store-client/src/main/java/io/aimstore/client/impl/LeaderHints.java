@@ -1,5 +1,6 @@
 package io.aimstore.client.impl;
 
+import io.aimstore.api.WireHeaders;
 import io.grpc.CallOptions;
 import io.grpc.Channel;
 import io.grpc.ClientCall;
@@ -12,8 +13,6 @@ import java.util.function.Consumer;
 
 /** Reads the {@code aimstore-leader} response header: where the members say the leader is. */
 final class LeaderHints implements ClientInterceptor {
-  private static final Metadata.Key<String> LEADER =
-      Metadata.Key.of("aimstore-leader", Metadata.ASCII_STRING_MARSHALLER);
 
   private final Consumer<String> seen;
 
@@ -31,7 +30,7 @@ final class LeaderHints implements ClientInterceptor {
             new ForwardingClientCallListener.SimpleForwardingClientCallListener<>(listener) {
               @Override
               public void onHeaders(Metadata h) {
-                String leader = h.get(LEADER);
+                String leader = h.get(WireHeaders.LEADER);
                 if (leader != null) {
                   seen.accept(leader);
                 }

@@ -1,5 +1,6 @@
 package io.aimstore.server.api;
 
+import io.aimstore.api.WireHeaders;
 import io.aimstore.server.core.StoreException;
 import io.aimstore.server.raft.ReplicationException;
 import io.aimstore.server.raft.StoreUnavailableException;
@@ -16,14 +17,11 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The one place that decides which failure becomes which gRPC status. Clients read the trailer
- * {@link #RETRY_SAFE}: "true" means the request was not applied and may be sent again as is.
+ * {@link WireHeaders#RETRY_SAFE}: "true" means the request was not applied and may be sent again as
+ * is.
  */
 public final class GrpcErrors {
   private static final Logger LOG = LoggerFactory.getLogger(GrpcErrors.class);
-
-  /** Trailer set to "true" when the request certainly did not take effect. */
-  public static final Metadata.Key<String> RETRY_SAFE =
-      Metadata.Key.of("aimstore-retry-safe", Metadata.ASCII_STRING_MARSHALLER);
 
   private GrpcErrors() {}
 
@@ -80,7 +78,7 @@ public final class GrpcErrors {
 
   private static StatusRuntimeException retrySafe(Status status) {
     Metadata trailers = new Metadata();
-    trailers.put(RETRY_SAFE, "true");
+    trailers.put(WireHeaders.RETRY_SAFE, "true");
     return status.asRuntimeException(trailers);
   }
 

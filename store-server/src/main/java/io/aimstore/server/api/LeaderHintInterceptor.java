@@ -1,5 +1,6 @@
 package io.aimstore.server.api;
 
+import io.aimstore.api.WireHeaders;
 import io.aimstore.server.raft.RaftNode;
 import io.grpc.ForwardingServerCall;
 import io.grpc.Metadata;
@@ -13,9 +14,6 @@ import io.grpc.ServerInterceptor;
  * paying a forwarding hop through a follower.
  */
 public final class LeaderHintInterceptor implements ServerInterceptor {
-  public static final Metadata.Key<String> LEADER =
-      Metadata.Key.of("aimstore-leader", Metadata.ASCII_STRING_MARSHALLER);
-
   private final RaftNode raft;
   private final ClusterView cluster;
 
@@ -34,7 +32,7 @@ public final class LeaderHintInterceptor implements ServerInterceptor {
             try {
               raft.leader()
                   .flatMap(cluster::member)
-                  .ifPresent(m -> responseHeaders.put(LEADER, m.client()));
+                  .ifPresent(m -> responseHeaders.put(WireHeaders.LEADER, m.client()));
             } catch (RuntimeException e) {
               // no hint while the member is starting or stopping
             }

@@ -1,5 +1,6 @@
 package io.aimstore.server.api;
 
+import io.aimstore.api.WireHeaders;
 import io.aimstore.server.raft.RaftNode;
 import io.grpc.Channel;
 import io.grpc.Metadata;
@@ -52,7 +53,7 @@ public final class LeaderRouter {
 
   static StatusRuntimeException noLeader() {
     Metadata trailers = new Metadata();
-    trailers.put(GrpcErrors.RETRY_SAFE, "true");
+    trailers.put(WireHeaders.RETRY_SAFE, "true");
     return Status.UNAVAILABLE
         .withDescription("no leader known right now (election in progress?); retry shortly")
         .asRuntimeException(trailers);

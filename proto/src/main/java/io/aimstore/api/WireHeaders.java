@@ -1,0 +1,25 @@
+package io.aimstore.api;
+
+import io.grpc.Metadata;
+
+/**
+ * The gRPC metadata keys aimstore's members and clients exchange beyond the messages themselves:
+ * defined once here, so both sides always agree on the names.
+ */
+public final class WireHeaders {
+  /**
+   * Response header: the leader's client address as the answering member sees it, so a client can
+   * send writes straight to the leader instead of paying a forwarding hop.
+   */
+  public static final Metadata.Key<String> LEADER =
+      Metadata.Key.of("aimstore-leader", Metadata.ASCII_STRING_MARSHALLER);
+
+  /**
+   * Error trailer: {@code "true"} when the failed request certainly did not take effect, so it may
+   * be sent again as is. Absent when the outcome is unknown or the request was refused by apply.
+   */
+  public static final Metadata.Key<String> RETRY_SAFE =
+      Metadata.Key.of("aimstore-retry-safe", Metadata.ASCII_STRING_MARSHALLER);
+
+  private WireHeaders() {}
+}
