@@ -10,10 +10,8 @@ import io.aimstore.server.api.LeaderHintInterceptor;
 import io.aimstore.server.api.LeaderRouter;
 import io.aimstore.server.api.LeaseService;
 import io.aimstore.server.api.LockService;
-import io.aimstore.server.api.LockWaiters;
 import io.aimstore.server.api.MemberEndpoints;
 import io.aimstore.server.api.PeerChannels;
-import io.aimstore.server.api.ProposalBatcher;
 import io.aimstore.server.api.Reads;
 import io.aimstore.server.api.RolloutService;
 import io.aimstore.server.api.WatchService;
@@ -29,8 +27,11 @@ import io.aimstore.server.metrics.MicrometerLessorMetrics;
 import io.aimstore.server.metrics.MicrometerWatchMetrics;
 import io.aimstore.server.raft.AimStateMachine;
 import io.aimstore.server.raft.ApplyListener;
+import io.aimstore.server.raft.CommandProposer;
 import io.aimstore.server.raft.Lessor;
 import io.aimstore.server.raft.LessorSettings;
+import io.aimstore.server.raft.LockKeeper;
+import io.aimstore.server.raft.ProposalBatcher;
 import io.aimstore.server.raft.RaftNode;
 import io.aimstore.server.raft.RolloutTimer;
 import io.aimstore.server.watch.WatchHub;
@@ -90,7 +91,7 @@ public final class AimstoreNode implements AutoCloseable {
   private final WatchHub watchHub;
   private final ScheduledExecutorService timers;
 
-  private AimstoreNode(NodeConfig config, DataDirectory dataDir) throws IOException {
+  private AimstoreNode(NodeConfig config, DataDirectory dataDir, Clock clock) throws IOException {
     this.config = config;
     this.dataDir = dataDir;
     Limits limits = Limits.DEFAULT;
@@ -104,7 +105,8 @@ public final class AimstoreNode implements AutoCloseable {
             dataDir.kv(),
             config.storage(),
             limits,
-            n -> applyTimer.record(n, TimeUnit.NANOSECONDS));
+            n -> applyTimer.record(n, TimeUnit.NANOSECONDS),
+            clock::millis);
     Map<String, String> raftAddresses = new LinkedHashMap<>();
     config.members().forEach((name, m) -> raftAddresses.put(name, m.raft()));
     this.raft =
@@ -136,20 +138,20 @@ public final class AimstoreNode implements AutoCloseable {
         Counter.builder("aimstore.lock.stale.fence.rejections")
             .description("writes refused because their fencing token no longer held the lock")
             .register(registry);
-    Writes writes =
-        new Writes(batcher, stateMachine, Clock.systemUTC(), failpoints, staleFences::increment);
+    CommandProposer proposer = new CommandProposer(batcher, stateMachine, staleFences::increment);
+    Writes writes = new Writes(proposer, failpoints);
     this.readExecutor = Executors.newFixedThreadPool(4, named("read"));
     this.lessor =
         new Lessor(
             System::nanoTime,
-            writes::submit,
+            proposer::submit,
             LessorSettings.forElectionTimeout(config.raft().electionTimeoutMax()),
             new MicrometerLessorMetrics(registry));
     stateMachine.addApplyListener(lessor);
     stateMachine.addLeadershipListener(lessor);
     LeaderRouter router = new LeaderRouter(raft, peers);
-    LockWaiters lockWaiters = new LockWaiters(stateMachine, readExecutor);
-    stateMachine.addApplyListener(lockWaiters);
+    LockKeeper locks = new LockKeeper(proposer, stateMachine, lessor, readExecutor);
+    stateMachine.addApplyListener(locks);
     this.watchHub =
         new WatchHub(
             (from, key, end, max) -> stateMachine.read(st -> st.history(from, key, end, max)),
@@ -179,7 +181,7 @@ public final class AimstoreNode implements AutoCloseable {
     Reads reads = new Reads(raft, readExecutor);
     KvService kv = new KvService(writes, validator, headers, reads, failpoints);
     RolloutTimer rolloutTimer =
-        new RolloutTimer(stateMachine, raft::isLeader, System::currentTimeMillis, writes::submit);
+        new RolloutTimer(stateMachine, raft::isLeader, clock::millis, proposer::submit);
     timers.scheduleWithFixedDelay(
         () -> {
           try {
@@ -197,8 +199,7 @@ public final class AimstoreNode implements AutoCloseable {
             new ClusterService(cluster, raft, headers, peers),
             new LeaseService(writes, validator, headers, lessor, router, reads),
             new WatchService(watchHub, validator, headers),
-            new LockService(
-                raft, writes, validator, headers, lessor, router, lockWaiters, reads, registry),
+            new LockService(writes, validator, headers, locks, router, reads, registry),
             new ConfigService(kv, writes, headers),
             new RolloutService(writes, headers, reads));
     NettyServerBuilder server =
@@ -230,9 +231,18 @@ public final class AimstoreNode implements AutoCloseable {
 
   /** Starts a member; fails with a clear message on a bad or foreign data directory. */
   public static AimstoreNode start(NodeConfig config) throws ConfigException, IOException {
+    return start(config, Clock.systemUTC());
+  }
+
+  /**
+   * Starts a member whose wall clock is {@code clock}: the time it stamps on the entries it appends
+   * while it leads, and by which it proposes rollout ticks (tests skew it).
+   */
+  public static AimstoreNode start(NodeConfig config, Clock clock)
+      throws ConfigException, IOException {
     DataDirectory dir = DataDirectory.open(config.dataDir(), config.cluster(), config.name());
     try {
-      return new AimstoreNode(config, dir);
+      return new AimstoreNode(config, dir, clock);
     } catch (IOException | RuntimeException e) {
       dir.close();
       throw e;

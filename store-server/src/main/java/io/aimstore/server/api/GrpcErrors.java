@@ -44,6 +44,7 @@ public final class GrpcErrors {
             case PERMISSION_DENIED -> Status.Code.PERMISSION_DENIED;
             case RESOURCE_EXHAUSTED -> Status.Code.RESOURCE_EXHAUSTED;
             case ABORTED -> Status.Code.ABORTED;
+            case DEADLINE_EXCEEDED -> Status.Code.DEADLINE_EXCEEDED;
             default -> Status.Code.UNKNOWN;
           };
       return code.toStatus().withDescription(s.getMessage()).asRuntimeException();

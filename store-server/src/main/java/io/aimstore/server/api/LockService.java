@@ -1,5 +1,6 @@
 package io.aimstore.server.api;
 
+import com.google.protobuf.ByteString;
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.util.JsonFormat;
 import io.aimstore.api.KeyRanges;
@@ -11,7 +12,6 @@ import io.aimstore.api.v1.ForceReleaseResponse;
 import io.aimstore.api.v1.KeyValue;
 import io.aimstore.api.v1.LockAcquireRequest;
 import io.aimstore.api.v1.LockAcquireResponse;
-import io.aimstore.api.v1.LockClaim;
 import io.aimstore.api.v1.LockGrpc;
 import io.aimstore.api.v1.LockInfo;
 import io.aimstore.api.v1.LockInspectRequest;
@@ -21,19 +21,12 @@ import io.aimstore.api.v1.LockListResponse;
 import io.aimstore.api.v1.LockReleaseRequest;
 import io.aimstore.api.v1.LockReleaseResponse;
 import io.aimstore.api.v1.RangeRequest;
-import io.aimstore.internal.ClaimRecord;
 import io.aimstore.internal.Command;
-import io.aimstore.internal.LeaseRecord;
-import io.aimstore.internal.LockAcquire;
-import io.aimstore.internal.LockAcquireResult;
 import io.aimstore.internal.LockForceRelease;
-import io.aimstore.internal.LockRelease;
 import io.aimstore.server.core.RequestValidator;
 import io.aimstore.server.core.Store;
 import io.aimstore.server.core.StoreException;
-import io.aimstore.server.raft.Lessor;
-import io.aimstore.server.raft.RaftNode;
-import io.grpc.Status;
+import io.aimstore.server.raft.LockKeeper;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
 import io.micrometer.core.instrument.Counter;
@@ -41,46 +34,38 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 
 /**
- * The Lock API. Acquiring queues a claim through the log and then waits, on this member, until the
- * claim holds the lock; views that show keep-alive ages come from the leader.
+ * The Lock API: a thin adapter. Acquisition and release go through the {@link LockKeeper}; views
+ * that show keep-alive ages come from the leader (other members forward them).
  */
 public final class LockService extends LockGrpc.LockImplBase {
   private static final JsonFormat.Parser JSON = JsonFormat.parser().ignoringUnknownFields();
 
-  private final RaftNode raft;
   private final Writes writes;
   private final RequestValidator validator;
   private final Headers headers;
-  private final Lessor lessor;
+  private final LockKeeper keeper;
   private final LeaderRouter router;
-  private final LockWaiters waiters;
   private final Reads reads;
   private final Counter acquisitions;
   private final Counter forceReleases;
   private final Timer waitTime;
 
   public LockService(
-      RaftNode raft,
       Writes writes,
       RequestValidator validator,
       Headers headers,
-      Lessor lessor,
+      LockKeeper keeper,
       LeaderRouter router,
-      LockWaiters waiters,
       Reads reads,
       MeterRegistry registry) {
-    this.raft = raft;
     this.writes = writes;
     this.validator = validator;
     this.headers = headers;
-    this.lessor = lessor;
+    this.keeper = keeper;
     this.router = router;
-    this.waiters = waiters;
     this.reads = reads;
     this.acquisitions =
         Counter.builder("aimstore.lock.acquisitions")
@@ -100,158 +85,35 @@ public final class LockService extends LockGrpc.LockImplBase {
   @Override
   public void acquire(LockAcquireRequest req, StreamObserver<LockAcquireResponse> obs) {
     long start = System.nanoTime();
-    CompletableFuture<LockAcquireResponse> result = new CompletableFuture<>();
-    if (obs instanceof ServerCallStreamObserver<LockAcquireResponse> call) {
-      call.setOnCancelHandler(() -> result.cancel(false));
-    }
-    Replies.send(result, obs);
-    try {
-      validator.checkLockName(req.getName());
-      if (req.getLease() <= 0) {
-        throw StoreException.invalid(
-            "a lock must be held on a lease (lease > 0): grant one or open a session, so the lock goes"
-                + " when its holder does");
-      }
-      if (req.getWaitTimeoutMs() < 0) {
-        throw StoreException.invalid("wait_timeout_ms must be >= 0, got " + req.getWaitTimeoutMs());
-      }
-    } catch (StoreException e) {
-      result.completeExceptionally(e);
-      return;
-    }
-    writes
-        .submitAndApplyLocally(
-            Command.newBuilder()
-                .setLockAcquire(
-                    LockAcquire.newBuilder().setName(req.getName()).setLease(req.getLease())))
-        .whenCompleteAsync(
-            (r, err) -> {
-              if (err != null) {
-                result.completeExceptionally(err);
-                return;
-              }
-              LockAcquireResult claim = r.getLockAcquire();
-              CompletableFuture<Void> granted =
-                  waiters.await(req.getName(), claim.getToken(), req.getLease());
-              result.whenComplete(
-                  (v, e) -> {
-                    if (e != null) {
-                      granted.cancel(false);
-                    }
-                  });
-              long waitMs = req.getWaitTimeoutMs();
-              granted
-                  .orTimeout(Math.max(1, waitMs), TimeUnit.MILLISECONDS)
-                  .whenComplete(
-                      (v, e) -> {
-                        if (e == null) {
-                          acquisitions.increment();
-                          waitTime.record(Duration.ofNanos(System.nanoTime() - start));
-                          result.complete(
-                              LockAcquireResponse.newBuilder()
-                                  .setHeader(headers.at(r.getRevision()))
-                                  .setKey(claim.getKey())
-                                  .setToken(claim.getToken())
-                                  .build());
-                          return;
-                        }
-                        Throwable cause =
-                            e instanceof CompletionException && e.getCause() != null
-                                ? e.getCause()
-                                : e;
-                        if (result.isCancelled()) {
-                          // The client gave up on this call and may be retrying on another
-                          // member, where the same lease gets this same claim back: keep it.
-                          return;
-                        }
-                        if (cause instanceof TimeoutException) {
-                          giveUp(req, claim.getToken(), waitMs, result);
-                        } else {
-                          result.completeExceptionally(cause);
-                        }
-                      });
-            },
-            reads.pool()); // off the apply thread: waiters look at the store
-  }
-
-  /** The wait ran out: leave the queue, then say who holds the lock. */
-  private void giveUp(
-      LockAcquireRequest req,
-      long token,
-      long waitMs,
-      CompletableFuture<LockAcquireResponse> result) {
-    leaveQueue(req.getName(), token, 3)
-        .thenRun(
-            () -> {
-              String holder = describeHolder(req.getName());
-              Status s =
-                  waitMs == 0
-                      ? Status.FAILED_PRECONDITION.withDescription(
-                          "lock " + req.getName() + " is held" + holder)
-                      : Status.DEADLINE_EXCEEDED.withDescription(
-                          "gave up after "
-                              + waitMs
-                              + " ms waiting for lock "
-                              + req.getName()
-                              + holder);
-              result.completeExceptionally(s.asRuntimeException());
-            });
-  }
-
-  /**
-   * Releases a claim whose wait ran out, trying again when the outcome is unknown: a claim left
-   * behind would be granted later to a caller who was told it timed out.
-   */
-  private CompletableFuture<Void> leaveQueue(String name, long token, int attempts) {
-    return writes
-        .submit(
-            Command.newBuilder()
-                .setLockRelease(LockRelease.newBuilder().setName(name).setToken(token)))
-        .handle((r, e) -> e)
-        .thenCompose(
-            e -> {
-              if (e == null
-                  || attempts <= 1
-                  || GrpcErrors.toStatus(e).getStatus().getCode() != Status.Code.UNAVAILABLE) {
-                return CompletableFuture.<Void>completedFuture(null);
-              }
-              return leaveQueue(name, token, attempts - 1);
-            });
-  }
-
-  private String describeHolder(String name) {
-    try {
-      return raft.stateMachine()
-          .read(
-              store -> {
-                Store.LockState st = store.lock(name);
-                if (st == null || st.record().getHolderToken() == 0) {
-                  return st != null && st.record().getQuarantinedUntilMs() > 0
-                      ? " (quarantined until "
-                          + java.time.Instant.ofEpochMilli(st.record().getQuarantinedUntilMs())
-                          + ")"
-                      : "";
-                }
-                LeaseRecord lease = store.lease(st.record().getHolderLease());
-                String who =
-                    lease == null
-                        ? "lease " + st.record().getHolderLease()
-                        : lease.getOwner().getName()
-                            + " on "
-                            + lease.getOwner().getHost()
-                            + " pid "
-                            + lease.getOwner().getPid();
-                return " by token "
-                    + st.record().getHolderToken()
-                    + " ("
-                    + who
-                    + "); see 'aimctl lock show "
-                    + name
-                    + "'";
+    Replies.run(
+        () -> {
+          validator.checkLockName(req.getName());
+          if (req.getLease() <= 0) {
+            throw StoreException.invalid(
+                "a lock must be held on a lease (lease > 0): grant one or open a session, so the"
+                    + " lock goes when its holder does");
+          }
+          if (req.getWaitTimeoutMs() < 0) {
+            throw StoreException.invalid(
+                "wait_timeout_ms must be >= 0, got " + req.getWaitTimeoutMs());
+          }
+          CompletableFuture<LockKeeper.Grant> grant =
+              keeper.acquire(req.getName(), req.getLease(), req.getWaitTimeoutMs());
+          if (obs instanceof ServerCallStreamObserver<LockAcquireResponse> call) {
+            call.setOnCancelHandler(() -> grant.cancel(false));
+          }
+          return grant.thenApply(
+              g -> {
+                acquisitions.increment();
+                waitTime.record(Duration.ofNanos(System.nanoTime() - start));
+                return LockAcquireResponse.newBuilder()
+                    .setHeader(headers.at(g.revision()))
+                    .setKey(g.key())
+                    .setToken(g.token())
+                    .build();
               });
-    } catch (RuntimeException e) {
-      return "";
-    }
+        },
+        obs);
   }
 
   @Override
@@ -259,16 +121,9 @@ public final class LockService extends LockGrpc.LockImplBase {
     Replies.run(
         () -> {
           validator.checkLockName(req.getName());
-          return writes
-              .submit(
-                  Command.newBuilder()
-                      .setLockRelease(
-                          LockRelease.newBuilder().setName(req.getName()).setToken(req.getToken())))
-              .thenApply(
-                  r ->
-                      r.getLockRelease().toBuilder()
-                          .setHeader(headers.complete(r.getLockRelease().getHeader()))
-                          .build());
+          return keeper
+              .release(req.getName(), req.getToken())
+              .thenApply(r -> r.toBuilder().setHeader(headers.complete(r.getHeader())).build());
         },
         obs);
   }
@@ -310,7 +165,7 @@ public final class LockService extends LockGrpc.LockImplBase {
                 LockInfo info =
                     st == null
                         ? LockInfo.newBuilder().setName(req.getName()).build()
-                        : info(store, st);
+                        : keeper.describe(store, st);
                 return LockInspectResponse.newBuilder()
                     .setHeader(headers.at(store.revision()))
                     .setLock(info)
@@ -334,7 +189,7 @@ public final class LockService extends LockGrpc.LockImplBase {
                   LockListResponse.Builder b =
                       LockListResponse.newBuilder().setHeader(headers.at(store.revision()));
                   for (Store.LockState st : store.locks(req.getPrefix())) {
-                    b.addLocks(info(store, st));
+                    b.addLocks(keeper.describe(store, st));
                   }
                   return b.build();
                 }),
@@ -345,8 +200,7 @@ public final class LockService extends LockGrpc.LockImplBase {
   public void audit(AuditListRequest req, StreamObserver<AuditListResponse> obs) {
     Replies.run(
         () -> {
-          com.google.protobuf.ByteString prefix =
-              com.google.protobuf.ByteString.copyFromUtf8(Store.auditPrefix());
+          ByteString prefix = ByteString.copyFromUtf8(Store.auditPrefix());
           RangeRequest range =
               RangeRequest.newBuilder()
                   .setKey(prefix)
@@ -371,39 +225,5 @@ public final class LockService extends LockGrpc.LockImplBase {
               });
         },
         obs);
-  }
-
-  private LockInfo info(Store store, Store.LockState st) {
-    LockInfo.Builder b =
-        LockInfo.newBuilder()
-            .setName(st.record().getName())
-            .setQuarantinedUntilMs(st.record().getQuarantinedUntilMs());
-    long holder = st.record().getHolderToken();
-    for (KeyValue kv : st.claims()) {
-      ClaimRecord claim;
-      try {
-        claim = ClaimRecord.parseFrom(kv.getValue());
-      } catch (InvalidProtocolBufferException e) {
-        claim = ClaimRecord.getDefaultInstance();
-      }
-      LeaseRecord lease = store.lease(kv.getLease());
-      Lessor.LiveInfo live = lessor.live(kv.getLease());
-      LockClaim.Builder c =
-          LockClaim.newBuilder()
-              .setToken(kv.getCreateRevision())
-              .setLease(kv.getLease())
-              .setKey(kv.getKey())
-              .setQueuedAtMs(claim.getQueuedAtMs())
-              .setLastKeepaliveAgeMs(live == null ? -1 : live.sinceKeepAliveMs());
-      if (lease != null) {
-        c.setOwner(lease.getOwner());
-      }
-      if (kv.getCreateRevision() == holder) {
-        b.setHolder(c.setAcquiredAtMs(st.record().getAcquiredAtMs()));
-      } else {
-        b.addWaiters(c);
-      }
-    }
-    return b.build();
   }
 }

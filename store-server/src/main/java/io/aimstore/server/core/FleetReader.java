@@ -73,6 +73,20 @@ final class FleetReader {
     return out;
   }
 
+  /**
+   * The earliest {@link RolloutEngine#stageDeadline stage deadline} of the fleets not on hold
+   * (leader time, unix ms), or {@link Long#MAX_VALUE} when no stage can time out.
+   */
+  long nextStageDeadline() {
+    long next = Long.MAX_VALUE;
+    for (Rollout r : rollouts()) {
+      if (hold(r.getFleet()) == null) {
+        next = Math.min(next, RolloutEngine.stageDeadline(r));
+      }
+    }
+    return next;
+  }
+
   /** The latest rollout of every fleet that has had one. */
   List<Rollout> rollouts() {
     List<Rollout> out = new ArrayList<>();

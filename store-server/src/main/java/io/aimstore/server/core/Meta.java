@@ -11,37 +11,46 @@ import java.nio.charset.StandardCharsets;
  * @param revision the current revision: the number of keyspace-changing commands applied
  * @param compactRevision history before this revision is gone (0: nothing compacted)
  * @param nextLeaseId the id the next grant without an explicit id receives
+ * @param timeMs the leader's time of the last applied entry (unix ms): apply never goes below it
  */
-record Meta(long revision, long compactRevision, long nextLeaseId) {
-  static final Meta INITIAL = new Meta(0, 0, 1);
+record Meta(long revision, long compactRevision, long nextLeaseId, long timeMs) {
+  static final Meta INITIAL = new Meta(0, 0, 1, 0);
 
   private static final byte[] REVISION = bytes("revision");
   private static final byte[] COMPACT_REVISION = bytes("compact_revision");
   private static final byte[] NEXT_LEASE_ID = bytes("next_lease_id");
+  private static final byte[] TIME_MS = bytes("time_ms");
 
   static Meta read(Reader reader) {
     return new Meta(
         readLong(reader, REVISION, INITIAL.revision),
         readLong(reader, COMPACT_REVISION, INITIAL.compactRevision),
-        readLong(reader, NEXT_LEASE_ID, INITIAL.nextLeaseId));
+        readLong(reader, NEXT_LEASE_ID, INITIAL.nextLeaseId),
+        readLong(reader, TIME_MS, INITIAL.timeMs));
   }
 
   void write(Batch batch) {
     batch.put(Table.META, REVISION, Keys.ofLong(revision));
     batch.put(Table.META, COMPACT_REVISION, Keys.ofLong(compactRevision));
     batch.put(Table.META, NEXT_LEASE_ID, Keys.ofLong(nextLeaseId));
+    batch.put(Table.META, TIME_MS, Keys.ofLong(timeMs));
   }
 
   Meta withRevision(long r) {
-    return new Meta(r, compactRevision, nextLeaseId);
+    return new Meta(r, compactRevision, nextLeaseId, timeMs);
   }
 
   Meta withCompactRevision(long r) {
-    return new Meta(revision, r, nextLeaseId);
+    return new Meta(revision, r, nextLeaseId, timeMs);
   }
 
   Meta withNextLeaseId(long id) {
-    return new Meta(revision, compactRevision, id);
+    return new Meta(revision, compactRevision, id, timeMs);
+  }
+
+  /** Advances the store's time to {@code ms}; an earlier time (a leader behind) leaves it. */
+  Meta withTimeAtLeast(long ms) {
+    return ms <= timeMs ? this : new Meta(revision, compactRevision, nextLeaseId, ms);
   }
 
   private static long readLong(Reader reader, byte[] key, long dflt) {

@@ -271,13 +271,10 @@ final class RolloutEngine {
     for (KeyValue kv : index) {
       String fleet = kv.getKey().toStringUtf8().substring(AimKeys.ROLLOUT_INDEX.length());
       Rollout r = rollout(fleet);
-      if (r == null
-          || r.getState() != Rollout.State.RUNNING
-          || r.getAckTimeoutMs() <= 0
-          || held(fleet)) {
+      if (r == null || held(fleet)) {
         continue;
       }
-      if (now - r.getStageStartedAtMs() >= r.getAckTimeoutMs()) {
+      if (now >= stageDeadline(r)) {
         List<String> missing = notApplied(r);
         if (!missing.isEmpty()) {
           save(
@@ -294,6 +291,19 @@ final class RolloutEngine {
         }
       }
     }
+  }
+
+  /**
+   * When the running stage of {@code r} times out (leader time, unix ms): its start plus its ack
+   * timeout; {@link Long#MAX_VALUE} when it cannot time out (not running, or no ack timeout). The
+   * one rule for ack timeouts: {@link #tick} halts by it and the leader's timer asks it when to
+   * propose a tick.
+   */
+  static long stageDeadline(Rollout r) {
+    if (r.getState() != Rollout.State.RUNNING || r.getAckTimeoutMs() <= 0) {
+      return Long.MAX_VALUE;
+    }
+    return r.getStageStartedAtMs() + r.getAckTimeoutMs();
   }
 
   // ---- helpers -------------------------------------------------------------------------------

@@ -99,7 +99,7 @@ public final class Store {
         remember.run();
         return ApplyResult.duplicateOf(firstCopy);
       }
-      EntryApplier applier = new EntryApplier(batch, meta, limits);
+      EntryApplier applier = new EntryApplier(batch, meta, limits, entry.getLeaderTimeMs());
       List<CommandResult> results = new ArrayList<>(entry.getCommandsCount());
       for (Command c : entry.getCommandsList()) {
         results.add(applier.apply(c));
@@ -206,11 +206,7 @@ public final class Store {
       long rev = Meta.read(s).revision();
       List<LockState> out = new ArrayList<>();
       for (LockRecord r : LockTable.records(s, prefix)) {
-        List<KeyValue> claims = new ArrayList<>();
-        for (LockTable.Claim c : LockTable.claims(reader, rev, r.getName())) {
-          claims.add(reader.get(c.key(), rev));
-        }
-        out.add(new LockState(r, claims));
+        out.add(lockState(reader, rev, r));
       }
       return out;
     }
@@ -218,12 +214,32 @@ public final class Store {
 
   /** The lock named exactly {@code name}, or null when nobody holds or waits for it. */
   public LockState lock(String name) {
-    for (LockState l : locks(name)) {
-      if (l.record().getName().equals(name)) {
-        return l;
-      }
+    try (Snapshot s = backend.snapshot()) {
+      LockRecord r = LockTable.record(s, name);
+      return r == null ? null : lockState(new KeyspaceReader(s), Meta.read(s).revision(), r);
     }
-    return null;
+  }
+
+  private static LockState lockState(KeyspaceReader reader, long rev, LockRecord r) {
+    List<KeyValue> claims = new ArrayList<>();
+    for (LockTable.Claim c : LockTable.claims(reader, rev, r.getName())) {
+      claims.add(reader.get(c.key(), rev));
+    }
+    return new LockState(r, claims);
+  }
+
+  /** How many locks have a holder, and how many claims wait behind one (the lock gauges). */
+  public record LockCounts(long held, long waiting) {}
+
+  public LockCounts lockCounts() {
+    long held = 0;
+    long waiting = 0;
+    for (LockState l : locks("")) {
+      boolean hasHolder = l.record().getHolderToken() != 0;
+      held += hasHolder ? 1 : 0;
+      waiting += Math.max(0, l.claims().size() - (hasHolder ? 1 : 0));
+    }
+    return new LockCounts(held, waiting);
   }
 
   /** The fencing token of the holder of {@code name}, 0 if none. */
@@ -246,6 +262,16 @@ public final class Store {
     try (Snapshot s = backend.snapshot()) {
       FleetReader f = new FleetReader(s, Meta.read(s).revision());
       return new FleetView(f.drones(fleet), f.hold(fleet), f.rollout(fleet));
+    }
+  }
+
+  /**
+   * When the leader should next propose a rollout tick (leader time, unix ms): the earliest ack
+   * deadline of a running stage, or {@link Long#MAX_VALUE} when none can time out.
+   */
+  public long nextRolloutDeadlineMs() {
+    try (Snapshot s = backend.snapshot()) {
+      return new FleetReader(s, Meta.read(s).revision()).nextStageDeadline();
     }
   }
 

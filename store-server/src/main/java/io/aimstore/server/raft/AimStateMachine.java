@@ -17,8 +17,10 @@ import java.util.concurrent.locks.ReadWriteLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.Function;
 import java.util.function.LongConsumer;
+import java.util.function.LongSupplier;
 import org.apache.ratis.proto.RaftProtos.LogEntryProto;
 import org.apache.ratis.protocol.Message;
+import org.apache.ratis.protocol.RaftClientRequest;
 import org.apache.ratis.protocol.RaftGroupId;
 import org.apache.ratis.protocol.RaftGroupMemberId;
 import org.apache.ratis.protocol.RaftPeerId;
@@ -50,6 +52,7 @@ public final class AimStateMachine extends BaseStateMachine {
   private static final Logger LOG = LoggerFactory.getLogger(AimStateMachine.class);
 
   private final LongConsumer applyNanos;
+  private final LongSupplier wallClockMs;
   private final Path kvDir;
   private final StorageOptions storageOptions;
   private final Limits limits;
@@ -68,10 +71,16 @@ public final class AimStateMachine extends BaseStateMachine {
   /**
    * @param applyNanos told how long each entry took to apply (the apply thread is the store's one
    *     serial section: watch it)
+   * @param wallClockMs this member's wall clock (unix ms): stamps the entries it appends as leader
    */
   public AimStateMachine(
-      Path kvDir, StorageOptions storageOptions, Limits limits, LongConsumer applyNanos) {
+      Path kvDir,
+      StorageOptions storageOptions,
+      Limits limits,
+      LongConsumer applyNanos,
+      LongSupplier wallClockMs) {
     this.applyNanos = applyNanos;
+    this.wallClockMs = wallClockMs;
     this.kvDir = kvDir;
     this.storageOptions = storageOptions;
     this.limits = limits;
@@ -163,6 +172,25 @@ public final class AimStateMachine extends BaseStateMachine {
   @Override
   public StateMachineStorage getStateMachineStorage() {
     return snapshots;
+  }
+
+  /**
+   * Runs on the leader only, for each write it is about to append: stamps the entry with the
+   * leader's time (see {@code LogEntry.leader_time_ms}). The field is appended to the proposer's
+   * bytes, which protobuf reads as setting it: no parse and no copy of the entry.
+   */
+  @Override
+  public TransactionContext startTransaction(RaftClientRequest request) throws IOException {
+    return TransactionContext.newBuilder()
+        .setStateMachine(this)
+        .setClientRequest(request)
+        .setLogData(
+            request
+                .getMessage()
+                .getContent()
+                .concat(
+                    UnsafeByteOperations.unsafeWrap(LeaderTime.encode(wallClockMs.getAsLong()))))
+        .build();
   }
 
   @Override

@@ -1,6 +1,5 @@
 package io.aimstore.server.raft;
 
-import io.aimstore.api.v1.Rollout;
 import io.aimstore.internal.Command;
 import io.aimstore.internal.CommandResult;
 import io.aimstore.internal.RolloutTick;
@@ -10,8 +9,10 @@ import java.util.function.Function;
 import java.util.function.LongSupplier;
 
 /**
- * The leader's clock for rollouts: when a running rollout's stage has waited longer than its ack
- * timeout, it proposes a {@link RolloutTick}; apply halts the rollout using the tick's time.
+ * The leader's clock for rollouts. The core decides when a running stage times out ({@code
+ * Store#nextRolloutDeadlineMs}, in leader time); once the leader's wall clock has reached that
+ * moment, this proposes a {@link RolloutTick}, which the leader stamps with its time and apply
+ * halts the overdue rollouts by. Followers never propose ticks, so their clocks decide nothing.
  */
 public final class RolloutTimer {
   private final AimStateMachine stateMachine;
@@ -20,6 +21,9 @@ public final class RolloutTimer {
   private final Function<Command.Builder, CompletableFuture<CommandResult>> proposer;
   private CompletableFuture<CommandResult> inFlight = CompletableFuture.completedFuture(null);
 
+  /**
+   * @param wallClock the leader's wall clock, unix ms (the same clock that stamps log entries)
+   */
   public RolloutTimer(
       AimStateMachine stateMachine,
       BooleanSupplier isLeader,
@@ -35,17 +39,8 @@ public final class RolloutTimer {
     if (!isLeader.getAsBoolean() || !inFlight.isDone()) {
       return;
     }
-    long now = wallClock.getAsLong();
-    boolean due =
-        stateMachine.read(
-            s ->
-                s.rollouts().stream()
-                    .anyMatch(
-                        r ->
-                            r.getState() == Rollout.State.RUNNING
-                                && r.getAckTimeoutMs() > 0
-                                && now - r.getStageStartedAtMs() >= r.getAckTimeoutMs()));
-    if (due) {
+    long due = stateMachine.read(s -> s.nextRolloutDeadlineMs());
+    if (wallClock.getAsLong() >= due) {
       inFlight =
           proposer.apply(Command.newBuilder().setRolloutTick(RolloutTick.getDefaultInstance()));
     }

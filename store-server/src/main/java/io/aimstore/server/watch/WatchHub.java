@@ -42,17 +42,30 @@ import org.slf4j.LoggerFactory;
 public final class WatchHub implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(WatchHub.class);
 
-  private sealed interface Item permits Batch, Reset {}
+  private sealed interface Item permits Batch, Reset, Overflow {}
 
   private record Batch(List<RevisionEvents> revisions) implements Item {}
 
   private record Reset(long revision) implements Item {}
+
+  /** Published revisions were dropped past the backlog limit: see {@link #publish}. */
+  private record Overflow() implements Item {}
 
   private final HistorySource history;
   private final LongFunction<ResponseHeader> headers;
   private final WatchSettings settings;
   private final WatchMetrics metrics;
   private final LinkedBlockingQueue<Item> published = new LinkedBlockingQueue<>();
+
+  /** Guards {@link #backlogRevisions} and {@link #overflowTo}. */
+  private final Object backlog = new Object();
+
+  /** Revisions in {@link #published} batches. */
+  private int backlogRevisions;
+
+  /** While overflowing, the last revision published and dropped; -1 otherwise. */
+  private long overflowTo = -1;
+
   private final Thread dispatcher;
   private final ExecutorService workers;
   private final ScheduledExecutorService timer;
@@ -111,11 +124,32 @@ public final class WatchHub implements AutoCloseable {
     dispatcher.start();
   }
 
-  /** Called by apply after a batch commits: never blocks. */
+  /**
+   * Called by apply after a batch commits: never blocks, and holds at most {@link
+   * WatchSettings#dispatchBacklogRevisions} revisions in memory. Past that, the revisions are
+   * dropped here and the dispatcher, when it reaches the overflow, moves every live watcher to
+   * catch-up from storage, where those revisions already are (they were committed before this
+   * call).
+   */
   public void publish(List<RevisionEvents> revisions) {
-    if (!revisions.isEmpty()) {
-      published.add(new Batch(revisions));
+    if (revisions.isEmpty()) {
+      return;
     }
+    long last = revisions.get(revisions.size() - 1).revision();
+    synchronized (backlog) {
+      if (overflowTo >= 0) {
+        overflowTo = last;
+        return;
+      }
+      if (backlogRevisions + revisions.size() > settings.dispatchBacklogRevisions()) {
+        overflowTo = last;
+        published.add(new Overflow());
+        metrics.backlogOverflowed();
+        return;
+      }
+      backlogRevisions += revisions.size();
+    }
+    published.add(new Batch(revisions));
   }
 
   /** The store was replaced by a snapshot at {@code revision}: every watcher catches up. */
@@ -280,9 +314,23 @@ public final class WatchHub implements AutoCloseable {
       }
       try {
         if (item instanceof Batch b) {
+          synchronized (backlog) {
+            backlogRevisions -= b.revisions().size();
+          }
           dispatch(b.revisions());
         } else if (item instanceof Reset r) {
           resetTo(r.revision());
+        } else if (item instanceof Overflow) {
+          long to;
+          synchronized (backlog) {
+            to = overflowTo;
+            overflowTo = -1;
+          }
+          LOG.warn(
+              "event=watch_backlog_overflow limit_revisions={} catch_up_to={}",
+              settings.dispatchBacklogRevisions(),
+              to);
+          resetTo(to);
         }
       } catch (RuntimeException e) {
         LOG.error("event=watch_dispatch_failed error={}", e.toString(), e);

@@ -9,4 +9,10 @@ public interface WatchMetrics {
 
   /** A watcher fell behind and was moved to catch-up from storage. */
   default void slow() {}
+
+  /**
+   * The dispatcher fell more than the backlog limit behind apply: every live watcher was moved to
+   * catch-up from storage.
+   */
+  default void backlogOverflowed() {}
 }

@@ -9,8 +9,21 @@ import java.time.Duration;
  *     from storage (so a slow watcher never holds up the others or apply)
  * @param catchUpBatchEvents events read from storage per catch-up step
  * @param progressInterval idle watchers that asked for progress notifications get one this often
+ * @param dispatchBacklogRevisions revisions apply may have published that the dispatcher has not
+ *     taken yet; past this the hub stops holding events in memory and every live watcher catches up
+ *     from storage instead (nothing lost, nothing repeated), so memory stays bounded however far
+ *     the dispatcher falls behind
  */
 public record WatchSettings(
-    int bufferRevisions, int catchUpBatchEvents, Duration progressInterval) {
-  public static final WatchSettings DEFAULT = new WatchSettings(1024, 1000, Duration.ofSeconds(5));
+    int bufferRevisions,
+    int catchUpBatchEvents,
+    Duration progressInterval,
+    int dispatchBacklogRevisions) {
+  public static final WatchSettings DEFAULT =
+      new WatchSettings(1024, 1000, Duration.ofSeconds(5), 50_000);
+
+  /** Settings with the default dispatch backlog. */
+  public WatchSettings(int bufferRevisions, int catchUpBatchEvents, Duration progressInterval) {
+    this(bufferRevisions, catchUpBatchEvents, progressInterval, DEFAULT.dispatchBacklogRevisions);
+  }
 }

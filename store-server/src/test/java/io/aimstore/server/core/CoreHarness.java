@@ -142,11 +142,14 @@ final class CoreHarness implements AutoCloseable {
 
   // ---- applying ------------------------------------------------------------------------------
 
-  /** Applies the commands as one log entry at the next index. */
+  /**
+   * Applies the commands as one log entry at the next index, stamped with the harness's time as the
+   * leader would stamp it — unless a command carries its own (legacy) proposer time.
+   */
   ApplyResult applyEntry(Command... commands) {
-    LogEntry.Builder e = LogEntry.newBuilder();
-    for (Command c : commands) {
-      e.addCommands(c.getProposedAtMs() == 0 ? c.toBuilder().setProposedAtMs(now).build() : c);
+    LogEntry.Builder e = LogEntry.newBuilder().addAllCommands(List.of(commands));
+    if (e.getCommandsList().stream().allMatch(c -> c.getProposedAtMs() == 0)) {
+      e.setLeaderTimeMs(now);
     }
     LogEntry entry = e.build();
     ApplyResult r = store.apply(entry, TERM, ++index);

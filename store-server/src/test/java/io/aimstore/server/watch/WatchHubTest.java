@@ -62,6 +62,7 @@ class WatchHubTest {
   private final List<RevisionEvents> all = new CopyOnWriteArrayList<>();
 
   private final AtomicInteger slowCount = new AtomicInteger();
+  private final AtomicInteger overflowCount = new AtomicInteger();
   private WatchHub hub;
 
   @BeforeEach
@@ -95,6 +96,11 @@ class WatchHubTest {
               @Override
               public void slow() {
                 slowCount.incrementAndGet();
+              }
+
+              @Override
+              public void backlogOverflowed() {
+                overflowCount.incrementAndGet();
               }
             });
     return hub;
@@ -1093,5 +1099,29 @@ class WatchHubTest {
       awaitDelivered(stuck, id, expected(watchAll(id), 1));
     }
     assertThat(hub.maxLag()).isZero();
+  }
+
+  @Test
+  void pastTheDispatchBacklogWatchersCatchUpFromStorageWithoutGapOrDuplicate() {
+    // a backlog of 2 revisions: every entry of three puts overflows it at once
+    startHub(new WatchSettings(1024, 5, Duration.ofSeconds(60), 2));
+    Sink sink = new Sink();
+    WatchStream s = open(sink);
+    s.create(watchAll(1).build());
+    s.create(watchPrefix(2, "/a/").build());
+    Random rnd = new Random(7);
+    for (int i = 0; i < 200; i++) {
+      write(put("/a/" + (i % 5), "x" + i), put("/b/" + (i % 3), "y" + i), put("c", "z" + i));
+      if (i % 10 == 0) {
+        write(randomEntry(rnd, i));
+      }
+    }
+    List<Rev> everything = expected(watchAll(1), 1);
+    awaitDelivered(sink, 1, everything);
+    awaitDelivered(sink, 2, expected(watchPrefix(2, "/a/"), 1));
+    checkSequence(sink.of(1), everything);
+    checkSequence(sink.of(2), expected(watchPrefix(2, "/a/"), 1));
+    assertThat(overflowCount.get()).isPositive();
+    assertThat(hub.dispatchedRevision()).isEqualTo(store.revision());
   }
 }

@@ -1,4 +1,4 @@
-package io.aimstore.server.api;
+package io.aimstore.server.raft;
 
 import io.aimstore.internal.Command;
 import io.aimstore.internal.CommandResult;

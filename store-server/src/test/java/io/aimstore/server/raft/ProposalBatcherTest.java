@@ -1,4 +1,4 @@
-package io.aimstore.server.api;
+package io.aimstore.server.raft;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
