@@ -20,17 +20,16 @@ import io.aimstore.server.core.ApplyResult;
 import io.aimstore.server.core.Limits;
 import io.aimstore.server.core.RequestValidator;
 import io.aimstore.server.core.Store;
-import io.aimstore.server.metrics.GrpcMetricsInterceptor;
 import io.aimstore.server.metrics.HealthCheck;
 import io.aimstore.server.metrics.MetricsEndpoint;
-import io.aimstore.server.metrics.MicrometerLessorMetrics;
-import io.aimstore.server.metrics.MicrometerWatchMetrics;
+import io.aimstore.server.metrics.ServerMeters;
 import io.aimstore.server.raft.AimStateMachine;
 import io.aimstore.server.raft.ApplyListener;
 import io.aimstore.server.raft.CommandProposer;
 import io.aimstore.server.raft.Lessor;
 import io.aimstore.server.raft.LessorSettings;
 import io.aimstore.server.raft.LockKeeper;
+import io.aimstore.server.raft.LockMetrics;
 import io.aimstore.server.raft.ProposalBatcher;
 import io.aimstore.server.raft.RaftNode;
 import io.aimstore.server.raft.RolloutTimer;
@@ -38,13 +37,9 @@ import io.aimstore.server.watch.WatchHub;
 import io.aimstore.server.watch.WatchSettings;
 import io.grpc.BindableService;
 import io.grpc.Server;
+import io.grpc.ServerInterceptor;
 import io.grpc.ServerInterceptors;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
-import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.DistributionSummary;
-import io.micrometer.core.instrument.Gauge;
-import io.micrometer.core.instrument.Timer;
-import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -57,7 +52,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -79,8 +73,7 @@ public final class AimstoreNode implements AutoCloseable {
 
   private final NodeConfig config;
   private final DataDirectory dataDir;
-  private final PrometheusMeterRegistry registry =
-      new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+  private final ServerMeters meters = new ServerMeters();
   private final AimStateMachine stateMachine;
   private final RaftNode raft;
   private final PeerChannels peers;
@@ -95,18 +88,9 @@ public final class AimstoreNode implements AutoCloseable {
     this.config = config;
     this.dataDir = dataDir;
     Limits limits = Limits.DEFAULT;
-    Timer applyTimer =
-        Timer.builder("aimstore.apply")
-            .description("time to apply one log entry to the store (the serial section)")
-            .publishPercentileHistogram()
-            .register(registry);
     this.stateMachine =
         new AimStateMachine(
-            dataDir.kv(),
-            config.storage(),
-            limits,
-            n -> applyTimer.record(n, TimeUnit.NANOSECONDS),
-            clock::millis);
+            dataDir.kv(), config.storage(), limits, meters.applyTime(), clock::millis);
     Map<String, String> raftAddresses = new LinkedHashMap<>();
     config.members().forEach((name, m) -> raftAddresses.put(name, m.raft()));
     this.raft =
@@ -127,18 +111,11 @@ public final class AimstoreNode implements AutoCloseable {
             PROPOSALS_IN_FLIGHT,
             BATCH_COMMANDS,
             BATCH_BYTES,
-            DistributionSummary.builder("aimstore.proposal.commands")
-                    .description(
-                        "commands carried by each log entry this member proposed (group commit)")
-                    .publishPercentileHistogram()
-                    .register(registry)
-                ::record);
+            meters.proposalCommands());
+    LockMetrics lockMetrics = meters.locks();
     Failpoints failpoints = Failpoints.fromEnvironment();
-    Counter staleFences =
-        Counter.builder("aimstore.lock.stale.fence.rejections")
-            .description("writes refused because their fencing token no longer held the lock")
-            .register(registry);
-    CommandProposer proposer = new CommandProposer(batcher, stateMachine, staleFences::increment);
+    CommandProposer proposer =
+        new CommandProposer(batcher, stateMachine, lockMetrics::staleFenceRejected);
     Writes writes = new Writes(proposer, failpoints);
     this.readExecutor = Executors.newFixedThreadPool(4, named("read"));
     this.lessor =
@@ -146,11 +123,11 @@ public final class AimstoreNode implements AutoCloseable {
             System::nanoTime,
             proposer::submit,
             LessorSettings.forElectionTimeout(config.raft().electionTimeoutMax()),
-            new MicrometerLessorMetrics(registry));
+            meters.lessor());
     stateMachine.addApplyListener(lessor);
     stateMachine.addLeadershipListener(lessor);
     LeaderRouter router = new LeaderRouter(raft, peers);
-    LockKeeper locks = new LockKeeper(proposer, stateMachine, lessor, readExecutor);
+    LockKeeper locks = new LockKeeper(proposer, stateMachine, lessor, readExecutor, lockMetrics);
     stateMachine.addApplyListener(locks);
     this.watchHub =
         new WatchHub(
@@ -158,7 +135,7 @@ public final class AimstoreNode implements AutoCloseable {
             0,
             headers::at,
             WatchSettings.DEFAULT,
-            new MicrometerWatchMetrics(registry));
+            meters.watch());
     stateMachine.addApplyListener(
         new ApplyListener() {
           @Override
@@ -199,7 +176,7 @@ public final class AimstoreNode implements AutoCloseable {
             new ClusterService(cluster, raft, headers, peers),
             new LeaseService(writes, validator, headers, lessor, router, reads),
             new WatchService(watchHub, validator, headers),
-            new LockService(writes, validator, headers, locks, router, reads, registry),
+            new LockService(validator, headers, locks, router, reads),
             new ConfigService(kv, writes, headers),
             new RolloutService(writes, headers, reads));
     NettyServerBuilder server =
@@ -210,15 +187,25 @@ public final class AimstoreNode implements AutoCloseable {
             // Handlers never block (writes queue for group commit, reads hop to the read pool),
             // so they run on the event loop instead of paying a thread hand-off per call.
             .directExecutor();
-    GrpcMetricsInterceptor timing = new GrpcMetricsInterceptor(registry);
+    ServerInterceptor timing = meters.grpcTiming();
     LeaderHintInterceptor leaderHint = new LeaderHintInterceptor(raft, cluster);
     for (BindableService service : services) {
       server.addService(ServerInterceptors.intercept(service, timing, leaderHint));
     }
     this.grpc = server.build().start();
-    registerGauges();
+    meters.gauges(
+        new ServerMeters.GaugeSources(
+            stateMachine,
+            raft,
+            lessor::count,
+            lessor::overdueSeconds,
+            watchHub::watcherCount,
+            watchHub::streamCount,
+            watchHub::catchingUpCount,
+            watchHub::maxLag));
     this.metrics =
-        new MetricsEndpoint(socket(self.metrics()), registry, this::health, this::readiness);
+        new MetricsEndpoint(
+            socket(self.metrics()), meters.registry(), this::health, this::readiness);
     LOG.info(
         "event=member_started cluster={} member={} client={} raft={} metrics={} data_dir={}",
         config.cluster(),
@@ -270,7 +257,7 @@ public final class AimstoreNode implements AutoCloseable {
   }
 
   public PrometheusMeterRegistry registry() {
-    return registry;
+    return meters.registry();
   }
 
   HealthCheck health() {
@@ -293,75 +280,6 @@ public final class AimstoreNode implements AutoCloseable {
     } catch (RuntimeException e) {
       return HealthCheck.failing(e.getMessage());
     }
-  }
-
-  private void registerGauges() {
-    gauge(
-        "aimstore.revision", "current store revision", () -> stateMachine.read(s -> s.revision()));
-    gauge(
-        "aimstore.compact.revision",
-        "revision history is compacted to",
-        () -> stateMachine.read(s -> s.compactRevision()));
-    gauge(
-        "aimstore.db.size",
-        "bytes of keyspace data on disk and in memtables",
-        () -> stateMachine.read(s -> s.sizeBytes()));
-    gauge("aimstore.raft.term", "current Raft term", raft::term);
-    gauge("aimstore.raft.commit.index", "last committed log index", raft::commitIndex);
-    gauge("aimstore.raft.applied.index", "last applied log index", raft::appliedIndex);
-    gauge(
-        "aimstore.snapshots.installed",
-        "snapshots installed from a leader since start",
-        stateMachine::snapshotsInstalled);
-    gauge("aimstore.leases.active", "leases that exist", lessor::count);
-    gauge(
-        "aimstore.lease.overdue.seconds",
-        "how long the most overdue lease is past its deadline without being revoked (ghost gauge; stays near 0)",
-        lessor::overdueSeconds);
-    gauge("aimstore.watch.watchers", "watches open on this member", watchHub::watcherCount);
-    gauge("aimstore.watch.streams", "watch streams open on this member", watchHub::streamCount);
-    gauge(
-        "aimstore.watch.catching.up",
-        "watchers reading history from storage (slow or started in the past)",
-        watchHub::catchingUpCount);
-    gauge(
-        "aimstore.watch.max.lag.revisions",
-        "revisions the furthest-behind watcher has yet to receive",
-        watchHub::maxLag);
-    gauge(
-        "aimstore.locks.held",
-        "locks with a holder",
-        () ->
-            stateMachine.read(
-                st -> st.locks("").stream().filter(l -> l.record().getHolderToken() != 0).count()));
-    gauge(
-        "aimstore.locks.waiters",
-        "claims queued behind a holder",
-        () ->
-            stateMachine.read(
-                st ->
-                    st.locks("").stream()
-                        .mapToLong(
-                            l ->
-                                Math.max(
-                                    0,
-                                    l.claims().size() - (l.record().getHolderToken() != 0 ? 1 : 0)))
-                        .sum()));
-    gauge("aimstore.raft.leader", "1 on the leader, 0 elsewhere", () -> raft.isLeader() ? 1 : 0);
-  }
-
-  private void gauge(String name, String help, Supplier<Number> value) {
-    Gauge.builder(
-            name,
-            () -> {
-              try {
-                return value.get();
-              } catch (RuntimeException e) {
-                return Double.NaN;
-              }
-            })
-        .description(help)
-        .register(registry);
   }
 
   private static InetSocketAddress socket(String hostPort) {

@@ -2,7 +2,12 @@ package io.aimstore.server;
 
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 
+import com.tngtech.archunit.base.DescribedPredicate;
+import com.tngtech.archunit.core.domain.JavaClass;
 import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.domain.JavaConstructorCall;
+import com.tngtech.archunit.core.domain.JavaFieldAccess;
+import com.tngtech.archunit.core.domain.JavaMethodCall;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
 import org.junit.jupiter.api.BeforeAll;
@@ -98,6 +103,88 @@ class LayeringTest {
         .dependOnClassesThat()
         .resideInAPackage("io.aimstore.server.storage..")
         .because("the api layer reads through the store, never RocksDB")
+        .check(classes);
+  }
+
+  @Test
+  void rocksDbStaysInsideStorage() {
+    noClasses()
+        .that()
+        .resideOutsideOfPackage("io.aimstore.server.storage..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAPackage("org.rocksdb..")
+        .because("RocksDB is one implementation of storage.Backend; nothing else may know it")
+        .check(classes);
+  }
+
+  @Test
+  void generatedGrpcStubsOnlyInTheApiLayer() {
+    noClasses()
+        .that()
+        .resideOutsideOfPackage("io.aimstore.server.api..")
+        .should()
+        .dependOnClassesThat(
+            DescribedPredicate.describe(
+                "generated gRPC service classes (*Grpc)",
+                (JavaClass c) -> c.getName().matches(".*Grpc(\\$.*)?")))
+        .because("the gRPC services are adapters of the api layer")
+        .check(classes);
+  }
+
+  @Test
+  void raftAndWatchNeverReachUpIntoTheApiLayer() {
+    noClasses()
+        .that()
+        .resideInAnyPackage("io.aimstore.server.raft..", "io.aimstore.server.watch..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAnyPackage("io.aimstore.server.api..", "io.aimstore.server.metrics..")
+        .because("dependencies run down: api → raft/watch → core → storage")
+        .check(classes);
+  }
+
+  @Test
+  void grpcStatusesAreDecidedOnlyByGrpcErrors() {
+    noClasses()
+        .that()
+        .doNotHaveFullyQualifiedName("io.aimstore.server.api.GrpcErrors")
+        .should()
+        .callMethodWhere(
+            DescribedPredicate.describe(
+                "a method that makes a gRPC status or status exception",
+                (JavaMethodCall call) ->
+                    call.getTargetOwner().isAssignableTo(io.grpc.Status.class)
+                        && !call.getName().startsWith("get")
+                        && !call.getName().equals("isOk")))
+        .orShould()
+        .accessFieldWhere(
+            DescribedPredicate.describe(
+                "a gRPC status constant",
+                (JavaFieldAccess access) ->
+                    access.getTargetOwner().isAssignableTo(io.grpc.Status.class)))
+        .orShould()
+        .callConstructorWhere(
+            DescribedPredicate.describe(
+                "a gRPC status exception constructor",
+                (JavaConstructorCall call) ->
+                    call.getTargetOwner().isAssignableTo(io.grpc.StatusRuntimeException.class)
+                        || call.getTargetOwner().isAssignableTo(io.grpc.StatusException.class)))
+        .because("one place (api.GrpcErrors) decides which failure becomes which gRPC status")
+        .check(classes);
+  }
+
+  @Test
+  void metersAreRegisteredInOnePlace() {
+    noClasses()
+        .that()
+        .resideOutsideOfPackage("io.aimstore.server.metrics..")
+        .and()
+        .doNotHaveFullyQualifiedName("io.aimstore.server.AimstoreNode")
+        .should()
+        .dependOnClassesThat()
+        .resideInAPackage("io.micrometer..")
+        .because("metrics.ServerMeters registers every meter, with one naming rule")
         .check(classes);
   }
 }

@@ -1,11 +1,8 @@
 package io.aimstore.server.api;
 
-import io.aimstore.api.WireHeaders;
 import io.aimstore.server.raft.RaftNode;
+import io.aimstore.server.raft.StoreUnavailableException;
 import io.grpc.Channel;
-import io.grpc.Metadata;
-import io.grpc.Status;
-import io.grpc.StatusRuntimeException;
 import io.grpc.stub.StreamObserver;
 import java.util.function.Consumer;
 
@@ -51,11 +48,8 @@ public final class LeaderRouter {
     }
   }
 
-  static StatusRuntimeException noLeader() {
-    Metadata trailers = new Metadata();
-    trailers.put(WireHeaders.RETRY_SAFE, "true");
-    return Status.UNAVAILABLE
-        .withDescription("no leader known right now (election in progress?); retry shortly")
-        .asRuntimeException(trailers);
+  /** The failure of a leader-only call while no leader is known: UNAVAILABLE, safe to retry. */
+  static StoreUnavailableException noLeader() {
+    return new StoreUnavailableException("no leader known right now (election in progress?)");
   }
 }

@@ -162,7 +162,7 @@ public final class LeaseService extends LeaseGrpc.LeaseImplBase {
             return;
           } catch (Lessor.NotLeaderException e) {
             // elected but not ready yet, or deposed a moment ago: never relay to ourselves
-            client.onError(LeaderRouter.noLeader());
+            client.onError(GrpcErrors.toStatus(LeaderRouter.noLeader()));
             return;
           }
         }

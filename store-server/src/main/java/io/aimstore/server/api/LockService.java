@@ -21,18 +21,12 @@ import io.aimstore.api.v1.LockListResponse;
 import io.aimstore.api.v1.LockReleaseRequest;
 import io.aimstore.api.v1.LockReleaseResponse;
 import io.aimstore.api.v1.RangeRequest;
-import io.aimstore.internal.Command;
-import io.aimstore.internal.LockForceRelease;
 import io.aimstore.server.core.RequestValidator;
 import io.aimstore.server.core.Store;
 import io.aimstore.server.core.StoreException;
 import io.aimstore.server.raft.LockKeeper;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
-import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.Timer;
-import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
@@ -43,48 +37,27 @@ import java.util.concurrent.TimeUnit;
 public final class LockService extends LockGrpc.LockImplBase {
   private static final JsonFormat.Parser JSON = JsonFormat.parser().ignoringUnknownFields();
 
-  private final Writes writes;
   private final RequestValidator validator;
   private final Headers headers;
   private final LockKeeper keeper;
   private final LeaderRouter router;
   private final Reads reads;
-  private final Counter acquisitions;
-  private final Counter forceReleases;
-  private final Timer waitTime;
 
   public LockService(
-      Writes writes,
       RequestValidator validator,
       Headers headers,
       LockKeeper keeper,
       LeaderRouter router,
-      Reads reads,
-      MeterRegistry registry) {
-    this.writes = writes;
+      Reads reads) {
     this.validator = validator;
     this.headers = headers;
     this.keeper = keeper;
     this.router = router;
     this.reads = reads;
-    this.acquisitions =
-        Counter.builder("aimstore.lock.acquisitions")
-            .description("locks granted through this member")
-            .register(registry);
-    this.forceReleases =
-        Counter.builder("aimstore.lock.force.releases")
-            .description("locks force-released through this member")
-            .register(registry);
-    this.waitTime =
-        Timer.builder("aimstore.lock.wait")
-            .description("time from an acquire request to the grant")
-            .publishPercentileHistogram()
-            .register(registry);
   }
 
   @Override
   public void acquire(LockAcquireRequest req, StreamObserver<LockAcquireResponse> obs) {
-    long start = System.nanoTime();
     Replies.run(
         () -> {
           validator.checkLockName(req.getName());
@@ -103,15 +76,12 @@ public final class LockService extends LockGrpc.LockImplBase {
             call.setOnCancelHandler(() -> grant.cancel(false));
           }
           return grant.thenApply(
-              g -> {
-                acquisitions.increment();
-                waitTime.record(Duration.ofNanos(System.nanoTime() - start));
-                return LockAcquireResponse.newBuilder()
-                    .setHeader(headers.at(g.revision()))
-                    .setKey(g.key())
-                    .setToken(g.token())
-                    .build();
-              });
+              g ->
+                  LockAcquireResponse.newBuilder()
+                      .setHeader(headers.at(g.revision()))
+                      .setKey(g.key())
+                      .setToken(g.token())
+                      .build());
         },
         obs);
   }
@@ -133,17 +103,9 @@ public final class LockService extends LockGrpc.LockImplBase {
     Replies.run(
         () -> {
           validator.checkForceRelease(req);
-          return writes
-              .submit(
-                  Command.newBuilder()
-                      .setLockForceRelease(LockForceRelease.newBuilder().setRequest(req)))
-              .thenApply(
-                  r -> {
-                    forceReleases.increment();
-                    return r.getLockForceRelease().toBuilder()
-                        .setHeader(headers.complete(r.getLockForceRelease().getHeader()))
-                        .build();
-                  });
+          return keeper
+              .forceRelease(req)
+              .thenApply(r -> r.toBuilder().setHeader(headers.complete(r.getHeader())).build());
         },
         obs);
   }

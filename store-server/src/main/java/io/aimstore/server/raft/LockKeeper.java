@@ -3,6 +3,8 @@ package io.aimstore.server.raft;
 import com.google.protobuf.ByteString;
 import com.google.protobuf.InvalidProtocolBufferException;
 import io.aimstore.api.v1.Event;
+import io.aimstore.api.v1.ForceReleaseRequest;
+import io.aimstore.api.v1.ForceReleaseResponse;
 import io.aimstore.api.v1.KeyValue;
 import io.aimstore.api.v1.LockClaim;
 import io.aimstore.api.v1.LockInfo;
@@ -14,6 +16,7 @@ import io.aimstore.internal.ErrorCode;
 import io.aimstore.internal.LeaseRecord;
 import io.aimstore.internal.LockAcquire;
 import io.aimstore.internal.LockAcquireResult;
+import io.aimstore.internal.LockForceRelease;
 import io.aimstore.internal.LockRelease;
 import io.aimstore.server.core.ApplyResult;
 import io.aimstore.server.core.LockChange;
@@ -54,17 +57,23 @@ public final class LockKeeper implements ApplyListener {
   private final AimStateMachine stateMachine;
   private final Lessor lessor;
   private final Executor executor;
+  private final LockMetrics metrics;
   private final Map<String, Set<Waiter>> byLock = new ConcurrentHashMap<>();
 
   /**
    * @param executor runs waiter decisions and completions (the read pool), off the apply thread
    */
   public LockKeeper(
-      CommandProposer proposer, AimStateMachine stateMachine, Lessor lessor, Executor executor) {
+      CommandProposer proposer,
+      AimStateMachine stateMachine,
+      Lessor lessor,
+      Executor executor,
+      LockMetrics metrics) {
     this.proposer = proposer;
     this.stateMachine = stateMachine;
     this.lessor = lessor;
     this.executor = executor;
+    this.metrics = metrics;
   }
 
   /**
@@ -76,6 +85,7 @@ public final class LockKeeper implements ApplyListener {
    * same lease gets the same claim back.
    */
   public CompletableFuture<Grant> acquire(String name, long lease, long waitMs) {
+    long start = System.nanoTime();
     CompletableFuture<Grant> result = new CompletableFuture<>();
     proposer
         .submitAndApplyLocally(
@@ -100,6 +110,7 @@ public final class LockKeeper implements ApplyListener {
                   .whenComplete(
                       (v, e) -> {
                         if (e == null) {
+                          metrics.granted(System.nanoTime() - start);
                           result.complete(
                               new Grant(claim.getKey(), claim.getToken(), r.getRevision()));
                         } else if (!result.isCancelled()) {
@@ -126,6 +137,21 @@ public final class LockKeeper implements ApplyListener {
             Command.newBuilder()
                 .setLockRelease(LockRelease.newBuilder().setName(name).setToken(token)))
         .thenApply(CommandResult::getLockRelease);
+  }
+
+  /**
+   * Force-releases the holder of a lock (an operator's action): deletes its claim, writes an audit
+   * record and optionally quarantines the lock. See {@code ForceReleaseRequest}.
+   */
+  public CompletableFuture<ForceReleaseResponse> forceRelease(ForceReleaseRequest req) {
+    return proposer
+        .submit(
+            Command.newBuilder().setLockForceRelease(LockForceRelease.newBuilder().setRequest(req)))
+        .thenApply(
+            r -> {
+              metrics.forceReleased();
+              return r.getLockForceRelease();
+            });
   }
 
   private CompletableFuture<Void> await(String name, LockAcquireResult claim, long lease) {

@@ -241,6 +241,56 @@ class RolloutEngineTest {
   }
 
   @Test
+  void theCoreSaysWhenTheNextStageTimesOutAndAHoldOrTheEndOfTheRolloutClearsIt() {
+    assertThat(h.store().nextRolloutDeadlineMs()).isEqualTo(Long.MAX_VALUE);
+    long v1 = putConfig(5);
+    long started = h.now();
+    start(RolloutStartRequest.newBuilder().addCanary("d1").setAckTimeoutMs(30_000));
+    assertThat(h.store().nextRolloutDeadlineMs()).isEqualTo(started + 30_000);
+    h.ok(
+        Command.newBuilder()
+            .setFleetHold(
+                FleetHold.newBuilder()
+                    .setHold(true)
+                    .setRequest(HoldRequest.newBuilder().setFleet(FLEET).setReason("wind")))
+            .build());
+    assertThat(h.store().nextRolloutDeadlineMs()).isEqualTo(Long.MAX_VALUE);
+    h.ok(
+        Command.newBuilder()
+            .setFleetHold(
+                FleetHold.newBuilder()
+                    .setHold(false)
+                    .setRequest(HoldRequest.newBuilder().setFleet(FLEET).setReason("calm")))
+            .build());
+    long resumed = h.store().fleet(FLEET).rollout().getStageStartedAtMs();
+    assertThat(h.store().nextRolloutDeadlineMs()).isEqualTo(resumed + 30_000);
+    report("d1", v1, true, "");
+    act(RolloutAction.Kind.PROMOTE);
+    assertThat(h.store().fleet(FLEET).rollout().getState()).isEqualTo(Rollout.State.RUNNING);
+  }
+
+  @Test
+  void aLeaderBehindTheLastLeaderCannotMoveTheStoresTimeBackwards() {
+    long v1 = putConfig(5);
+    start(RolloutStartRequest.newBuilder().addCanary("d1").addCanary("d2").setAckTimeoutMs(30_000));
+    long deadline = h.store().nextRolloutDeadlineMs();
+    report("d1", v1, true, "");
+    // a new leader whose clock is an hour behind: its entries carry earlier times
+    h.setNow(h.now() - 3_600_000);
+    Rollout r = report("d2", v1, false, "busy");
+    assertThat(r.getState()).isEqualTo(Rollout.State.HALTED);
+    DroneReport last =
+        drones().stream()
+            .filter(d -> d.getDrone().equals("d2"))
+            .findFirst()
+            .orElseThrow()
+            .getLastReport();
+    assertThat(last.getAtMs())
+        .as("stamped no earlier than the entry before")
+        .isGreaterThan(deadline - 30_000);
+  }
+
+  @Test
   void aHoldStopsStartsPromotionsAndRollbacksUntilReleased() {
     long v1 = putConfig(5);
     start(RolloutStartRequest.newBuilder().addCanary("d1").setAutoPromote(true));
