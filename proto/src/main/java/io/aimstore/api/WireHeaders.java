@@ -21,5 +21,13 @@ public final class WireHeaders {
   public static final Metadata.Key<String> RETRY_SAFE =
       Metadata.Key.of("aimstore-retry-safe", Metadata.ASCII_STRING_MARSHALLER);
 
+  /**
+   * Request header: the verified identity of the client a member relays a call for (a keep-alive
+   * stream or a leader-only view forwarded to the leader). The leader believes it only when the
+   * connection itself is a member's (its certificate says spiffe://aimstore/member/...).
+   */
+  public static final Metadata.Key<String> ON_BEHALF_OF =
+      Metadata.Key.of("aimstore-on-behalf-of", Metadata.ASCII_STRING_MARSHALLER);
+
   private WireHeaders() {}
 }

@@ -1,10 +1,13 @@
 package io.aimstore.server;
 
+import io.aimstore.server.api.AuthService;
 import io.aimstore.server.api.ClusterService;
 import io.aimstore.server.api.ClusterView;
 import io.aimstore.server.api.ConfigService;
 import io.aimstore.server.api.Failpoints;
+import io.aimstore.server.api.Guard;
 import io.aimstore.server.api.Headers;
+import io.aimstore.server.api.IdentityInterceptor;
 import io.aimstore.server.api.KvService;
 import io.aimstore.server.api.LeaderHintInterceptor;
 import io.aimstore.server.api.LeaderRouter;
@@ -32,6 +35,7 @@ import io.aimstore.server.raft.LockKeeper;
 import io.aimstore.server.raft.LockMetrics;
 import io.aimstore.server.raft.ProposalBatcher;
 import io.aimstore.server.raft.RaftNode;
+import io.aimstore.server.raft.RaftTls;
 import io.aimstore.server.raft.RolloutTimer;
 import io.aimstore.server.watch.WatchHub;
 import io.aimstore.server.watch.WatchSettings;
@@ -83,10 +87,13 @@ public final class AimstoreNode implements AutoCloseable {
   private final Lessor lessor;
   private final WatchHub watchHub;
   private final ScheduledExecutorService timers;
+  private final MemberTls tls;
 
-  private AimstoreNode(NodeConfig config, DataDirectory dataDir, Clock clock) throws IOException {
+  private AimstoreNode(NodeConfig config, DataDirectory dataDir, Clock clock, MemberTls tls)
+      throws IOException {
     this.config = config;
     this.dataDir = dataDir;
+    this.tls = tls;
     Limits limits = Limits.DEFAULT;
     this.stateMachine =
         new AimStateMachine(
@@ -100,9 +107,10 @@ public final class AimstoreNode implements AutoCloseable {
             raftAddresses,
             dataDir.raft(),
             stateMachine,
-            config.raft());
+            config.raft(),
+            tls == null ? null : new RaftTls(tls.keyManager(), tls.clientVerifier()));
     ClusterView cluster = new ClusterView(config.cluster(), config.name(), config.members());
-    this.peers = new PeerChannels(cluster);
+    this.peers = new PeerChannels(cluster, tls == null ? null : tls.peerCallContext());
     Headers headers = new Headers(cluster, raft);
     RequestValidator validator = new RequestValidator(limits);
     ProposalBatcher batcher =
@@ -116,7 +124,8 @@ public final class AimstoreNode implements AutoCloseable {
     Failpoints failpoints = Failpoints.fromEnvironment();
     CommandProposer proposer =
         new CommandProposer(batcher, stateMachine, lockMetrics::staleFenceRejected);
-    Writes writes = new Writes(proposer, failpoints);
+    Guard guard = new Guard(stateMachine);
+    Writes writes = new Writes(proposer, guard, failpoints);
     this.readExecutor = Executors.newFixedThreadPool(4, named("read"));
     this.lessor =
         new Lessor(
@@ -156,7 +165,7 @@ public final class AimstoreNode implements AutoCloseable {
 
     MemberEndpoints self = config.self();
     Reads reads = new Reads(raft, readExecutor);
-    KvService kv = new KvService(writes, validator, headers, reads, failpoints);
+    KvService kv = new KvService(writes, validator, headers, reads, guard, failpoints);
     RolloutTimer rolloutTimer =
         new RolloutTimer(stateMachine, raft::isLeader, clock::millis, proposer::submit);
     timers.scheduleWithFixedDelay(
@@ -174,11 +183,13 @@ public final class AimstoreNode implements AutoCloseable {
         List.of(
             kv,
             new ClusterService(cluster, raft, headers, peers),
-            new LeaseService(writes, validator, headers, lessor, router, reads),
-            new WatchService(watchHub, validator, headers),
-            new LockService(validator, headers, locks, router, reads),
-            new ConfigService(kv, writes, headers),
-            new RolloutService(writes, headers, reads));
+            new LeaseService(writes, validator, headers, lessor, router, reads, guard),
+            new WatchService(watchHub, validator, headers, guard),
+            new LockService(
+                validator, headers, locks, router, reads, guard, config.security().maxQuarantine()),
+            new ConfigService(kv, writes, headers, guard),
+            new RolloutService(writes, headers, reads, guard),
+            new AuthService(writes, headers, reads, guard));
     NettyServerBuilder server =
         NettyServerBuilder.forAddress(socket(self.client()))
             .maxInboundMessageSize(4 * 1024 * 1024)
@@ -187,10 +198,15 @@ public final class AimstoreNode implements AutoCloseable {
             // Handlers never block (writes queue for group commit, reads hop to the read pool),
             // so they run on the event loop instead of paying a thread hand-off per call.
             .directExecutor();
+    if (tls != null) {
+      server.sslContext(tls.clientApiContext());
+    }
     ServerInterceptor timing = meters.grpcTiming();
     LeaderHintInterceptor leaderHint = new LeaderHintInterceptor(raft, cluster);
+    // the last interceptor runs first: timing wraps everything, identity sits next to the handler
+    IdentityInterceptor identity = new IdentityInterceptor(config.security().insecure());
     for (BindableService service : services) {
-      server.addService(ServerInterceptors.intercept(service, timing, leaderHint));
+      server.addService(ServerInterceptors.intercept(service, identity, leaderHint, timing));
     }
     this.grpc = server.build().start();
     meters.gauges(
@@ -205,15 +221,26 @@ public final class AimstoreNode implements AutoCloseable {
             watchHub::maxLag));
     this.metrics =
         new MetricsEndpoint(
-            socket(self.metrics()), meters.registry(), this::health, this::readiness);
+            socket(self.metrics()),
+            meters.registry(),
+            this::health,
+            this::readiness,
+            tls == null || isLoopback(self.metrics()) ? null : tls.httpsContext());
     LOG.info(
-        "event=member_started cluster={} member={} client={} raft={} metrics={} data_dir={}",
+        "event=member_started cluster={} member={} client={} raft={} metrics={} data_dir={}"
+            + " security={}",
         config.cluster(),
         config.name(),
         self.client(),
         self.raft(),
         self.metrics(),
-        config.dataDir());
+        config.dataDir(),
+        tls == null ? "INSECURE" : "mtls identity=" + tls.identity());
+  }
+
+  private static boolean isLoopback(String hostPort) {
+    return socket(hostPort).getAddress() != null
+        && socket(hostPort).getAddress().isLoopbackAddress();
   }
 
   /** Starts a member; fails with a clear message on a bad or foreign data directory. */
@@ -227,11 +254,31 @@ public final class AimstoreNode implements AutoCloseable {
    */
   public static AimstoreNode start(NodeConfig config, Clock clock)
       throws ConfigException, IOException {
-    DataDirectory dir = DataDirectory.open(config.dataDir(), config.cluster(), config.name());
+    MemberTls tls = null;
+    if (config.security().insecure()) {
+      LOG.warn(
+          "event=INSECURE_MODE member={} — plaintext on every port and NO AUTHENTICATION: any"
+              + " process that can reach this member may do anything. Development only.",
+          config.name());
+    } else {
+      tls = MemberTls.load(config.security(), clock);
+    }
+    DataDirectory dir;
     try {
-      return new AimstoreNode(config, dir, clock);
+      dir = DataDirectory.open(config.dataDir(), config.cluster(), config.name());
+    } catch (ConfigException | RuntimeException e) {
+      if (tls != null) {
+        tls.close();
+      }
+      throw e;
+    }
+    try {
+      return new AimstoreNode(config, dir, clock, tls);
     } catch (IOException | RuntimeException e) {
       dir.close();
+      if (tls != null) {
+        tls.close();
+      }
       throw e;
     }
   }
@@ -316,6 +363,9 @@ public final class AimstoreNode implements AutoCloseable {
       LOG.warn("event=raft_close_failed error={}", e.toString());
     }
     readExecutor.shutdownNow();
+    if (tls != null) {
+      tls.close();
+    }
     try {
       dataDir.close();
     } catch (IOException e) {

@@ -28,6 +28,10 @@ import java.util.Set;
  *   election-timeout-ms = 500-1000  # optional
  *   snapshot-threshold = 20000      # optional: log entries between snapshots
  *   disable-wal = false             # optional: skip RocksDB's own write-ahead log
+ *   tls-dir = /etc/aimstore/tls     # ca.crt, <name>.crt, <name>.key (or each file on its own:)
+ *   tls-ca = …  tls-cert = …  tls-key = …
+ *   insecure = false                # true: plaintext, no identities (development only)
+ *   max-quarantine = 1h             # longest quarantine a force-release may ask for
  * </pre>
  *
  * Flags are {@code --key value} or {@code --key=value} ({@code --member} may repeat; {@code
@@ -40,7 +44,8 @@ public record NodeConfig(
     Path dataDir,
     Map<String, MemberEndpoints> members,
     RaftSettings raft,
-    StorageOptions storage) {
+    StorageOptions storage,
+    SecuritySettings security) {
 
   private static final Set<String> KEYS =
       Set.of(
@@ -52,6 +57,12 @@ public record NodeConfig(
           "election-timeout-ms",
           "snapshot-threshold",
           "disable-wal",
+          "tls-dir",
+          "tls-ca",
+          "tls-cert",
+          "tls-key",
+          "insecure",
+          "max-quarantine",
           "config");
 
   public MemberEndpoints self() {
@@ -131,7 +142,85 @@ public record NodeConfig(
     boolean disableWal = Boolean.parseBoolean(orDefault(last(v, "disable-wal"), "false"));
     StorageOptions storage =
         new StorageOptions(disableWal, StorageOptions.DEFAULT.blockCacheBytes());
-    return new NodeConfig(cluster, name, dataDir, members, raft, storage);
+    return new NodeConfig(cluster, name, dataDir, members, raft, storage, security(v, name));
+  }
+
+  private static SecuritySettings security(Map<String, List<String>> v, String name)
+      throws ConfigException {
+    boolean insecure = parseBoolean("insecure", orDefault(last(v, "insecure"), "false"));
+    Duration maxQuarantine = SecuritySettings.DEFAULT_MAX_QUARANTINE;
+    String q = last(v, "max-quarantine");
+    if (q != null) {
+      maxQuarantine = parseDuration("max-quarantine", q);
+    }
+    if (insecure) {
+      return SecuritySettings.insecureForDevelopment().withMaxQuarantine(maxQuarantine);
+    }
+    String dir = last(v, "tls-dir");
+    SecuritySettings s =
+        dir == null
+            ? new SecuritySettings(false, null, null, null, maxQuarantine)
+            : SecuritySettings.tlsIn(Path.of(dir), name).withMaxQuarantine(maxQuarantine);
+    Path ca = pathOr(last(v, "tls-ca"), s.caFile());
+    Path cert = pathOr(last(v, "tls-cert"), s.certFile());
+    Path key = pathOr(last(v, "tls-key"), s.keyFile());
+    if (ca == null || cert == null || key == null) {
+      throw new ConfigException(
+          "no TLS files: set tls-dir (holding ca.crt, "
+              + name
+              + ".crt and "
+              + name
+              + ".key; ops/bin/aimstore-certs makes them) or tls-ca, tls-cert and tls-key — or"
+              + " insecure = true for development only");
+    }
+    return new SecuritySettings(false, ca, cert, key, maxQuarantine);
+  }
+
+  private static Path pathOr(String value, Path dflt) {
+    return value == null || value.isBlank() ? dflt : Path.of(value);
+  }
+
+  private static boolean parseBoolean(String key, String s) throws ConfigException {
+    return switch (s.strip().toLowerCase(Locale.ROOT)) {
+      case "true", "yes", "1" -> true;
+      case "false", "no", "0" -> false;
+      default -> throw new ConfigException(key + " must be true or false, got '" + s + "'");
+    };
+  }
+
+  /** 90s, 15m, 2h, 1d, 500ms, or ISO-8601 (PT1H); never a bare number. */
+  static Duration parseDuration(String key, String s) throws ConfigException {
+    String t = s.strip();
+    try {
+      if (t.startsWith("P") || t.startsWith("p")) {
+        return positive(key, s, Duration.parse(t.toUpperCase(Locale.ROOT)));
+      }
+      var m = java.util.regex.Pattern.compile("(\\d{1,9})(ms|s|m|h|d)").matcher(t);
+      if (m.matches()) {
+        long n = Long.parseLong(m.group(1));
+        return positive(
+            key,
+            s,
+            switch (m.group(2)) {
+              case "ms" -> Duration.ofMillis(n);
+              case "s" -> Duration.ofSeconds(n);
+              case "m" -> Duration.ofMinutes(n);
+              case "h" -> Duration.ofHours(n);
+              default -> Duration.ofDays(n);
+            });
+      }
+    } catch (java.time.format.DateTimeParseException e) {
+      // fall through to the message below
+    }
+    throw new ConfigException(
+        key + " must be a duration like 90s, 15m, 2h, 1d or PT1H, got '" + s + "'");
+  }
+
+  private static Duration positive(String key, String s, Duration d) throws ConfigException {
+    if (d.isNegative() || d.isZero()) {
+      throw new ConfigException(key + " must be more than zero, got '" + s + "'");
+    }
+    return d;
   }
 
   /** {@code n1@raft=H:P,client=H:P,metrics=H:P}. */

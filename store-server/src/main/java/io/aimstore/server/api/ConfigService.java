@@ -1,5 +1,6 @@
 package io.aimstore.server.api;
 
+import com.google.protobuf.ByteString;
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.util.JsonFormat;
 import io.aimstore.api.AimConfigRules;
@@ -15,6 +16,7 @@ import io.aimstore.api.v1.ConfigValidateResponse;
 import io.aimstore.api.v1.ConfigVersion;
 import io.aimstore.api.v1.ConfigsGrpc;
 import io.aimstore.api.v1.KeyValue;
+import io.aimstore.api.v1.Permission;
 import io.aimstore.api.v1.RangeRequest;
 import io.aimstore.api.v1.RangeResponse;
 import io.aimstore.internal.Command;
@@ -35,11 +37,17 @@ public final class ConfigService extends ConfigsGrpc.ConfigsImplBase {
   private final KvService kv;
   private final Writes writes;
   private final Headers headers;
+  private final Guard guard;
 
-  public ConfigService(KvService kv, Writes writes, Headers headers) {
+  public ConfigService(KvService kv, Writes writes, Headers headers, Guard guard) {
     this.kv = kv;
     this.writes = writes;
     this.headers = headers;
+    this.guard = guard;
+  }
+
+  private void requireRead(String fleet, String name) {
+    guard.require(Permission.READ, AimKeys.config(fleet, name), ByteString.EMPTY);
   }
 
   @Override
@@ -73,44 +81,48 @@ public final class ConfigService extends ConfigsGrpc.ConfigsImplBase {
   @Override
   public void get(ConfigGetRequest req, StreamObserver<ConfigGetResponse> obs) {
     Replies.run(
-        () ->
-            read(req.getFleet(), req.getName(), req.getVersion())
-                .thenApply(
-                    r -> {
-                      if (r.getKvsCount() == 0
-                          || (req.getVersion() != 0
-                              && r.getKvs(0).getModRevision() != req.getVersion())) {
-                        throw StoreException.notFound(
-                            "config "
-                                + req.getName()
-                                + (req.getVersion() == 0 ? "" : " v" + req.getVersion())
-                                + " not found in fleet "
-                                + req.getFleet());
-                      }
-                      return ConfigGetResponse.newBuilder()
-                          .setHeader(headers.complete(r.getHeader()))
-                          .setConfig(version(r.getKvs(0)))
-                          .build();
-                    }),
+        () -> {
+          requireRead(req.getFleet(), req.getName());
+          return read(req.getFleet(), req.getName(), req.getVersion())
+              .thenApply(
+                  r -> {
+                    if (r.getKvsCount() == 0
+                        || (req.getVersion() != 0
+                            && r.getKvs(0).getModRevision() != req.getVersion())) {
+                      throw StoreException.notFound(
+                          "config "
+                              + req.getName()
+                              + (req.getVersion() == 0 ? "" : " v" + req.getVersion())
+                              + " not found in fleet "
+                              + req.getFleet());
+                    }
+                    return ConfigGetResponse.newBuilder()
+                        .setHeader(headers.complete(r.getHeader()))
+                        .setConfig(version(r.getKvs(0)))
+                        .build();
+                  });
+        },
         obs);
   }
 
   @Override
   public void history(ConfigHistoryRequest req, StreamObserver<ConfigHistoryResponse> obs) {
     Replies.run(
-        () ->
-            read(req.getFleet(), req.getName(), 0)
-                .thenCompose(
-                    first -> {
-                      ConfigHistoryResponse.Builder b =
-                          ConfigHistoryResponse.newBuilder()
-                              .setHeader(headers.complete(first.getHeader()));
-                      if (first.getKvsCount() == 0) {
-                        throw StoreException.notFound(
-                            "config " + req.getName() + " not found in fleet " + req.getFleet());
-                      }
-                      return older(req, first.getKvs(0), b);
-                    }),
+        () -> {
+          requireRead(req.getFleet(), req.getName());
+          return read(req.getFleet(), req.getName(), 0)
+              .thenCompose(
+                  first -> {
+                    ConfigHistoryResponse.Builder b =
+                        ConfigHistoryResponse.newBuilder()
+                            .setHeader(headers.complete(first.getHeader()));
+                    if (first.getKvsCount() == 0) {
+                      throw StoreException.notFound(
+                          "config " + req.getName() + " not found in fleet " + req.getFleet());
+                    }
+                    return older(req, first.getKvs(0), b);
+                  });
+        },
         obs);
   }
 

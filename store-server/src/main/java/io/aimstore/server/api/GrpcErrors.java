@@ -77,6 +77,11 @@ public final class GrpcErrors {
         .asRuntimeException();
   }
 
+  /** The status of a call without a verified identity. */
+  static Status unauthenticated(String message) {
+    return Status.UNAUTHENTICATED.withDescription(message);
+  }
+
   private static StatusRuntimeException retrySafe(Status status) {
     Metadata trailers = new Metadata();
     trailers.put(WireHeaders.RETRY_SAFE, "true");

@@ -5,6 +5,7 @@ import io.aimstore.api.v1.CompactionResponse;
 import io.aimstore.api.v1.DeleteRangeRequest;
 import io.aimstore.api.v1.DeleteRangeResponse;
 import io.aimstore.api.v1.KVGrpc;
+import io.aimstore.api.v1.Permission;
 import io.aimstore.api.v1.PutRequest;
 import io.aimstore.api.v1.PutResponse;
 import io.aimstore.api.v1.RangeRequest;
@@ -28,14 +29,17 @@ public final class KvService extends KVGrpc.KVImplBase {
   private final Headers headers;
   private final Reads reads;
   private final Failpoints failpoints;
+  private final Guard guard;
 
   public KvService(
       Writes writes,
       RequestValidator validator,
       Headers headers,
       Reads reads,
+      Guard guard,
       Failpoints failpoints) {
     this.failpoints = failpoints;
+    this.guard = guard;
     this.writes = writes;
     this.validator = validator;
     this.headers = headers;
@@ -47,12 +51,13 @@ public final class KvService extends KVGrpc.KVImplBase {
     Replies.run(
         () -> {
           validator.checkRange(req);
+          guard.require(Permission.READ, req.getKey(), req.getRangeEnd());
           return read(req);
         },
         obs);
   }
 
-  /** A range read, linearizable unless the request opts out. */
+  /** A range read, linearizable unless the request opts out; the caller checked permissions. */
   CompletableFuture<RangeResponse> read(RangeRequest req) {
     Function<Store, RangeResponse> range = s -> s.range(req);
     CompletableFuture<RangeResponse> r =

@@ -1,8 +1,12 @@
 package io.aimstore.server.api;
 
+import io.aimstore.api.WireHeaders;
 import io.aimstore.server.raft.RaftNode;
 import io.aimstore.server.raft.StoreUnavailableException;
 import io.grpc.Channel;
+import io.grpc.ClientInterceptors;
+import io.grpc.Metadata;
+import io.grpc.stub.MetadataUtils;
 import io.grpc.stub.StreamObserver;
 import java.util.function.Consumer;
 
@@ -29,14 +33,19 @@ public final class LeaderRouter {
   }
 
   /**
-   * A channel to the leader's client API (never this member's own: then there is no leader yet).
+   * A channel to the leader's client API (never this member's own: then there is no leader yet)
+   * that relays the current call's identity ({@link WireHeaders#ON_BEHALF_OF}). Call it in the
+   * handler, where the call's identity is known.
    */
   public Channel leader() {
     String name = leaderName();
     if (name.equals(raft.selfName())) {
       throw noLeader(); // Ratis says we lead but we are not ready (or just stepped down)
     }
-    return peers.to(name);
+    Metadata onBehalfOf = new Metadata();
+    onBehalfOf.put(WireHeaders.ON_BEHALF_OF, Caller.identity());
+    return ClientInterceptors.intercept(
+        peers.to(name), MetadataUtils.newAttachHeadersInterceptor(onBehalfOf));
   }
 
   /** Runs {@code call} against the leader's channel, failing {@code obs} if there is none. */

@@ -15,11 +15,13 @@ import io.aimstore.api.v1.LeaseRevokeResponse;
 import io.aimstore.api.v1.LeaseTimeToLiveRequest;
 import io.aimstore.api.v1.LeaseTimeToLiveResponse;
 import io.aimstore.api.v1.Owner;
+import io.aimstore.api.v1.Permission;
 import io.aimstore.internal.Command;
 import io.aimstore.internal.LeaseGrant;
 import io.aimstore.internal.LeaseRecord;
 import io.aimstore.internal.LeaseRevoke;
 import io.aimstore.internal.RevokeReason;
+import io.aimstore.server.core.Access;
 import io.aimstore.server.core.RequestValidator;
 import io.aimstore.server.core.Store;
 import io.aimstore.server.core.StoreException;
@@ -45,6 +47,7 @@ public final class LeaseService extends LeaseGrpc.LeaseImplBase {
   private final Lessor lessor;
   private final LeaderRouter router;
   private final Reads reads;
+  private final Guard guard;
 
   public LeaseService(
       Writes writes,
@@ -52,7 +55,9 @@ public final class LeaseService extends LeaseGrpc.LeaseImplBase {
       Headers headers,
       Lessor lessor,
       LeaderRouter router,
-      Reads reads) {
+      Reads reads,
+      Guard guard) {
+    this.guard = guard;
     this.writes = writes;
     this.validator = validator;
     this.headers = headers;
@@ -94,7 +99,8 @@ public final class LeaseService extends LeaseGrpc.LeaseImplBase {
                       .setLeaseRevoke(
                           LeaseRevoke.newBuilder()
                               .setId(req.getId())
-                              .setReason(RevokeReason.REVOKED)))
+                              .setReason(RevokeReason.REVOKED)
+                              .setNote(req.getReason())))
               .thenApply(
                   r ->
                       r.getLeaseRevoke().toBuilder()
@@ -143,7 +149,7 @@ public final class LeaseService extends LeaseGrpc.LeaseImplBase {
         if (router.isLeader()) {
           try {
             lessor
-                .keepAlive(req.getId())
+                .keepAlive(req.getId(), guard.access())
                 .whenComplete(
                     (renewal, err) -> {
                       if (err != null) {
@@ -163,6 +169,9 @@ public final class LeaseService extends LeaseGrpc.LeaseImplBase {
           } catch (Lessor.NotLeaderException e) {
             // elected but not ready yet, or deposed a moment ago: never relay to ourselves
             client.onError(GrpcErrors.toStatus(LeaderRouter.noLeader()));
+            return;
+          } catch (RuntimeException e) {
+            client.onError(GrpcErrors.toStatus(e));
             return;
           }
         }
@@ -223,12 +232,17 @@ public final class LeaseService extends LeaseGrpc.LeaseImplBase {
     Replies.run(
         () -> {
           checkId(req.getId());
+          Access access = guard.access();
           return reads.linearizable(
               store -> {
                 LeaseRecord r = store.lease(req.getId());
                 if (r == null) {
                   throw StoreException.notFound(
                       "lease " + req.getId() + " not found (expired or revoked)");
+                }
+                if (!visible(access, r)) {
+                  throw access.denied(
+                      Permission.ADMIN, "see lease " + r.getId() + " of " + r.getIdentity());
                 }
                 LeaseTimeToLiveResponse.Builder b =
                     LeaseTimeToLiveResponse.newBuilder()
@@ -258,6 +272,7 @@ public final class LeaseService extends LeaseGrpc.LeaseImplBase {
                 "limit must be between 0 and " + MAX_PAGE + ", got " + req.getLimit());
           }
           int limit = req.getLimit() == 0 ? DEFAULT_PAGE : req.getLimit();
+          Access access = guard.access();
           return reads.linearizable(
               store -> {
                 LeaseLeasesResponse.Builder b =
@@ -271,7 +286,7 @@ public final class LeaseService extends LeaseGrpc.LeaseImplBase {
                   }
                   for (LeaseRecord r : page) {
                     after = r.getId();
-                    if (matches(req, r.getOwner())) {
+                    if (matches(req, r.getOwner()) && visible(access, r)) {
                       b.addLeases(info(store, r));
                       if (b.getLeasesCount() == limit) {
                         break;
@@ -284,6 +299,11 @@ public final class LeaseService extends LeaseGrpc.LeaseImplBase {
               });
         },
         obs);
+  }
+
+  /** Leases are visible to their owner identity, and every lease to an admin. */
+  private static boolean visible(Access a, LeaseRecord r) {
+    return a.admin() || r.getIdentity().isEmpty() || r.getIdentity().equals(a.identity());
   }
 
   private static boolean matches(LeaseLeasesRequest req, Owner o) {
@@ -309,6 +329,7 @@ public final class LeaseService extends LeaseGrpc.LeaseImplBase {
         .setRemainingMs(live == null ? -1 : live.remainingMs())
         .setGrantedAtMs(r.getGrantedAtMs())
         .setOwner(r.getOwner())
+        .setIdentity(r.getIdentity())
         .setLastKeepaliveAgeMs(live == null ? -1 : live.sinceKeepAliveMs())
         .setKeyCount(store.leaseKeyCount(r.getId()))
         .build();

@@ -1,15 +1,9 @@
 package io.aimstore.server.api;
 
-import com.google.protobuf.ByteString;
-import com.google.protobuf.InvalidProtocolBufferException;
-import com.google.protobuf.util.JsonFormat;
-import io.aimstore.api.KeyRanges;
 import io.aimstore.api.v1.AuditListRequest;
 import io.aimstore.api.v1.AuditListResponse;
-import io.aimstore.api.v1.AuditRecord;
 import io.aimstore.api.v1.ForceReleaseRequest;
 import io.aimstore.api.v1.ForceReleaseResponse;
-import io.aimstore.api.v1.KeyValue;
 import io.aimstore.api.v1.LockAcquireRequest;
 import io.aimstore.api.v1.LockAcquireResponse;
 import io.aimstore.api.v1.LockGrpc;
@@ -20,13 +14,17 @@ import io.aimstore.api.v1.LockListRequest;
 import io.aimstore.api.v1.LockListResponse;
 import io.aimstore.api.v1.LockReleaseRequest;
 import io.aimstore.api.v1.LockReleaseResponse;
-import io.aimstore.api.v1.RangeRequest;
+import io.aimstore.api.v1.Permission;
+import io.aimstore.api.v1.UnquarantineRequest;
+import io.aimstore.api.v1.UnquarantineResponse;
+import io.aimstore.server.core.Access;
 import io.aimstore.server.core.RequestValidator;
 import io.aimstore.server.core.Store;
 import io.aimstore.server.core.StoreException;
 import io.aimstore.server.raft.LockKeeper;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
+import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
@@ -35,20 +33,29 @@ import java.util.concurrent.TimeUnit;
  * that show keep-alive ages come from the leader (other members forward them).
  */
 public final class LockService extends LockGrpc.LockImplBase {
-  private static final JsonFormat.Parser JSON = JsonFormat.parser().ignoringUnknownFields();
+  private static final int MAX_AUDIT_RECORDS = 10_000;
 
   private final RequestValidator validator;
   private final Headers headers;
   private final LockKeeper keeper;
   private final LeaderRouter router;
   private final Reads reads;
+  private final Guard guard;
+  private final Duration maxQuarantine;
 
+  /**
+   * @param maxQuarantine the longest quarantine a force-release may ask for
+   */
   public LockService(
       RequestValidator validator,
       Headers headers,
       LockKeeper keeper,
       LeaderRouter router,
-      Reads reads) {
+      Reads reads,
+      Guard guard,
+      Duration maxQuarantine) {
+    this.guard = guard;
+    this.maxQuarantine = maxQuarantine;
     this.validator = validator;
     this.headers = headers;
     this.keeper = keeper;
@@ -70,8 +77,10 @@ public final class LockService extends LockGrpc.LockImplBase {
             throw StoreException.invalid(
                 "wait_timeout_ms must be >= 0, got " + req.getWaitTimeoutMs());
           }
+          Access a = guard.access();
+          a.requireName(Permission.LOCK, "lock", req.getName());
           CompletableFuture<LockKeeper.Grant> grant =
-              keeper.acquire(req.getName(), req.getLease(), req.getWaitTimeoutMs());
+              keeper.acquire(req.getName(), req.getLease(), req.getWaitTimeoutMs(), a.identity());
           if (obs instanceof ServerCallStreamObserver<LockAcquireResponse> call) {
             call.setOnCancelHandler(() -> grant.cancel(false));
           }
@@ -91,8 +100,10 @@ public final class LockService extends LockGrpc.LockImplBase {
     Replies.run(
         () -> {
           validator.checkLockName(req.getName());
+          Access a = guard.access();
+          a.requireName(Permission.LOCK, "lock", req.getName());
           return keeper
-              .release(req.getName(), req.getToken())
+              .release(req.getName(), req.getToken(), a.identity())
               .thenApply(r -> r.toBuilder().setHeader(headers.complete(r.getHeader())).build());
         },
         obs);
@@ -103,8 +114,33 @@ public final class LockService extends LockGrpc.LockImplBase {
     Replies.run(
         () -> {
           validator.checkForceRelease(req);
+          if (req.getQuarantineMs() > maxQuarantine.toMillis()) {
+            throw StoreException.invalid(
+                "a quarantine of "
+                    + Durations.human(req.getQuarantineMs())
+                    + " is longer than this cluster's maximum of "
+                    + Durations.human(maxQuarantine.toMillis())
+                    + " (max-quarantine); ask for less, and lift one early with 'aimctl lock"
+                    + " unquarantine'");
+          }
+          Access a = guard.access();
+          a.requireAdmin("force-release lock " + req.getName());
           return keeper
-              .forceRelease(req)
+              .forceRelease(req, a.identity())
+              .thenApply(r -> r.toBuilder().setHeader(headers.complete(r.getHeader())).build());
+        },
+        obs);
+  }
+
+  @Override
+  public void unquarantine(UnquarantineRequest req, StreamObserver<UnquarantineResponse> obs) {
+    Replies.run(
+        () -> {
+          validator.checkLockName(req.getName());
+          Access a = guard.access();
+          a.requireAdmin("lift the quarantine of lock " + req.getName());
+          return keeper
+              .unquarantine(req, a.identity())
               .thenApply(r -> r.toBuilder().setHeader(headers.complete(r.getHeader())).build());
         },
         obs);
@@ -121,6 +157,7 @@ public final class LockService extends LockGrpc.LockImplBase {
     Replies.run(
         () -> {
           validator.checkLockName(req.getName());
+          guard.access().requireName(Permission.LOCK, "see lock", req.getName());
           return reads.linearizable(
               store -> {
                 Store.LockState st = store.lock(req.getName());
@@ -145,16 +182,18 @@ public final class LockService extends LockGrpc.LockImplBase {
       return;
     }
     Replies.run(
-        () ->
-            reads.linearizable(
-                store -> {
-                  LockListResponse.Builder b =
-                      LockListResponse.newBuilder().setHeader(headers.at(store.revision()));
-                  for (Store.LockState st : store.locks(req.getPrefix())) {
-                    b.addLocks(keeper.describe(store, st));
-                  }
-                  return b.build();
-                }),
+        () -> {
+          guard.access().requireName(Permission.LOCK, "list the locks under", req.getPrefix());
+          return reads.linearizable(
+              store -> {
+                LockListResponse.Builder b =
+                    LockListResponse.newBuilder().setHeader(headers.at(store.revision()));
+                for (Store.LockState st : store.locks(req.getPrefix())) {
+                  b.addLocks(keeper.describe(store, st));
+                }
+                return b.build();
+              });
+        },
         obs);
   }
 
@@ -162,29 +201,13 @@ public final class LockService extends LockGrpc.LockImplBase {
   public void audit(AuditListRequest req, StreamObserver<AuditListResponse> obs) {
     Replies.run(
         () -> {
-          ByteString prefix = ByteString.copyFromUtf8(Store.auditPrefix());
-          RangeRequest range =
-              RangeRequest.newBuilder()
-                  .setKey(prefix)
-                  .setRangeEnd(KeyRanges.prefixEnd(prefix))
-                  .build();
+          guard.access().requireAdmin("read the audit log");
           return reads.linearizable(
-              store -> {
-                AuditListResponse.Builder b = AuditListResponse.newBuilder();
-                var resp = store.range(range);
-                for (KeyValue kv : resp.getKvsList()) {
-                  AuditRecord.Builder a = AuditRecord.newBuilder();
-                  try {
-                    JSON.merge(kv.getValue().toStringUtf8(), a);
-                  } catch (InvalidProtocolBufferException e) {
-                    continue;
-                  }
-                  if (a.getAtMs() >= req.getSinceMs()) {
-                    b.addRecords(a);
-                  }
-                }
-                return b.setHeader(headers.at(resp.getHeader().getRevision())).build();
-              });
+              store ->
+                  AuditListResponse.newBuilder()
+                      .setHeader(headers.at(store.revision()))
+                      .addAllRecords(store.audit(req.getSinceMs(), MAX_AUDIT_RECORDS))
+                      .build());
         },
         obs);
   }

@@ -2,17 +2,26 @@ package io.aimstore.server.api;
 
 import io.grpc.ManagedChannel;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import io.grpc.netty.shaded.io.netty.handler.ssl.SslContext;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
-/** gRPC channels from this member to the other members' client APIs, created on first use. */
+/**
+ * gRPC channels from this member to the other members' client APIs, created on first use: mutual
+ * TLS with this member's certificate, or plaintext on an insecure cluster.
+ */
 public final class PeerChannels implements AutoCloseable {
   private final ClusterView cluster;
+  private final SslContext tls;
   private final Map<String, ManagedChannel> channels = new ConcurrentHashMap<>();
 
-  public PeerChannels(ClusterView cluster) {
+  /**
+   * @param tls this member's client-side TLS; null for plaintext
+   */
+  public PeerChannels(ClusterView cluster, SslContext tls) {
     this.cluster = cluster;
+    this.tls = tls;
   }
 
   /** The channel to member {@code name}; the name must be a configured member. */
@@ -22,7 +31,11 @@ public final class PeerChannels implements AutoCloseable {
             .member(name)
             .orElseThrow(() -> new IllegalArgumentException("unknown member " + name));
     return channels.computeIfAbsent(
-        name, n -> NettyChannelBuilder.forTarget(m.client()).usePlaintext().build());
+        name,
+        n -> {
+          NettyChannelBuilder b = NettyChannelBuilder.forTarget(m.client());
+          return (tls == null ? b.usePlaintext() : b.sslContext(tls)).build();
+        });
   }
 
   @Override

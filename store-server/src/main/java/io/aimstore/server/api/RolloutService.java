@@ -1,10 +1,13 @@
 package io.aimstore.server.api;
 
+import com.google.protobuf.ByteString;
+import io.aimstore.api.KeyRanges;
 import io.aimstore.api.v1.DroneReportRequest;
 import io.aimstore.api.v1.DroneReportResponse;
 import io.aimstore.api.v1.FleetStatusRequest;
 import io.aimstore.api.v1.FleetStatusResponse;
 import io.aimstore.api.v1.HoldRequest;
+import io.aimstore.api.v1.Permission;
 import io.aimstore.api.v1.RolloutRequest;
 import io.aimstore.api.v1.RolloutResponse;
 import io.aimstore.api.v1.RolloutStartRequest;
@@ -12,6 +15,7 @@ import io.aimstore.api.v1.RolloutsGrpc;
 import io.aimstore.internal.Command;
 import io.aimstore.internal.FleetHold;
 import io.aimstore.internal.RolloutAction;
+import io.aimstore.server.core.AimKeys;
 import io.aimstore.server.core.Store;
 import io.aimstore.server.core.StoreException;
 import io.grpc.stub.StreamObserver;
@@ -22,11 +26,13 @@ public final class RolloutService extends RolloutsGrpc.RolloutsImplBase {
   private final Writes writes;
   private final Headers headers;
   private final Reads reads;
+  private final Guard guard;
 
-  public RolloutService(Writes writes, Headers headers, Reads reads) {
+  public RolloutService(Writes writes, Headers headers, Reads reads, Guard guard) {
     this.writes = writes;
     this.headers = headers;
     this.reads = reads;
+    this.guard = guard;
   }
 
   @Override
@@ -120,40 +126,45 @@ public final class RolloutService extends RolloutsGrpc.RolloutsImplBase {
   @Override
   public void status(RolloutRequest req, StreamObserver<RolloutResponse> obs) {
     Replies.run(
-        () ->
-            reads.linearizable(
-                s -> {
-                  Store.FleetView f = s.fleet(req.getFleet());
-                  if (f.rollout() == null) {
-                    throw StoreException.notFound("fleet " + req.getFleet() + " has no rollout");
-                  }
-                  return RolloutResponse.newBuilder()
-                      .setHeader(headers.at(s.revision()))
-                      .setRollout(f.rollout())
-                      .build();
-                }),
+        () -> {
+          guard.require(Permission.READ, AimKeys.rollout(req.getFleet()), ByteString.EMPTY);
+          return reads.linearizable(
+              s -> {
+                Store.FleetView f = s.fleet(req.getFleet());
+                if (f.rollout() == null) {
+                  throw StoreException.notFound("fleet " + req.getFleet() + " has no rollout");
+                }
+                return RolloutResponse.newBuilder()
+                    .setHeader(headers.at(s.revision()))
+                    .setRollout(f.rollout())
+                    .build();
+              });
+        },
         obs);
   }
 
   @Override
   public void fleetStatus(FleetStatusRequest req, StreamObserver<FleetStatusResponse> obs) {
     Replies.run(
-        () ->
-            reads.linearizable(
-                s -> {
-                  Store.FleetView f = s.fleet(req.getFleet());
-                  FleetStatusResponse.Builder b =
-                      FleetStatusResponse.newBuilder()
-                          .setHeader(headers.at(s.revision()))
-                          .addAllDrones(f.drones());
-                  if (f.hold() != null) {
-                    b.setHold(f.hold());
-                  }
-                  if (f.rollout() != null) {
-                    b.setRollout(f.rollout());
-                  }
-                  return b.build();
-                }),
+        () -> {
+          ByteString drones = AimKeys.dronesPrefix(req.getFleet());
+          guard.require(Permission.READ, drones, KeyRanges.prefixEnd(drones));
+          return reads.linearizable(
+              s -> {
+                Store.FleetView f = s.fleet(req.getFleet());
+                FleetStatusResponse.Builder b =
+                    FleetStatusResponse.newBuilder()
+                        .setHeader(headers.at(s.revision()))
+                        .addAllDrones(f.drones());
+                if (f.hold() != null) {
+                  b.setHold(f.hold());
+                }
+                if (f.rollout() != null) {
+                  b.setRollout(f.rollout());
+                }
+                return b.build();
+              });
+        },
         obs);
   }
 }

@@ -1,5 +1,6 @@
 package io.aimstore.server.api;
 
+import io.aimstore.api.v1.Permission;
 import io.aimstore.api.v1.WatchCreateRequest;
 import io.aimstore.api.v1.WatchGrpc;
 import io.aimstore.api.v1.WatchRequest;
@@ -21,11 +22,13 @@ public final class WatchService extends WatchGrpc.WatchImplBase {
   private final WatchHub hub;
   private final RequestValidator validator;
   private final Headers headers;
+  private final Guard guard;
 
-  public WatchService(WatchHub hub, RequestValidator validator, Headers headers) {
+  public WatchService(WatchHub hub, RequestValidator validator, Headers headers, Guard guard) {
     this.hub = hub;
     this.validator = validator;
     this.headers = headers;
+    this.guard = guard;
   }
 
   @Override
@@ -85,6 +88,7 @@ public final class WatchService extends WatchGrpc.WatchImplBase {
       if (req.getStartRevision() < 0) {
         throw StoreException.invalid("start_revision must be >= 0, got " + req.getStartRevision());
       }
+      guard.require(Permission.WATCH, req.getKey(), req.getRangeEnd());
     } catch (StoreException e) {
       synchronized (stream) {
         call.onNext(
@@ -92,7 +96,7 @@ public final class WatchService extends WatchGrpc.WatchImplBase {
                 .setHeader(headers.at(hub.dispatchedRevision()))
                 .setWatchId(req.getWatchId())
                 .setCanceled(true)
-                .setCancelReason("INVALID_ARGUMENT: " + e.getMessage())
+                .setCancelReason(e.code().name() + ": " + e.getMessage())
                 .build());
       }
       return;

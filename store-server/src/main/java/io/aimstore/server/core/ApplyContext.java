@@ -28,11 +28,18 @@ final class ApplyContext {
   private final List<LeaseChange> leaseChanges = new ArrayList<>();
   private final List<LockChange> lockChanges = new ArrayList<>();
   private Meta meta;
+  private AccessPolicy policy;
+  private boolean policyChanged;
+  private Access access = Access.SYSTEM;
 
-  ApplyContext(Batch batch, Meta meta, Limits limits) {
+  /**
+   * @param policy the roles and bindings in force before the entry
+   */
+  ApplyContext(Batch batch, Meta meta, Limits limits, AccessPolicy policy) {
     this.batch = batch;
     this.meta = meta;
     this.limits = limits;
+    this.policy = policy;
     this.reader = new KeyspaceReader(batch);
     this.writer = new KeyspaceWriter(batch, meta.revision(), this::keyChanged);
   }
@@ -42,6 +49,30 @@ final class ApplyContext {
     if (lock != null) {
       touchedLocks.add(lock);
     }
+  }
+
+  /** The command about to apply is for {@code caller} (see {@code Command.caller}). */
+  void caller(String caller) {
+    access = policy().accessOf(caller);
+  }
+
+  /** What the caller of the running command may do, under the roles in force now. */
+  Access access() {
+    return access;
+  }
+
+  /** The roles and bindings in force, including this entry's changes so far. */
+  AccessPolicy policy() {
+    if (policyChanged) {
+      policy = AuthTable.load(reader, LATEST);
+      policyChanged = false;
+    }
+    return policy;
+  }
+
+  /** A command changed a role or binding: the next {@link #policy()} reads them again. */
+  void policyChanged() {
+    policyChanged = true;
   }
 
   /** Moves the store's time to the leader's time of the command about to apply. */

@@ -22,45 +22,51 @@ final class EntryApplier {
   private final LeaseApplier leases;
   private final LockApplier locks;
   private final FleetApplier fleets;
+  private final AuthApplier auth;
 
   /**
    * @param leaderTimeMs the entry's leader time; 0 for entries written before leaders stamped it
    *     (then each command's own legacy time applies)
    */
-  EntryApplier(Batch batch, Meta meta, Limits limits, long leaderTimeMs) {
-    this.ctx = new ApplyContext(batch, meta, limits);
+  EntryApplier(Batch batch, Meta meta, Limits limits, AccessPolicy policy, long leaderTimeMs) {
+    this.ctx = new ApplyContext(batch, meta, limits, policy);
     this.leaderTimeMs = leaderTimeMs;
-    this.leases = new LeaseApplier(ctx);
-    this.locks = new LockApplier(ctx, leases);
-    this.keyspace = new KeyspaceApplier(ctx, locks);
-    this.fleets = new FleetApplier(ctx, locks);
+    AuditLog audit = new AuditLog(ctx);
+    this.leases = new LeaseApplier(ctx, audit);
+    this.locks = new LockApplier(ctx, leases, audit);
+    this.keyspace = new KeyspaceApplier(ctx, locks, audit);
+    this.fleets = new FleetApplier(ctx, locks, audit);
+    this.auth = new AuthApplier(ctx, audit);
   }
 
   CommandResult apply(Command c) {
     ctx.at(leaderTimeMs != 0 ? leaderTimeMs : c.getProposedAtMs());
     CommandResult.Builder r = CommandResult.newBuilder();
     try {
+      ctx.caller(c.getCaller());
+      CommandAccess.check(c, ctx.access());
       switch (c.getKindCase()) {
         case PUT -> r.setPut(keyspace.put(c.getPut()));
         case DELETE_RANGE -> r.setDeleteRange(keyspace.deleteRange(c.getDeleteRange()));
         case TXN -> r.setTxn(keyspace.txn(c.getTxn()));
         case COMPACT -> r.setCompact(keyspace.compact(c.getCompact().getRevision()));
         case LEASE_GRANT -> r.setLeaseGrant(leases.grant(c.getLeaseGrant()));
-        case LEASE_REVOKE ->
-            r.setLeaseRevoke(
-                leases.revoke(c.getLeaseRevoke().getId(), c.getLeaseRevoke().getReason()));
+        case LEASE_REVOKE -> r.setLeaseRevoke(leases.revoke(c.getLeaseRevoke()));
         case LEASE_ADOPT -> r.setLeaseAdopt(leases.adopt(c.getLeaseAdopt()));
         case LEASE_CHECKPOINT -> leases.checkpoint(c.getLeaseCheckpoint());
         case LOCK_ACQUIRE -> r.setLockAcquire(locks.acquire(c.getLockAcquire()));
         case LOCK_RELEASE -> r.setLockRelease(locks.release(c.getLockRelease()));
         case LOCK_FORCE_RELEASE ->
             r.setLockForceRelease(locks.forceRelease(c.getLockForceRelease().getRequest()));
+        case LOCK_UNQUARANTINE ->
+            r.setLockUnquarantine(locks.unquarantine(c.getLockUnquarantine()));
         case CONFIG_PUT -> r.setConfigPut(fleets.putConfig(c.getConfigPut()));
         case ROLLOUT_START -> r.setRollout(fleets.start(c.getRolloutStart()));
         case ROLLOUT_ACTION -> r.setRollout(fleets.act(c.getRolloutAction()));
         case DRONE_REPORT -> r.setRollout(fleets.report(c.getDroneReport()));
         case FLEET_HOLD -> r.setRollout(fleets.hold(c.getFleetHold()));
         case ROLLOUT_TICK -> fleets.tick();
+        case AUTH_CHANGE -> r.setAuthChange(auth.apply(c.getAuthChange()));
         default -> throw StoreException.invalid("empty command");
       }
     } catch (StoreException e) {
@@ -77,6 +83,11 @@ final class EntryApplier {
 
   Meta meta() {
     return ctx.meta();
+  }
+
+  /** The roles and bindings in force after the entry. */
+  AccessPolicy policy() {
+    return ctx.policy();
   }
 
   List<RevisionEvents> events() {

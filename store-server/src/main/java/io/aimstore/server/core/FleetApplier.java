@@ -1,5 +1,6 @@
 package io.aimstore.server.core;
 
+import io.aimstore.api.v1.AuditRecord;
 import io.aimstore.api.v1.ConfigPutRequest;
 import io.aimstore.api.v1.ConfigPutResponse;
 import io.aimstore.api.v1.DroneReportRequest;
@@ -18,11 +19,13 @@ import io.aimstore.internal.RolloutAction;
 final class FleetApplier {
   private final ApplyContext ctx;
   private final LockApplier locks;
+  private final AuditLog audit;
   private RolloutEngine engine;
 
-  FleetApplier(ApplyContext ctx, LockApplier locks) {
+  FleetApplier(ApplyContext ctx, LockApplier locks, AuditLog audit) {
     this.ctx = ctx;
     this.locks = locks;
+    this.audit = audit;
   }
 
   ConfigPutResponse putConfig(ConfigPutRequest cp) {
@@ -32,7 +35,7 @@ final class FleetApplier {
 
   Rollout start(RolloutStartRequest rs) {
     long token = rolloutFence(rs.getFleet(), rs.hasFence() ? rs.getFence() : null);
-    return engine().start(rs, token);
+    return engine().start(rs.toBuilder().setOperator(ctx.access().identity()).build(), token);
   }
 
   Rollout act(RolloutAction a) {
@@ -45,8 +48,19 @@ final class FleetApplier {
     return engine().report(r);
   }
 
+  /** Puts a fleet on hold or releases it (admin only): audited, with the caller as operator. */
   Rollout hold(FleetHold h) {
-    return engine().hold(h);
+    FleetHold mine =
+        h.toBuilder()
+            .setRequest(h.getRequest().toBuilder().setOperator(ctx.access().identity()))
+            .build();
+    Rollout r = engine().hold(mine);
+    audit.write(
+        AuditRecord.newBuilder()
+            .setAction(h.getHold() ? "fleet-hold" : "fleet-release")
+            .setReason(h.getRequest().getReason())
+            .setSubject("fleet " + h.getRequest().getFleet()));
+    return r;
   }
 
   void tick() {

@@ -4,6 +4,7 @@ import static io.aimstore.server.core.ApplyContext.LATEST;
 import static io.aimstore.server.core.ApplyContext.header;
 
 import com.google.protobuf.ByteString;
+import io.aimstore.api.v1.AuditRecord;
 import io.aimstore.api.v1.CompactionResponse;
 import io.aimstore.api.v1.Compare;
 import io.aimstore.api.v1.DeleteRangeRequest;
@@ -28,10 +29,12 @@ import java.util.List;
 final class KeyspaceApplier {
   private final ApplyContext ctx;
   private final LockApplier locks;
+  private final AuditLog audit;
 
-  KeyspaceApplier(ApplyContext ctx, LockApplier locks) {
+  KeyspaceApplier(ApplyContext ctx, LockApplier locks, AuditLog audit) {
     this.ctx = ctx;
     this.locks = locks;
+    this.audit = audit;
   }
 
   PutResponse put(PutRequest p) {
@@ -206,6 +209,11 @@ final class KeyspaceApplier {
     }
     Compactor.compact(ctx.batch, revision);
     ctx.meta(meta.withCompactRevision(revision));
-    return CompactionResponse.newBuilder().setHeader(header(ctx.writer.revision())).build();
+    audit.write(
+        AuditRecord.newBuilder()
+            .setAction("compact")
+            .setReason("history before revision " + revision + " discarded")
+            .setSubject("revision " + revision));
+    return CompactionResponse.newBuilder().setHeader(header(ctx.responseRevision())).build();
   }
 }

@@ -6,8 +6,11 @@ import io.aimstore.internal.RevokeReason;
 public sealed interface LeaseChange {
   long id();
 
-  /** A lease was granted. */
-  record Granted(long id, long ttlSeconds) implements LeaseChange {}
+  /** A lease was granted; {@code identity} owns it (empty: nobody in particular). */
+  record Granted(long id, long ttlSeconds, String identity) implements LeaseChange {}
+
+  /** A lease was adopted: {@code identity} owns it now. */
+  record Adopted(long id, String identity) implements LeaseChange {}
 
   /** A lease is gone; its keys were deleted. {@code reason} is why it was revoked. */
   record Revoked(long id, RevokeReason reason) implements LeaseChange {}

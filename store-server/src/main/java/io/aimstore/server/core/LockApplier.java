@@ -4,8 +4,6 @@ import static io.aimstore.server.core.ApplyContext.LATEST;
 import static io.aimstore.server.core.ApplyContext.header;
 
 import com.google.protobuf.ByteString;
-import com.google.protobuf.InvalidProtocolBufferException;
-import com.google.protobuf.util.JsonFormat;
 import io.aimstore.api.v1.AuditRecord;
 import io.aimstore.api.v1.Fence;
 import io.aimstore.api.v1.ForceReleaseRequest;
@@ -13,12 +11,16 @@ import io.aimstore.api.v1.ForceReleaseResponse;
 import io.aimstore.api.v1.KeyValue;
 import io.aimstore.api.v1.LockReleaseResponse;
 import io.aimstore.api.v1.Owner;
+import io.aimstore.api.v1.UnquarantineRequest;
+import io.aimstore.api.v1.UnquarantineResponse;
 import io.aimstore.internal.ClaimRecord;
 import io.aimstore.internal.LeaseRecord;
+import io.aimstore.internal.LeaseRevoke;
 import io.aimstore.internal.LockAcquire;
 import io.aimstore.internal.LockAcquireResult;
 import io.aimstore.internal.LockRecord;
 import io.aimstore.internal.LockRelease;
+import io.aimstore.internal.RevokeReason;
 import io.aimstore.server.storage.Table;
 import java.time.Instant;
 
@@ -29,15 +31,14 @@ import java.time.Instant;
  * the new holder of each lock whose claims changed (see {@link LockTable}).
  */
 final class LockApplier {
-  private static final JsonFormat.Printer JSON =
-      JsonFormat.printer().omittingInsignificantWhitespace();
-
   private final ApplyContext ctx;
   private final LeaseApplier leases;
+  private final AuditLog audit;
 
-  LockApplier(ApplyContext ctx, LeaseApplier leases) {
+  LockApplier(ApplyContext ctx, LeaseApplier leases, AuditLog audit) {
     this.ctx = ctx;
     this.leases = leases;
+    this.audit = audit;
   }
 
   /**
@@ -90,6 +91,14 @@ final class LockApplier {
     if (!lease.getQuarantineOf().isEmpty()) {
       throw StoreException.invalid("lease " + a.getLease() + " is a quarantine lease");
     }
+    if (leases.requireOwnerOrAdmin(lease, "queue a lock claim on")) {
+      throw StoreException.failedPrecondition(
+          "lease "
+              + a.getLease()
+              + " belongs to "
+              + lease.getIdentity()
+              + ": a lock is held on its holder's own lease, even by an admin");
+    }
     ByteString key = LockTable.claimKey(a.getName(), a.getLease());
     KeyValue existing = ctx.reader.get(key, LATEST);
     if (existing != null) {
@@ -109,9 +118,17 @@ final class LockApplier {
     return LockAcquireResult.newBuilder().setKey(key).setToken(ctx.writer.openRevision()).build();
   }
 
+  /**
+   * Releases claim {@code token} (holder or waiter) if it still exists; only the identity that owns
+   * the claim's lease (or an admin, or the store giving up a wait) may.
+   */
   LockReleaseResponse release(LockRelease r) {
     for (LockTable.Claim claim : LockTable.claims(ctx.reader, LATEST, r.getName())) {
       if (claim.token() == r.getToken()) {
+        LeaseRecord lease = LeaseTable.get(ctx.batch, claim.lease());
+        if (lease != null) {
+          leases.requireOwnerOrAdmin(lease, "release a claim on");
+        }
         ctx.writer.delete(ctx.reader.get(claim.key(), LATEST));
         return LockReleaseResponse.newBuilder()
             .setHeader(header(ctx.writer.openRevision()))
@@ -144,6 +161,15 @@ final class LockApplier {
       throw StoreException.failedPrecondition(
           "lock " + name + " is held by token " + holderToken + ", not " + f.getExpectedToken());
     }
+    long maxQuarantineMs = ctx.limits.maxLeaseTtl().toMillis();
+    if (f.getQuarantineMs() > maxQuarantineMs) {
+      throw StoreException.invalid(
+          "a quarantine of "
+              + f.getQuarantineMs()
+              + " ms is longer than the longest lease ("
+              + maxQuarantineMs
+              + " ms)");
+    }
     LeaseRecord holderLease = LeaseTable.get(ctx.batch, lock.getHolderLease());
     KeyValue claim = ctx.reader.get(LockTable.claimKey(name, lock.getHolderLease()), LATEST);
     if (claim == null) {
@@ -151,22 +177,20 @@ final class LockApplier {
           "lock " + name + " records holder " + holderToken + " without a claim");
     }
     long rev = ctx.writer.openRevision();
-    long now = ctx.now();
-    long until = f.getQuarantineMs() > 0 ? now + f.getQuarantineMs() : 0;
-    AuditRecord audit =
-        AuditRecord.newBuilder()
-            .setRevision(rev)
-            .setAtMs(now)
-            .setAction("force-release")
-            .setOperator(f.getOperator())
-            .setReason(f.getReason())
-            .setLock(name)
-            .setToken(holderToken)
-            .setLease(lock.getHolderLease())
-            .setHolder(holderLease == null ? Owner.getDefaultInstance() : holderLease.getOwner())
-            .setQuarantinedUntilMs(until)
-            .build();
+    long until = f.getQuarantineMs() > 0 ? ctx.now() + f.getQuarantineMs() : 0;
     ctx.writer.delete(claim);
+    AuditRecord record =
+        audit.write(
+            AuditRecord.newBuilder()
+                .setAction("force-release")
+                .setReason(f.getReason())
+                .setLock(name)
+                .setToken(holderToken)
+                .setLease(lock.getHolderLease())
+                .setHolder(
+                    holderLease == null ? Owner.getDefaultInstance() : holderLease.getOwner())
+                .setHolderIdentity(holderLease == null ? "" : holderLease.getIdentity())
+                .setQuarantinedUntilMs(until));
     long quarantineLease = 0;
     if (until != 0) {
       quarantineLease =
@@ -177,12 +201,12 @@ final class LockApplier {
                   .setName("aimstore-quarantine")
                   .setHost("-")
                   .putLabels("lock", name)
-                  .putLabels("operator", f.getOperator())
+                  .putLabels("operator", record.getOperator())
                   .build());
       ByteString markerKey = LockTable.quarantineKey(name);
-      ctx.writer.put(markerKey, json(audit), quarantineLease, 0, ctx.reader.get(markerKey, LATEST));
+      ctx.writer.put(
+          markerKey, AuditLog.json(record), quarantineLease, 0, ctx.reader.get(markerKey, LATEST));
     }
-    ctx.writer.put(LockTable.auditKey(rev), json(audit), 0, 0, null);
     refresh();
     if (until != 0) {
       LockRecord after = LockTable.record(ctx.batch, name);
@@ -195,7 +219,38 @@ final class LockApplier {
               .build()
               .toByteArray());
     }
-    return ForceReleaseResponse.newBuilder().setHeader(header(rev)).setAudit(audit).build();
+    return ForceReleaseResponse.newBuilder().setHeader(header(rev)).setAudit(record).build();
+  }
+
+  /**
+   * Lifts a lock's quarantine early: revokes the quarantine lease (its marker goes with it), so the
+   * first waiter holds the lock from this revision on. Audited.
+   */
+  UnquarantineResponse unquarantine(UnquarantineRequest u) {
+    if (u.getReason().isBlank()) {
+      throw StoreException.invalid("lifting a quarantine needs a reason (audit log)");
+    }
+    LockRecord lock = LockTable.record(ctx.batch, u.getName());
+    if (lock == null || lock.getQuarantineLease() == 0) {
+      throw StoreException.failedPrecondition("lock " + u.getName() + " is not quarantined");
+    }
+    leases.revoke(
+        LeaseRevoke.newBuilder()
+            .setId(lock.getQuarantineLease())
+            .setReason(RevokeReason.ADMIN)
+            .build());
+    AuditRecord record =
+        audit.write(
+            AuditRecord.newBuilder()
+                .setAction("unquarantine")
+                .setReason(u.getReason())
+                .setLock(u.getName())
+                .setLease(lock.getQuarantineLease())
+                .setQuarantinedUntilMs(lock.getQuarantinedUntilMs()));
+    return UnquarantineResponse.newBuilder()
+        .setHeader(header(ctx.writer.openRevision()))
+        .setAudit(record)
+        .build();
   }
 
   /** Records the holder of every lock whose claims changed since the last call. */
@@ -205,14 +260,6 @@ final class LockApplier {
       if (change != null) {
         ctx.lockChanged(change);
       }
-    }
-  }
-
-  private static ByteString json(AuditRecord r) {
-    try {
-      return ByteString.copyFromUtf8(JSON.print(r));
-    } catch (InvalidProtocolBufferException e) {
-      throw new IllegalStateException(e);
     }
   }
 }

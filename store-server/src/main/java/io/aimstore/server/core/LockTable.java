@@ -40,7 +40,6 @@ import java.util.List;
 final class LockTable {
   static final String LOCKS_PREFIX = Limits.RESERVED_PREFIX + "locks/";
   static final String QUARANTINE_PREFIX = Limits.RESERVED_PREFIX + "quarantine/";
-  static final String AUDIT_PREFIX = Limits.RESERVED_PREFIX + "audit/";
   private static final int LEASE_HEX_DIGITS = 16;
 
   private LockTable() {}
@@ -55,10 +54,6 @@ final class LockTable {
 
   static ByteString quarantineKey(String name) {
     return utf8(QUARANTINE_PREFIX + name);
-  }
-
-  static ByteString auditKey(long revision) {
-    return utf8(AUDIT_PREFIX + String.format("%020d", revision));
   }
 
   /** The lock a claim or quarantine key belongs to, or null for any other key. */

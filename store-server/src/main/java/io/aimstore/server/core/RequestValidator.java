@@ -191,9 +191,6 @@ public final class RequestValidator {
     if (f.getReason().isBlank()) {
       throw StoreException.invalid("a force-release needs a reason (it goes into the audit log)");
     }
-    if (f.getOperator().isBlank()) {
-      throw StoreException.invalid("a force-release needs the operator's name (audit log)");
-    }
     if (f.getQuarantineMs() < 0) {
       throw StoreException.invalid("quarantine must be >= 0 ms, got " + f.getQuarantineMs());
     }

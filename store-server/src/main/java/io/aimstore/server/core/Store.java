@@ -1,6 +1,7 @@
 package io.aimstore.server.core;
 
 import com.google.protobuf.ByteString;
+import io.aimstore.api.v1.AuditRecord;
 import io.aimstore.api.v1.DroneStatus;
 import io.aimstore.api.v1.HoldRecord;
 import io.aimstore.api.v1.KeyValue;
@@ -40,12 +41,14 @@ public final class Store {
   private final Limits limits;
   private final AppliedProposals proposals;
   private volatile Meta meta;
+  private volatile AccessPolicy policy;
 
   public Store(Backend backend, Limits limits) {
     this.backend = backend;
     this.limits = limits;
     try (Snapshot s = backend.snapshot()) {
       this.meta = Meta.read(s);
+      this.policy = AuthTable.load(new KeyspaceReader(s), meta.revision());
       this.proposals = AppliedProposals.load(s);
     }
   }
@@ -70,6 +73,11 @@ public final class Store {
   /** Approximate bytes the store uses on disk and in memory buffers. */
   public long sizeBytes() {
     return backend.sizeBytes();
+  }
+
+  /** The roles and bindings in force as of the last applied entry. */
+  public AccessPolicy policy() {
+    return policy;
   }
 
   /** The current revision. */
@@ -99,16 +107,18 @@ public final class Store {
         remember.run();
         return ApplyResult.duplicateOf(firstCopy);
       }
-      EntryApplier applier = new EntryApplier(batch, meta, limits, entry.getLeaderTimeMs());
+      EntryApplier applier = new EntryApplier(batch, meta, limits, policy, entry.getLeaderTimeMs());
       List<CommandResult> results = new ArrayList<>(entry.getCommandsCount());
       for (Command c : entry.getCommandsList()) {
         results.add(applier.apply(c));
       }
       applier.meta().write(batch);
+      AccessPolicy nextPolicy = applier.policy(); // reads the batch: before it commits
       Runnable remember =
           proposals.record(batch, index, entry.hasProposalId() ? entry.getProposalId() : null);
       batch.commit(term, index);
       meta = applier.meta();
+      policy = nextPolicy;
       remember.run();
       return new ApplyResult(
           results, applier.events(), applier.leaseChanges(), applier.lockChanges(), 0);
@@ -282,9 +292,11 @@ public final class Store {
     }
   }
 
-  /** The key prefix under which force-release audit records are kept. */
-  public static String auditPrefix() {
-    return LockTable.AUDIT_PREFIX;
+  /** Audit records at or after {@code sinceMs} (0: all), oldest first, at most {@code max}. */
+  public List<AuditRecord> audit(long sinceMs, int max) {
+    try (Snapshot s = backend.snapshot()) {
+      return AuditLog.read(s, sinceMs, max);
+    }
   }
 
   /** SHA-256 of every table's contents: equal on members that applied the same log. */

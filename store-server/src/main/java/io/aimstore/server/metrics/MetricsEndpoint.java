@@ -2,6 +2,8 @@ package io.aimstore.server.metrics;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import com.sun.net.httpserver.HttpsConfigurator;
+import com.sun.net.httpserver.HttpsServer;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -9,6 +11,7 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.Executors;
 import java.util.function.Supplier;
+import javax.net.ssl.SSLContext;
 
 /**
  * The member's HTTP endpoint: {@code /metrics} (Prometheus text), {@code /healthz} (the process
@@ -18,13 +21,23 @@ import java.util.function.Supplier;
 public final class MetricsEndpoint implements AutoCloseable {
   private final HttpServer http;
 
+  /**
+   * @param tls serve HTTPS with this context; null for plain HTTP (on loopback)
+   */
   public MetricsEndpoint(
       InetSocketAddress address,
       PrometheusMeterRegistry registry,
       Supplier<HealthCheck> health,
-      Supplier<HealthCheck> ready)
+      Supplier<HealthCheck> ready,
+      SSLContext tls)
       throws IOException {
-    http = HttpServer.create(address, 16);
+    if (tls == null) {
+      http = HttpServer.create(address, 16);
+    } else {
+      HttpsServer https = HttpsServer.create(address, 16);
+      https.setHttpsConfigurator(new HttpsConfigurator(tls));
+      http = https;
+    }
     http.setExecutor(Executors.newSingleThreadExecutor(r -> daemon(r, "metrics-http")));
     http.createContext(
         "/metrics",

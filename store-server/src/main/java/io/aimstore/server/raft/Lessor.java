@@ -2,10 +2,12 @@ package io.aimstore.server.raft;
 
 import io.aimstore.internal.Command;
 import io.aimstore.internal.CommandResult;
+import io.aimstore.internal.ErrorCode;
 import io.aimstore.internal.LeaseCheckpoint;
 import io.aimstore.internal.LeaseRecord;
 import io.aimstore.internal.LeaseRevoke;
 import io.aimstore.internal.RevokeReason;
+import io.aimstore.server.core.Access;
 import io.aimstore.server.core.ApplyResult;
 import io.aimstore.server.core.LeaseChange;
 import io.aimstore.server.core.Store;
@@ -48,6 +50,7 @@ public final class Lessor implements ApplyListener, LeadershipListener {
   private static final class Lease {
     final long id;
     final long ttlMs;
+    String identity;
     long checkpointMs;
     long deadline;
     long lastKeepAlive;
@@ -55,10 +58,11 @@ public final class Lessor implements ApplyListener, LeadershipListener {
     boolean silent;
     boolean expiring;
 
-    Lease(long id, long ttlMs, long checkpointMs) {
+    Lease(long id, long ttlMs, long checkpointMs, String identity) {
       this.id = id;
       this.ttlMs = ttlMs;
       this.checkpointMs = checkpointMs;
+      this.identity = identity;
     }
   }
 
@@ -106,7 +110,11 @@ public final class Lessor implements ApplyListener, LeadershipListener {
       for (LeaseRecord r : page) {
         leases.put(
             r.getId(),
-            new Lease(r.getId(), r.getTtlSeconds() * 1000, r.getCheckpointRemainingMs()));
+            new Lease(
+                r.getId(),
+                r.getTtlSeconds() * 1000,
+                r.getCheckpointRemainingMs(),
+                r.getIdentity()));
         after = r.getId();
       }
     }
@@ -156,11 +164,16 @@ public final class Lessor implements ApplyListener, LeadershipListener {
     long now = nanos.getAsLong();
     for (LeaseChange c : result.leaseChanges()) {
       if (c instanceof LeaseChange.Granted g) {
-        Lease l = new Lease(g.id(), g.ttlSeconds() * 1000, 0);
+        Lease l = new Lease(g.id(), g.ttlSeconds() * 1000, 0, g.identity());
         l.deadline = now + ms(l.ttlMs);
         l.lastKeepAlive = now;
         leases.put(g.id(), l);
         metrics.granted();
+      } else if (c instanceof LeaseChange.Adopted a) {
+        Lease l = leases.get(a.id());
+        if (l != null) {
+          l.identity = a.identity();
+        }
       } else if (c instanceof LeaseChange.Revoked r) {
         leases.remove(r.id());
         metrics.revoked(r.reason());
@@ -184,12 +197,14 @@ public final class Lessor implements ApplyListener, LeadershipListener {
   }
 
   /**
-   * Renews lease {@code id} to its full TTL. Completes with the remaining time; 0 when the lease
-   * does not exist or is being expired.
+   * Renews lease {@code id} to its full TTL for {@code caller}, who must own it (or be an admin).
+   * Completes with the remaining time; 0 when the lease does not exist or is being expired.
    *
    * @throws NotLeaderException if this member does not lead
+   * @throws StoreException PERMISSION_DENIED when the lease is another identity's,
+   *     FAILED_PRECONDITION for a quarantine lease (a quarantine never outlives its TTL)
    */
-  public CompletableFuture<Renewal> keepAlive(long id) {
+  public CompletableFuture<Renewal> keepAlive(long id, Access caller) {
     boolean clearCheckpoint;
     long remaining;
     synchronized (this) {
@@ -200,6 +215,7 @@ public final class Lessor implements ApplyListener, LeadershipListener {
       if (l == null || l.expiring) {
         return CompletableFuture.completedFuture(new Renewal(id, 0));
       }
+      checkKeepAlive(l, caller);
       long now = nanos.getAsLong();
       // silent: a checkpoint may be on its way through the log; clear it after it either way
       clearCheckpoint = l.checkpointMs > 0 || l.silent;
@@ -218,6 +234,26 @@ public final class Lessor implements ApplyListener, LeadershipListener {
             checkpointCommand(
                 List.of(LeaseCheckpoint.Entry.newBuilder().setId(id).setRemainingMs(0).build())))
         .thenApply(r -> new Renewal(id, remaining));
+  }
+
+  private static void checkKeepAlive(Lease l, Access caller) {
+    if (l.identity.startsWith(Access.QUARANTINE_IDENTITY_PREFIX)) {
+      throw StoreException.failedPrecondition(
+          "lease "
+              + l.id
+              + " holds a lock quarantine, which ends with its TTL; lift it with 'aimctl lock"
+              + " unquarantine'");
+    }
+    if (!l.identity.isEmpty() && !l.identity.equals(caller.identity()) && !caller.admin()) {
+      throw new StoreException(
+          ErrorCode.PERMISSION_DENIED,
+          caller.identity()
+              + " may not keep lease "
+              + l.id
+              + " alive: it belongs to "
+              + l.identity
+              + " (only its owner or an admin may)");
+    }
   }
 
   /** Leader-only view of a lease: time left and time since its last keep-alive. */

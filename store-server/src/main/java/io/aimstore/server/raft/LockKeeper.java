@@ -9,6 +9,8 @@ import io.aimstore.api.v1.KeyValue;
 import io.aimstore.api.v1.LockClaim;
 import io.aimstore.api.v1.LockInfo;
 import io.aimstore.api.v1.LockReleaseResponse;
+import io.aimstore.api.v1.UnquarantineRequest;
+import io.aimstore.api.v1.UnquarantineResponse;
 import io.aimstore.internal.ClaimRecord;
 import io.aimstore.internal.Command;
 import io.aimstore.internal.CommandResult;
@@ -18,6 +20,7 @@ import io.aimstore.internal.LockAcquire;
 import io.aimstore.internal.LockAcquireResult;
 import io.aimstore.internal.LockForceRelease;
 import io.aimstore.internal.LockRelease;
+import io.aimstore.server.core.Access;
 import io.aimstore.server.core.ApplyResult;
 import io.aimstore.server.core.LockChange;
 import io.aimstore.server.core.RevisionEvents;
@@ -84,12 +87,13 @@ public final class LockKeeper implements ApplyListener {
    * future (the client gave up on the call and may retry on another member) keeps the claim: the
    * same lease gets the same claim back.
    */
-  public CompletableFuture<Grant> acquire(String name, long lease, long waitMs) {
+  public CompletableFuture<Grant> acquire(String name, long lease, long waitMs, String caller) {
     long start = System.nanoTime();
     CompletableFuture<Grant> result = new CompletableFuture<>();
     proposer
         .submitAndApplyLocally(
             Command.newBuilder()
+                .setCaller(caller)
                 .setLockAcquire(LockAcquire.newBuilder().setName(name).setLease(lease)))
         .whenCompleteAsync(
             (r, err) -> {
@@ -131,10 +135,11 @@ public final class LockKeeper implements ApplyListener {
    * Releases claim {@code token} of {@code name} (holder or waiter); the response says whether it
    * still held anything.
    */
-  public CompletableFuture<LockReleaseResponse> release(String name, long token) {
+  public CompletableFuture<LockReleaseResponse> release(String name, long token, String caller) {
     return proposer
         .submit(
             Command.newBuilder()
+                .setCaller(caller)
                 .setLockRelease(LockRelease.newBuilder().setName(name).setToken(token)))
         .thenApply(CommandResult::getLockRelease);
   }
@@ -143,15 +148,26 @@ public final class LockKeeper implements ApplyListener {
    * Force-releases the holder of a lock (an operator's action): deletes its claim, writes an audit
    * record and optionally quarantines the lock. See {@code ForceReleaseRequest}.
    */
-  public CompletableFuture<ForceReleaseResponse> forceRelease(ForceReleaseRequest req) {
+  public CompletableFuture<ForceReleaseResponse> forceRelease(
+      ForceReleaseRequest req, String caller) {
     return proposer
         .submit(
-            Command.newBuilder().setLockForceRelease(LockForceRelease.newBuilder().setRequest(req)))
+            Command.newBuilder()
+                .setCaller(caller)
+                .setLockForceRelease(LockForceRelease.newBuilder().setRequest(req)))
         .thenApply(
             r -> {
               metrics.forceReleased();
               return r.getLockForceRelease();
             });
+  }
+
+  /** Lifts a lock's quarantine early (an operator's action, audited). */
+  public CompletableFuture<UnquarantineResponse> unquarantine(
+      UnquarantineRequest req, String caller) {
+    return proposer
+        .submit(Command.newBuilder().setCaller(caller).setLockUnquarantine(req))
+        .thenApply(CommandResult::getLockUnquarantine);
   }
 
   private CompletableFuture<Void> await(String name, LockAcquireResult claim, long lease) {
@@ -266,7 +282,8 @@ public final class LockKeeper implements ApplyListener {
    * behind would be granted later to a caller who was told it timed out.
    */
   private CompletableFuture<Void> leaveQueue(String name, long token, int attempts) {
-    return release(name, token)
+    // the store gives up the wait it made on the caller's behalf
+    return release(name, token, Access.SYSTEM_IDENTITY)
         .handle((r, e) -> e == null ? null : unwrap(e))
         .thenCompose(
             e -> {
@@ -341,7 +358,7 @@ public final class LockKeeper implements ApplyListener {
               .setQueuedAtMs(claim.getQueuedAtMs())
               .setLastKeepaliveAgeMs(live == null ? -1 : live.sinceKeepAliveMs());
       if (lease != null) {
-        c.setOwner(lease.getOwner());
+        c.setOwner(lease.getOwner()).setIdentity(lease.getIdentity());
       }
       if (kv.getCreateRevision() == holder) {
         b.setHolder(c.setAcquiredAtMs(st.record().getAcquiredAtMs()));

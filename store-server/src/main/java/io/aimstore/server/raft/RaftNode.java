@@ -22,8 +22,10 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.ratis.client.RaftClient;
 import org.apache.ratis.client.RaftClientConfigKeys;
+import org.apache.ratis.conf.Parameters;
 import org.apache.ratis.conf.RaftProperties;
 import org.apache.ratis.grpc.GrpcConfigKeys;
+import org.apache.ratis.grpc.GrpcTlsConfig;
 import org.apache.ratis.proto.RaftProtos.RaftPeerRole;
 import org.apache.ratis.protocol.ClientId;
 import org.apache.ratis.protocol.Message;
@@ -101,6 +103,7 @@ public final class RaftNode implements AutoCloseable {
    * @param selfName this member's name
    * @param raftAddresses every member's name → Raft host:port, in a fixed order
    * @param raftDir where Ratis keeps its log and snapshots
+   * @param tls mutual TLS between members; null for plaintext (insecure development clusters)
    */
   public RaftNode(
       String clusterName,
@@ -108,7 +111,8 @@ public final class RaftNode implements AutoCloseable {
       Map<String, String> raftAddresses,
       Path raftDir,
       AimStateMachine stateMachine,
-      RaftSettings settings)
+      RaftSettings settings,
+      RaftTls tls)
       throws IOException {
     this.selfName = selfName;
     this.stateMachine = stateMachine;
@@ -151,12 +155,21 @@ public final class RaftNode implements AutoCloseable {
     RaftServerConfigKeys.Log.setPreallocatedSize(
         p, SizeInBytes.valueOf(Math.min(settings.logSegmentBytes(), 4L << 20)));
 
+    Parameters parameters = new Parameters();
+    if (tls != null) {
+      GrpcTlsConfig conf = new GrpcTlsConfig(tls.keyManager(), tls.trustManager(), true);
+      GrpcConfigKeys.TLS.setConf(parameters, conf);
+      GrpcConfigKeys.Server.setTlsConf(parameters, conf);
+      GrpcConfigKeys.Admin.setTlsConf(parameters, conf);
+      GrpcConfigKeys.Client.setTlsConf(parameters, conf);
+    }
     this.server =
         RaftServer.newBuilder()
             .setServerId(RaftPeerId.valueOf(selfName))
             .setGroup(group)
             .setStateMachine(stateMachine)
             .setProperties(p)
+            .setParameters(parameters)
             .setOption(RaftStorage.StartupOption.RECOVER)
             .build();
 
@@ -166,6 +179,7 @@ public final class RaftNode implements AutoCloseable {
     this.forwarder =
         RaftClient.newBuilder()
             .setProperties(cp)
+            .setParameters(parameters)
             .setRaftGroup(group)
             .setRetryPolicy(
                 // Bounded: a forwarded proposal must not be sent again long after its first copy

@@ -20,7 +20,9 @@ public enum Table {
   /** Single values: revision, compact revision, applied index, cluster identity, counters. */
   META,
   /** Proposal ids of recently applied log entries: log index → proposal id. */
-  PROPOSALS;
+  PROPOSALS,
+  /** Audit records of admin actions, never compacted: sequence number → audit record. */
+  AUDIT;
 
   /** The column family name. */
   public byte[] columnFamilyName() {

@@ -1,9 +1,11 @@
 package io.aimstore.server.cluster;
 
+import io.aimstore.certs.ClusterCertificates;
 import io.aimstore.client.AimStoreClient;
 import io.aimstore.server.AimstoreNode;
 import io.aimstore.server.ConfigException;
 import io.aimstore.server.NodeConfig;
+import io.aimstore.server.SecuritySettings;
 import io.aimstore.server.api.MemberEndpoints;
 import io.aimstore.server.raft.RaftSettings;
 import io.aimstore.server.storage.StorageOptions;
@@ -13,6 +15,7 @@ import java.net.BindException;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -31,6 +34,7 @@ public final class InProcessCluster implements AutoCloseable {
   private final AimstoreNode[] nodes;
   private final RaftSettings raft;
   private final List<AimStoreClient> clients = new ArrayList<>();
+  private ClusterCertificates certs;
 
   /** Fast elections and small log segments, so that purging and snapshots happen in tests. */
   public static final RaftSettings SETTINGS =
@@ -85,10 +89,43 @@ public final class InProcessCluster implements AutoCloseable {
     }
   }
 
+  /**
+   * Makes the members run with mutual TLS: a CA and member certificates under {@code base/tls} (see
+   * {@link ClusterCertificates}). Call before {@link #start()}.
+   */
+  public InProcessCluster secure() {
+    certs = new ClusterCertificates(base.resolve("tls"), Clock.systemUTC());
+    return this;
+  }
+
+  /** The cluster's certificates; null unless {@link #secure()}. */
+  public ClusterCertificates certs() {
+    return certs;
+  }
+
+  private SecuritySettings security(String name) {
+    if (certs == null) {
+      return SecuritySettings.insecureForDevelopment();
+    }
+    Path crt = certs.member(name, List.of("127.0.0.1", "localhost"), Duration.ofDays(1));
+    return new SecuritySettings(
+        false,
+        certs.dir().resolve("ca.crt"),
+        crt,
+        ClusterCertificates.keyOf(crt),
+        SecuritySettings.DEFAULT_MAX_QUARANTINE);
+  }
+
   public void start(int i) {
     NodeConfig config =
         new NodeConfig(
-            "test", "n" + i, base.resolve("n" + i), members, raft, StorageOptions.DEFAULT);
+            "test",
+            "n" + i,
+            base.resolve("n" + i),
+            members,
+            raft,
+            StorageOptions.DEFAULT,
+            security("n" + i));
     try {
       nodes[i - 1] = AimstoreNode.start(config);
     } catch (ConfigException e) {

@@ -386,8 +386,13 @@ final class CoreHarness implements AutoCloseable {
           .build();
     }
 
+    /** An operator's certificate identity (an admin through the built-in binding). */
+    static final String OPERATOR = "spiffe://aimstore/operator/alice";
+
+    /** A force-release by {@link #OPERATOR}. */
     static Command forceRelease(ForceReleaseRequest.Builder f) {
       return Command.newBuilder()
+          .setCaller(OPERATOR)
           .setLockForceRelease(LockForceRelease.newBuilder().setRequest(f))
           .build();
     }

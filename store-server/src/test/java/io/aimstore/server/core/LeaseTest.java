@@ -51,7 +51,7 @@ class LeaseTest {
     assertThat(g.getId()).isEqualTo(77);
     assertThat(g.getTtl()).isEqualTo(30);
     assertThat(g.getHeader().getRevision()).isZero();
-    assertThat(r.leaseChanges()).containsExactly(new LeaseChange.Granted(77, 30));
+    assertThat(r.leaseChanges()).containsExactly(new LeaseChange.Granted(77, 30, ""));
     LeaseRecord l = h.store().lease(77);
     assertThat(l.getId()).isEqualTo(77);
     assertThat(l.getTtlSeconds()).isEqualTo(30);
@@ -88,9 +88,9 @@ class LeaseTest {
     assertThat(r.results().get(3).getLeaseGrant().getId()).isEqualTo(3);
     assertThat(r.leaseChanges())
         .containsExactly(
-            new LeaseChange.Granted(1, 10),
-            new LeaseChange.Granted(2, 10),
-            new LeaseChange.Granted(3, 10));
+            new LeaseChange.Granted(1, 10, ""),
+            new LeaseChange.Granted(2, 10, ""),
+            new LeaseChange.Granted(3, 10, ""));
   }
 
   @Test
@@ -260,7 +260,7 @@ class LeaseTest {
     assertThat(r.results().get(4).getError().getCode()).isEqualTo(ErrorCode.NOT_FOUND);
     assertThat(r.leaseChanges())
         .containsExactly(
-            new LeaseChange.Granted(10, 10), new LeaseChange.Revoked(10, RevokeReason.EXPIRED));
+            new LeaseChange.Granted(10, 10, ""), new LeaseChange.Revoked(10, RevokeReason.EXPIRED));
     assertThat(h.all().getKvsList()).isEmpty();
   }
 

@@ -5,7 +5,6 @@ import static io.aimstore.server.core.CoreHarness.bs;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.protobuf.ByteString;
-import com.google.protobuf.util.JsonFormat;
 import io.aimstore.api.KeyRanges;
 import io.aimstore.api.v1.AuditRecord;
 import io.aimstore.api.v1.DeleteRangeRequest;
@@ -13,7 +12,6 @@ import io.aimstore.api.v1.Fence;
 import io.aimstore.api.v1.ForceReleaseRequest;
 import io.aimstore.api.v1.ForceReleaseResponse;
 import io.aimstore.api.v1.KeyValue;
-import io.aimstore.api.v1.RangeRequest;
 import io.aimstore.api.v1.TxnRequest;
 import io.aimstore.internal.ClaimRecord;
 import io.aimstore.internal.Command;
@@ -69,10 +67,7 @@ class LockTest {
   }
 
   private static ForceReleaseRequest.Builder force(String lock) {
-    return ForceReleaseRequest.newBuilder()
-        .setName(lock)
-        .setReason("drone stuck")
-        .setOperator("alice");
+    return ForceReleaseRequest.newBuilder().setName(lock).setReason("drone stuck");
   }
 
   @Test
@@ -423,7 +418,7 @@ class LockTest {
             .setRevision(rev)
             .setAtMs(at)
             .setAction("force-release")
-            .setOperator("alice")
+            .setOperator(Cmd.OPERATOR)
             .setReason("drone stuck")
             .setLock("L")
             .setToken(ta)
@@ -442,19 +437,8 @@ class LockTest {
     assertThat(h.store().lease(a)).isNotNull();
     assertThat(h.get("a-owned")).isNotNull();
 
-    // the audit record, readable under the audit prefix
-    var audits =
-        h.range(
-            RangeRequest.newBuilder()
-                .setKey(bs(Store.auditPrefix()))
-                .setRangeEnd(KeyRanges.prefixEnd(bs(Store.auditPrefix()))));
-    assertThat(audits.getKvsList()).hasSize(1);
-    KeyValue kv = audits.getKvs(0);
-    assertThat(kv.getKey()).isEqualTo(bs("/_aimstore/audit/" + String.format("%020d", rev)));
-    assertThat(kv.getLease()).isZero();
-    AuditRecord.Builder parsed = AuditRecord.newBuilder();
-    JsonFormat.parser().merge(kv.getValue().toStringUtf8(), parsed);
-    assertThat(parsed.build()).isEqualTo(expected);
+    // the audit record, in the audit log
+    assertThat(h.store().audit(0, 10)).containsExactly(expected);
 
     // the old holder's token is now stale
     assertThat(h.fails(Cmd.fencedPut("f", "late", "L", ta), ErrorCode.FAILED_PRECONDITION))
@@ -516,8 +500,9 @@ class LockTest {
     assertThat(ql.getTtlSeconds()).isEqualTo(5);
     assertThat(ql.getOwner().getLabelsMap())
         .containsEntry("lock", "L")
-        .containsEntry("operator", "alice");
-    assertThat(r.leaseChanges()).containsExactly(new LeaseChange.Granted(q, 5));
+        .containsEntry("operator", Cmd.OPERATOR);
+    assertThat(r.leaseChanges())
+        .containsExactly(new LeaseChange.Granted(q, 5, Access.QUARANTINE_IDENTITY_PREFIX + "L"));
     assertThat(h.store().leaseKeys(q, 10)).containsExactly(bs("/_aimstore/quarantine/L"));
 
     // the waiter's token does not fence while quarantined, and the message says why
@@ -570,18 +555,9 @@ class LockTest {
       h.ok(Cmd.forceRelease(force("L").setReason("r" + i)));
       revs.add(h.revision());
     }
-    var audits =
-        h.range(
-            RangeRequest.newBuilder()
-                .setKey(bs(Store.auditPrefix()))
-                .setRangeEnd(KeyRanges.prefixEnd(bs(Store.auditPrefix()))));
-    assertThat(audits.getKvsList())
-        .extracting(kv -> kv.getKey().toStringUtf8())
-        .containsExactly(
-            revs.stream()
-                .map(r -> "/_aimstore/audit/" + String.format("%020d", r))
-                .toArray(String[]::new));
-    assertThat(audits.getKvs(2).getValue().toStringUtf8()).contains("\"reason\":\"r2\"");
+    List<AuditRecord> audits = h.store().audit(0, 10);
+    assertThat(audits).extracting(AuditRecord::getRevision).containsExactlyElementsOf(revs);
+    assertThat(audits.get(2).getReason()).isEqualTo("r2");
   }
 
   @Test

@@ -12,6 +12,7 @@ import io.aimstore.internal.CommandResult;
 import io.aimstore.internal.LeaseGrant;
 import io.aimstore.internal.LogEntry;
 import io.aimstore.internal.RevokeReason;
+import io.aimstore.server.core.Access;
 import io.aimstore.server.core.ApplyResult;
 import io.aimstore.server.core.Limits;
 import io.aimstore.server.core.Store;
@@ -146,7 +147,7 @@ class LessorTest {
     long id = grant(2);
     for (int i = 0; i < 10; i++) {
       advanceMs(1_500);
-      assertThat(lessor.keepAlive(id).join().remainingMs()).isEqualTo(2_000);
+      assertThat(lessor.keepAlive(id, Access.SYSTEM).join().remainingMs()).isEqualTo(2_000);
       lessor.tick();
     }
     assertThat(expiries()).isZero();
@@ -159,7 +160,7 @@ class LessorTest {
   void aKeepAliveAtTheDeadlineBeforeTheCheckRenews() {
     long id = grant(2);
     advanceMs(2_000);
-    assertThat(lessor.keepAlive(id).join().remainingMs()).isEqualTo(2_000);
+    assertThat(lessor.keepAlive(id, Access.SYSTEM).join().remainingMs()).isEqualTo(2_000);
     lessor.tick();
     assertThat(expiries()).isZero();
   }
@@ -184,13 +185,13 @@ class LessorTest {
         new ApplyResult(
             List.of(),
             List.of(),
-            List.of(new io.aimstore.server.core.LeaseChange.Granted(id, 2)),
+            List.of(new io.aimstore.server.core.LeaseChange.Granted(id, 2, "")),
             List.of(),
             0));
     advanceMs(2_000);
     slowLog.tick();
     assertThat(held).hasSize(1);
-    assertThat(slowLog.keepAlive(id).join().remainingMs()).isZero();
+    assertThat(slowLog.keepAlive(id, Access.SYSTEM).join().remainingMs()).isZero();
   }
 
   @Test
@@ -214,7 +215,7 @@ class LessorTest {
     // After a promote every lease gets a full TTL from the same moment; stagger them again.
     for (int i = 0; i < ids.size(); i++) {
       advanceMs(1);
-      limited.keepAlive(ids.get(i)).join();
+      limited.keepAlive(ids.get(i), Access.SYSTEM).join();
     }
     advanceMs(5_000);
     limited.tick();
@@ -280,7 +281,7 @@ class LessorTest {
     advanceMs(5_000);
     lessor.tick();
     assertThat(store.lease(id).getCheckpointRemainingMs()).isEqualTo(5_000);
-    assertThat(lessor.keepAlive(id).join().remainingMs()).isEqualTo(10_000);
+    assertThat(lessor.keepAlive(id, Access.SYSTEM).join().remainingMs()).isEqualTo(10_000);
     assertThat(store.lease(id).getCheckpointRemainingMs()).isZero();
     // so a failover now gives the live holder its full TTL (etcd-io/etcd#13491)
     lessor.onStepDown();
@@ -333,7 +334,7 @@ class LessorTest {
     slow.tick(); // proposes a checkpoint that has not been applied yet
     assertThat(held).hasSize(1);
     assertThat(held.get(0).getLeaseCheckpoint().getEntries(0).getRemainingMs()).isEqualTo(5_000);
-    slow.keepAlive(id).join();
+    slow.keepAlive(id, Access.SYSTEM).join();
     assertThat(held).as("the keep-alive clears the checkpoint through the log").hasSize(2);
     assertThat(held.get(1).getLeaseCheckpoint().getEntries(0).getRemainingMs()).isZero();
     // and if the checkpoint is applied after the keep-alive anyway, the next tick clears it again
@@ -355,7 +356,7 @@ class LessorTest {
     long id = grant(9);
     for (int i = 0; i < 30; i++) {
       advanceMs(3_000);
-      lessor.keepAlive(id).join();
+      lessor.keepAlive(id, Access.SYSTEM).join();
       lessor.tick();
     }
     assertThat(proposed.stream().filter(Command::hasLeaseCheckpoint)).isEmpty();
@@ -369,7 +370,8 @@ class LessorTest {
     lessor.tick();
     assertThat(expiries()).isZero();
     assertThat(lessor.overdueSeconds()).isZero();
-    assertThatThrownBy(() -> lessor.keepAlive(id)).isInstanceOf(Lessor.NotLeaderException.class);
+    assertThatThrownBy(() -> lessor.keepAlive(id, Access.SYSTEM))
+        .isInstanceOf(Lessor.NotLeaderException.class);
   }
 
   @Test
@@ -394,6 +396,6 @@ class LessorTest {
 
   @Test
   void anUnknownLeaseIsRenewedToZero() {
-    assertThat(lessor.keepAlive(424242).join().remainingMs()).isZero();
+    assertThat(lessor.keepAlive(424242, Access.SYSTEM).join().remainingMs()).isZero();
   }
 }

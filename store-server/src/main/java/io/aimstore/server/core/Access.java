@@ -1,0 +1,137 @@
+package io.aimstore.server.core;
+
+import com.google.protobuf.ByteString;
+import io.aimstore.api.KeyRanges;
+import io.aimstore.api.v1.Grant;
+import io.aimstore.api.v1.Permission;
+import io.aimstore.internal.ErrorCode;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * What one identity may do: its grants with every variable filled in, resolved by the {@link
+ * AccessPolicy}. Default deny: a permission holds on a key range only if one grant gives it on a
+ * prefix that contains the whole range.
+ *
+ * @param identity the verified identity ({@link #SYSTEM_IDENTITY} for the store's own commands)
+ * @param roles the roles it holds
+ * @param bindings the bindings that gave them
+ * @param grants its grants, variables filled in
+ * @param admin whether it holds ADMIN (which implies every permission)
+ */
+public record Access(
+    String identity, List<String> roles, List<String> bindings, List<Grant> grants, boolean admin) {
+
+  /** The identity of commands the store proposes itself (expiry, checkpoints, ticks). */
+  public static final String SYSTEM_IDENTITY = "";
+
+  /**
+   * The identity every request has on a cluster run without TLS (development only): it may do
+   * everything.
+   */
+  public static final String INSECURE_IDENTITY = "insecure";
+
+  /** Owner identities of quarantine leases start with this (no certificate has one). */
+  public static final String QUARANTINE_IDENTITY_PREFIX = "quarantine:";
+
+  /** The store itself: proposes expiries, checkpoints and ticks; may do everything. */
+  public static final Access SYSTEM =
+      new Access(SYSTEM_IDENTITY, List.of(), List.of(), List.of(), true);
+
+  /** Whether {@code p} holds on every key of {@code [key, rangeEnd)} (etcd's range convention). */
+  public boolean allows(Permission p, ByteString key, ByteString rangeEnd) {
+    if (admin) {
+      return true;
+    }
+    for (Grant g : grants) {
+      if (g.getPermissionsList().contains(p) && covers(g.getPrefix(), key, rangeEnd)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** Whether {@code p} holds on the lock or name {@code name} (LOCK grants are name prefixes). */
+  public boolean allowsName(Permission p, String name) {
+    return allows(p, ByteString.copyFromUtf8(name), ByteString.EMPTY);
+  }
+
+  /** Whether the identity holds {@code p} at all (LEASE is not about keys). */
+  public boolean holds(Permission p) {
+    return admin || grants.stream().anyMatch(g -> g.getPermissionsList().contains(p));
+  }
+
+  /** PERMISSION_DENIED unless {@link #allows}; {@code what} names the keys for the message. */
+  public void require(Permission p, ByteString key, ByteString rangeEnd) {
+    if (!allows(p, key, rangeEnd)) {
+      throw denied(p, describe(key, rangeEnd));
+    }
+  }
+
+  public void requireName(Permission p, String what, String name) {
+    if (!allowsName(p, name)) {
+      throw denied(p, what + " " + name);
+    }
+  }
+
+  public void require(Permission p, String what) {
+    if (!holds(p)) {
+      throw denied(p, what);
+    }
+  }
+
+  public void requireAdmin(String what) {
+    if (!admin) {
+      throw denied(Permission.ADMIN, what);
+    }
+  }
+
+  /** The PERMISSION_DENIED a request gets: who, which permission is missing, on what. */
+  public StoreException denied(Permission p, String on) {
+    return new StoreException(
+        ErrorCode.PERMISSION_DENIED,
+        identity
+            + " may not "
+            + p.name().toLowerCase(Locale.ROOT)
+            + " "
+            + on
+            + ": no role grants "
+            + p.name().toLowerCase(Locale.ROOT)
+            + (p == Permission.ADMIN ? "" : " on it")
+            + " (roles: "
+            + (roles.isEmpty() ? "none" : String.join(", ", roles))
+            + "; see 'aimctl whoami')");
+  }
+
+  private static boolean covers(String prefix, ByteString key, ByteString rangeEnd) {
+    ByteString p = ByteString.copyFromUtf8(prefix);
+    if (!key.startsWith(p)) {
+      return false;
+    }
+    if (rangeEnd.isEmpty()) {
+      return true;
+    }
+    if (prefix.isEmpty()) {
+      return true;
+    }
+    if (rangeEnd.equals(KeyRanges.ALL_FROM_KEY)) {
+      return false;
+    }
+    return ByteString.unsignedLexicographicalComparator().compare(rangeEnd, KeyRanges.prefixEnd(p))
+        <= 0;
+  }
+
+  private static String describe(ByteString key, ByteString rangeEnd) {
+    String k = RequestValidator.printable(key);
+    if (rangeEnd.isEmpty()) {
+      return k;
+    }
+    if (rangeEnd.equals(KeyRanges.ALL_FROM_KEY)) {
+      return key.isEmpty() ? "every key" : "every key from " + k;
+    }
+    if (rangeEnd.equals(KeyRanges.prefixEnd(key))) {
+      return "every key under " + (k.isEmpty() ? "\"\"" : k);
+    }
+    return "the keys from " + k + " to " + RequestValidator.printable(rangeEnd);
+  }
+}
