@@ -36,7 +36,7 @@ class NodeConfigTest {
             + M1
             + "\nmember = "
             + M2
-            + "\nelection-timeout-ms = 400-900\n");
+            + "\nelection-timeout-ms = 400-900\ninsecure = true\n");
     NodeConfig c =
         load(Map.of("AIMSTORE_CLUSTER", "from-env"), "--config", file.toString(), "--name=n2");
     assertThat(c.cluster()).isEqualTo("from-env");
@@ -57,7 +57,9 @@ class NodeConfigTest {
                 "AIMSTORE_NAME",
                 "n1",
                 "AIMSTORE_DATA_DIR",
-                "/tmp/x"));
+                "/tmp/x",
+                "AIMSTORE_INSECURE",
+                "true"));
     assertThat(c.members()).hasSize(2);
     assertThat(c.cluster()).isEqualTo("aimstore");
   }
@@ -116,7 +118,57 @@ class NodeConfigTest {
             new String[] {
               "--name", "n1", "--data-dir", "/x", "--member", M1, "--snapshot-threshold", "ten"
             },
-            "must be a number"));
+            "must be a number"),
+        Arguments.of(
+            new String[] {"--name", "n1", "--data-dir", "/x", "--member", M1},
+            "no TLS files: set tls-dir"),
+        Arguments.of(
+            new String[] {
+              "--name", "n1", "--data-dir", "/x", "--member", M1, "--insecure", "maybe"
+            },
+            "insecure must be true or false"),
+        Arguments.of(
+            new String[] {
+              "--name",
+              "n1",
+              "--data-dir",
+              "/x",
+              "--member",
+              M1,
+              "--insecure",
+              "true",
+              "--max-quarantine",
+              "100000"
+            },
+            "max-quarantine must be a duration like 90s"));
+  }
+
+  @Test
+  void tlsFilesComeFromADirectoryOrOneByOneAndDurationsNeedAUnit() throws Exception {
+    NodeConfig c =
+        load(
+            Map.of(),
+            "--name",
+            "n1",
+            "--data-dir",
+            "/x",
+            "--member",
+            M1,
+            "--tls-dir",
+            "/etc/tls",
+            "--tls-key",
+            "/keys/n1.key",
+            "--max-quarantine",
+            "2h");
+    assertThat(c.security().insecure()).isFalse();
+    assertThat(c.security().caFile()).isEqualTo(Path.of("/etc/tls/ca.crt"));
+    assertThat(c.security().certFile()).isEqualTo(Path.of("/etc/tls/n1.crt"));
+    assertThat(c.security().keyFile()).isEqualTo(Path.of("/keys/n1.key"));
+    assertThat(c.security().maxQuarantine()).isEqualTo(Duration.ofHours(2));
+    assertThat(NodeConfig.parseDuration("q", "PT90M")).isEqualTo(Duration.ofMinutes(90));
+    assertThat(NodeConfig.parseDuration("q", "1d")).isEqualTo(Duration.ofDays(1));
+    assertThatThrownBy(() -> NodeConfig.parseDuration("q", "100000d0"))
+        .isInstanceOf(ConfigException.class);
   }
 
   @ParameterizedTest(name = "{1}")

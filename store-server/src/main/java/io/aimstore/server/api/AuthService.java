@@ -6,6 +6,7 @@ import io.aimstore.api.v1.BindingDeleteRequest;
 import io.aimstore.api.v1.BindingListRequest;
 import io.aimstore.api.v1.BindingListResponse;
 import io.aimstore.api.v1.BindingPutRequest;
+import io.aimstore.api.v1.IdentityBlockRequest;
 import io.aimstore.api.v1.RoleDeleteRequest;
 import io.aimstore.api.v1.RoleListRequest;
 import io.aimstore.api.v1.RoleListResponse;
@@ -55,6 +56,20 @@ public final class AuthService extends AuthGrpc.AuthImplBase {
     change(AuthChange.newBuilder().setBindingDelete(req.getName()).setReason(req.getReason()), obs);
   }
 
+  @Override
+  public void block(IdentityBlockRequest req, StreamObserver<AuthChangeResponse> obs) {
+    change(
+        AuthChange.newBuilder().setIdentityBlock(req.getIdentity()).setReason(req.getReason()),
+        obs);
+  }
+
+  @Override
+  public void unblock(IdentityBlockRequest req, StreamObserver<AuthChangeResponse> obs) {
+    change(
+        AuthChange.newBuilder().setIdentityUnblock(req.getIdentity()).setReason(req.getReason()),
+        obs);
+  }
+
   private void change(AuthChange.Builder c, StreamObserver<AuthChangeResponse> obs) {
     Replies.run(
         () ->
@@ -94,6 +109,7 @@ public final class AuthService extends AuthGrpc.AuthImplBase {
                   BindingListResponse.newBuilder()
                       .setHeader(headers.at(s.revision()))
                       .addAllBindings(s.policy().bindings())
+                      .addAllBlocked(s.policy().blocked())
                       .build());
         },
         obs);

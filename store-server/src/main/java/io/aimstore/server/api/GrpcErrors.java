@@ -25,7 +25,28 @@ public final class GrpcErrors {
 
   private GrpcErrors() {}
 
+  /**
+   * Longest status description sent: messages quote what the client sent (keys, names), and a
+   * description larger than the HTTP/2 header limit would turn a clear refusal into INTERNAL.
+   */
+  static final int MAX_DESCRIPTION_CHARS = 2048;
+
   public static StatusRuntimeException toStatus(Throwable t) {
+    StatusRuntimeException s = decide(t);
+    String d = s.getStatus().getDescription();
+    if (d == null || d.length() <= MAX_DESCRIPTION_CHARS) {
+      return s;
+    }
+    return s.getStatus()
+        .withDescription(
+            d.substring(0, MAX_DESCRIPTION_CHARS)
+                + "… ("
+                + (d.length() - MAX_DESCRIPTION_CHARS)
+                + " more characters)")
+        .asRuntimeException(s.getTrailers());
+  }
+
+  private static StatusRuntimeException decide(Throwable t) {
     Throwable e = unwrap(t);
     if (e instanceof StatusRuntimeException s) {
       return s;

@@ -18,9 +18,15 @@ import java.util.Locale;
  * @param bindings the bindings that gave them
  * @param grants its grants, variables filled in
  * @param admin whether it holds ADMIN (which implies every permission)
+ * @param blocked the identity is blocked: denied everything whatever its roles
  */
 public record Access(
-    String identity, List<String> roles, List<String> bindings, List<Grant> grants, boolean admin) {
+    String identity,
+    List<String> roles,
+    List<String> bindings,
+    List<Grant> grants,
+    boolean admin,
+    boolean blocked) {
 
   /** The identity of commands the store proposes itself (expiry, checkpoints, ticks). */
   public static final String SYSTEM_IDENTITY = "";
@@ -36,7 +42,7 @@ public record Access(
 
   /** The store itself: proposes expiries, checkpoints and ticks; may do everything. */
   public static final Access SYSTEM =
-      new Access(SYSTEM_IDENTITY, List.of(), List.of(), List.of(), true);
+      new Access(SYSTEM_IDENTITY, List.of(), List.of(), List.of(), true, false);
 
   /** Whether {@code p} holds on every key of {@code [key, rangeEnd)} (etcd's range convention). */
   public boolean allows(Permission p, ByteString key, ByteString rangeEnd) {
@@ -88,6 +94,12 @@ public record Access(
 
   /** The PERMISSION_DENIED a request gets: who, which permission is missing, on what. */
   public StoreException denied(Permission p, String on) {
+    if (blocked) {
+      return new StoreException(
+          ErrorCode.PERMISSION_DENIED,
+          identity
+              + " is blocked: it may do nothing (an admin lifts it with 'aimctl user unblock')");
+    }
     return new StoreException(
         ErrorCode.PERMISSION_DENIED,
         identity

@@ -67,14 +67,22 @@ public final class AccessPolicy {
               .build());
 
   /** Only the built-in roles and bindings. */
-  public static final AccessPolicy BUILTIN = new AccessPolicy(List.of(), List.of());
+  public static final AccessPolicy BUILTIN = new AccessPolicy(List.of(), List.of(), Set.of());
 
   private final Map<String, Role> roles = new LinkedHashMap<>();
   private final Map<String, Binding> bindings = new LinkedHashMap<>();
   private final Map<String, IdentityPattern> patterns = new LinkedHashMap<>();
+  private final Set<String> blocked;
 
   /** The policy of the built-ins plus {@code storedRoles} and {@code storedBindings}. */
   AccessPolicy(Collection<Role> storedRoles, Collection<Binding> storedBindings) {
+    this(storedRoles, storedBindings, Set.of());
+  }
+
+  /** ... and with the identities in {@code blocked} denied everything. */
+  AccessPolicy(
+      Collection<Role> storedRoles, Collection<Binding> storedBindings, Set<String> blocked) {
+    this.blocked = Set.copyOf(blocked);
     BUILTIN_ROLES.forEach(r -> roles.put(r.getName(), r));
     storedRoles.forEach(r -> roles.putIfAbsent(r.getName(), r));
     BUILTIN_BINDINGS.forEach(b -> bindings.put(b.getName(), b));
@@ -92,6 +100,11 @@ public final class AccessPolicy {
     return bindings.values();
   }
 
+  /** The blocked identities. */
+  public Set<String> blocked() {
+    return blocked;
+  }
+
   Optional<Role> role(String name) {
     return Optional.ofNullable(roles.get(name));
   }
@@ -106,7 +119,11 @@ public final class AccessPolicy {
       return Access.SYSTEM;
     }
     if (identity.equals(Access.INSECURE_IDENTITY)) {
-      return new Access(identity, List.of("admin"), List.of("insecure mode"), List.of(), true);
+      return new Access(
+          identity, List.of("admin"), List.of("insecure mode"), List.of(), true, false);
+    }
+    if (blocked.contains(identity)) {
+      return new Access(identity, List.of(), List.of(), List.of(), false, true);
     }
     Set<String> heldRoles = new LinkedHashSet<>();
     List<String> via = new ArrayList<>();
@@ -135,7 +152,7 @@ public final class AccessPolicy {
       }
     }
     return new Access(
-        identity, List.copyOf(heldRoles), List.copyOf(via), List.copyOf(grants), admin);
+        identity, List.copyOf(heldRoles), List.copyOf(via), List.copyOf(grants), admin, false);
   }
 
   /** The prefix with its variables replaced, or null if one is not captured. */

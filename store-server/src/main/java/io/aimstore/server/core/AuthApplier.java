@@ -84,6 +84,23 @@ final class AuthApplier {
         delete(AuthTable.bindingKey(name), "binding " + name);
         a.setAction("binding-delete").setSubject("binding " + name);
       }
+      case IDENTITY_BLOCK -> {
+        String id = c.getIdentityBlock();
+        if (id.isBlank() || id.length() > 512 || id.equals(Access.INSECURE_IDENTITY)) {
+          throw StoreException.invalid(
+              "identity to block must be 1-512 characters, got '" + id + "'");
+        }
+        if (id.equals(ctx.access().identity())) {
+          throw StoreException.failedPrecondition("an admin may not block itself: " + id);
+        }
+        put(AuthTable.blockedKey(id), ByteString.copyFromUtf8(c.getReason()));
+        a.setAction("identity-block").setSubject(id);
+      }
+      case IDENTITY_UNBLOCK -> {
+        String id = c.getIdentityUnblock();
+        delete(AuthTable.blockedKey(id), "a block of " + id);
+        a.setAction("identity-unblock").setSubject(id);
+      }
       default -> throw StoreException.invalid("empty auth change");
     }
     ctx.policyChanged();

@@ -8,7 +8,9 @@ import io.aimstore.api.KeyRanges;
 import io.aimstore.api.v1.Binding;
 import io.aimstore.api.v1.Role;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
 
 /**
  * The stored roles and bindings, as keys in the replicated keyspace (JSON values, so they can be
@@ -19,6 +21,7 @@ final class AuthTable {
   static final String PREFIX = Limits.RESERVED_PREFIX + "auth/";
   private static final String ROLES = PREFIX + "roles/";
   private static final String BINDINGS = PREFIX + "bindings/";
+  private static final String BLOCKED = PREFIX + "blocked/";
   private static final JsonFormat.Printer JSON =
       JsonFormat.printer().omittingInsignificantWhitespace();
   private static final JsonFormat.Parser PARSE = JsonFormat.parser().ignoringUnknownFields();
@@ -31,6 +34,10 @@ final class AuthTable {
 
   static ByteString bindingKey(String name) {
     return ByteString.copyFromUtf8(BINDINGS + name);
+  }
+
+  static ByteString blockedKey(String identity) {
+    return ByteString.copyFromUtf8(BLOCKED + identity);
   }
 
   /** Whether a write to {@code key} changes the policy. */
@@ -48,7 +55,14 @@ final class AuthTable {
     for (ByteString v : values(reader, revision, BINDINGS)) {
       bindings.add(parse(v, Binding.newBuilder()).build());
     }
-    return new AccessPolicy(roles, bindings);
+    Set<String> blocked = new LinkedHashSet<>();
+    ByteString p = ByteString.copyFromUtf8(BLOCKED);
+    reader.scan(
+        p,
+        KeyRanges.prefixEnd(p),
+        revision,
+        kv -> blocked.add(kv.getKey().substring(p.size()).toStringUtf8()));
+    return new AccessPolicy(roles, bindings, blocked);
   }
 
   private static List<ByteString> values(KeyspaceReader reader, long revision, String prefix) {

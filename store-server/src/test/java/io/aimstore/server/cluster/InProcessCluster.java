@@ -35,6 +35,7 @@ public final class InProcessCluster implements AutoCloseable {
   private final RaftSettings raft;
   private final List<AimStoreClient> clients = new ArrayList<>();
   private ClusterCertificates certs;
+  private final Map<Integer, Clock> clocks = new java.util.HashMap<>();
 
   /** Fast elections and small log segments, so that purging and snapshots happen in tests. */
   public static final RaftSettings SETTINGS =
@@ -98,6 +99,12 @@ public final class InProcessCluster implements AutoCloseable {
     return this;
   }
 
+  /** Member {@code i} runs with {@code clock} as its wall clock (from its next start). */
+  public InProcessCluster clock(int i, Clock clock) {
+    clocks.put(i, clock);
+    return this;
+  }
+
   /** The cluster's certificates; null unless {@link #secure()}. */
   public ClusterCertificates certs() {
     return certs;
@@ -127,7 +134,7 @@ public final class InProcessCluster implements AutoCloseable {
             StorageOptions.DEFAULT,
             security("n" + i));
     try {
-      nodes[i - 1] = AimstoreNode.start(config);
+      nodes[i - 1] = AimstoreNode.start(config, clocks.getOrDefault(i, Clock.systemUTC()));
     } catch (ConfigException e) {
       throw new IllegalStateException(e);
     } catch (IOException e) {

@@ -206,4 +206,36 @@ class AuthorizationTest {
             .setLeaseRevoke(LeaseRevoke.newBuilder().setId(l).setReason(RevokeReason.EXPIRED))
             .build());
   }
+
+  @Test
+  void aBlockedIdentityMayDoNothingUntilUnblocked() {
+    long l7 = grantAs(D7);
+    Command block =
+        as(
+            OP,
+            Command.newBuilder()
+                .setAuthChange(AuthChange.newBuilder().setIdentityBlock(D7).setReason("stolen"))
+                .build());
+    h.ok(block);
+    assertThat(h.fails(as(D7, put("/aim/f1/drones/d7/presence", l7)), ErrorCode.PERMISSION_DENIED))
+        .contains(D7 + " is blocked");
+    assertThat(h.store().policy().blocked()).containsExactly(D7);
+    h.fails(
+        as(
+            OP,
+            Command.newBuilder()
+                .setAuthChange(AuthChange.newBuilder().setIdentityBlock(OP).setReason("oops"))
+                .build()),
+        ErrorCode.FAILED_PRECONDITION);
+    h.ok(
+        as(
+            OP,
+            Command.newBuilder()
+                .setAuthChange(AuthChange.newBuilder().setIdentityUnblock(D7).setReason("found"))
+                .build()));
+    h.ok(as(D7, put("/aim/f1/drones/d7/presence", l7)));
+    assertThat(h.store().audit(0, 10))
+        .extracting(AuditRecord::getAction)
+        .containsExactly("identity-block", "identity-unblock");
+  }
 }

@@ -325,11 +325,6 @@ class RequestValidatorTest {
             ErrorCode.INVALID_ARGUMENT,
             "a force-release needs a reason"),
         new Bad(
-            "force-release: no operator",
-            v -> v.checkForceRelease(force().clearOperator().build()),
-            ErrorCode.INVALID_ARGUMENT,
-            "a force-release needs the operator's name (audit log)"),
-        new Bad(
             "force-release: negative quarantine",
             v -> v.checkForceRelease(force().setQuarantineMs(-1).build()),
             ErrorCode.INVALID_ARGUMENT,

@@ -296,6 +296,7 @@ class RolloutEngineTest {
     start(RolloutStartRequest.newBuilder().addCanary("d1").setAutoPromote(true));
     h.ok(
         Command.newBuilder()
+            .setCaller(CoreHarness.Cmd.OPERATOR)
             .setFleetHold(
                 FleetHold.newBuilder()
                     .setHold(true)
@@ -303,7 +304,7 @@ class RolloutEngineTest {
                         HoldRequest.newBuilder()
                             .setFleet(FLEET)
                             .setReason("storm")
-                            .setOperator("ops")))
+                            .setOperator("ignored: the caller's identity is recorded")))
             .build());
     Rollout r = report("d1", v1, true, "");
     assertThat(r.getCurrentStage()).as("no advance while held").isZero();
@@ -317,7 +318,7 @@ class RolloutEngineTest {
                                 RolloutRequest.newBuilder().setFleet(FLEET).setFence(fence)))
                     .build(),
                 ErrorCode.FAILED_PRECONDITION))
-        .contains("on hold (storm, by ops)");
+        .contains("on hold (storm, by " + CoreHarness.Cmd.OPERATOR + ")");
     Rollout released =
         h.ok(
                 Command.newBuilder()
