@@ -1,4 +1,4 @@
-package io.aimstore.server.cluster;
+package io.aimstore.cluster;
 
 import static io.aimstore.client.AimStoreClient.await;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -20,7 +20,6 @@ import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.grpc.stub.StreamObserver;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -28,28 +27,10 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** Leases on a three-member cluster in this JVM. */
-class LeaseIT {
-  @TempDir Path dir;
-  InProcessCluster cluster;
-  AimStoreClient client;
-
-  @BeforeEach
-  void start() {
-    cluster = new InProcessCluster(dir, 3).start();
-    cluster.awaitLeader();
-    client = cluster.client();
-  }
-
-  @AfterEach
-  void stop() {
-    cluster.close();
-  }
+class LeaseIT extends InProcessFixture {
 
   private boolean exists(AimStoreClient c, String key) {
     return await(c.kv().get(RangeRequest.newBuilder().setKey(KV.utf8(key)).build())).getCount()
@@ -153,7 +134,7 @@ class LeaseIT {
     System.out.printf("granted %d leases in %.1f s%n", n, (System.nanoTime() - t0) / 1e9);
     int leader = cluster.awaitLeader();
     ManagedChannel ch =
-        NettyChannelBuilder.forTarget(cluster.clientAddress(leader)).usePlaintext().build();
+        NettyChannelBuilder.forTarget(cluster.endpoint(leader)).usePlaintext().build();
     AtomicLong acks = new AtomicLong();
     AtomicLong zeroes = new AtomicLong();
     List<StreamObserver<LeaseKeepAliveRequest>> streams = new ArrayList<>();

@@ -1,4 +1,4 @@
-package io.aimstore.server.cluster;
+package io.aimstore.cluster;
 
 import static io.aimstore.client.AimStoreClient.await;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -9,7 +9,6 @@ import io.aimstore.api.v1.PutRequest;
 import io.aimstore.api.v1.RangeRequest;
 import io.aimstore.api.v1.RequestOp;
 import io.aimstore.api.v1.TxnRequest;
-import io.aimstore.client.AimStoreClient;
 import io.aimstore.client.AimStoreException;
 import io.aimstore.client.KV;
 import io.grpc.Status;
@@ -17,36 +16,17 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Path;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Supplier;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Bad input over real gRPC: a precise status and a message naming the limit, nothing written, and
  * every member still healthy afterwards.
  */
-class BadInputIT {
-  @TempDir static Path dir;
-  static InProcessCluster cluster;
-  static AimStoreClient client;
+class BadInputIT extends SharedInProcessFixture {
 
-  @BeforeAll
-  static void start() {
-    cluster = new InProcessCluster(dir, 3).start();
-    cluster.awaitLeader();
-    client = cluster.client();
-  }
-
-  @AfterAll
-  static void stop() {
-    cluster.close();
-  }
-
-  static void refused(Supplier<CompletableFuture<?>> call, Status.Code code, String message) {
+  void refused(Supplier<CompletableFuture<?>> call, Status.Code code, String message) {
     long before = await(client.kv().get("anything")).getHeader().getRevision();
     assertThatThrownBy(() -> await(call.get()))
         .isInstanceOfSatisfying(AimStoreException.class, e -> assertThat(e.code()).isEqualTo(code))

@@ -1,6 +1,7 @@
-package io.aimstore.bench.cluster;
+package io.aimstore.testkit;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -13,9 +14,12 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
-/** Runs short helper commands with a time limit, output appended to a log file. */
+/**
+ * Runs short helper commands (the cluster script, {@code du}, {@code jcmd}) with a time limit,
+ * output appended to a log file; deletes directory trees.
+ */
 public final class Commands {
-  /** Helper commands running now, so that an interrupted bench can stop them too. */
+  /** Helper commands running now, so that an interrupted run can stop them too. */
   private static final Set<Process> RUNNING = ConcurrentHashMap.newKeySet();
 
   private Commands() {}
@@ -29,7 +33,8 @@ public final class Commands {
   }
 
   /**
-   * Runs {@code command} to completion, appending its output to {@code log}.
+   * Runs {@code command} to completion, appending its output to {@code log}. {@code env} is added
+   * to the environment; a variable mapped to null is removed from it.
    *
    * @return the exit code
    * @throws IOException if it cannot start or does not finish within {@code timeout} (it is then
@@ -49,7 +54,14 @@ public final class Commands {
             .redirectErrorStream(true)
             .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
             .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
-    pb.environment().putAll(env);
+    env.forEach(
+        (k, v) -> {
+          if (v == null) {
+            pb.environment().remove(k);
+          } else {
+            pb.environment().put(k, v);
+          }
+        });
     Process p = pb.start();
     RUNNING.add(p);
     try {
@@ -146,22 +158,40 @@ public final class Commands {
     return -1;
   }
 
-  /** Deletes a directory tree if it exists. */
+  /**
+   * Deletes a directory tree if it exists: everything it can.
+   *
+   * @throws UncheckedIOException naming the first file that could not be deleted
+   */
   public static void deleteTree(Path dir) {
     if (!Files.exists(dir)) {
       return;
     }
+    IOException first = null;
     try (Stream<Path> s = Files.walk(dir)) {
-      s.sorted(Comparator.reverseOrder())
-          .forEach(
-              p -> {
-                try {
-                  Files.deleteIfExists(p);
-                } catch (IOException e) {
-                  // best effort: a leftover file does not affect the next cluster's fresh dir
-                }
-              });
+      for (Path p : s.sorted(Comparator.reverseOrder()).toList()) {
+        try {
+          Files.deleteIfExists(p);
+        } catch (IOException e) {
+          first = first == null ? e : first;
+        }
+      }
     } catch (IOException e) {
+      first = first == null ? e : first;
+    }
+    if (first != null) {
+      throw new UncheckedIOException(first);
+    }
+  }
+
+  /**
+   * Deletes what it can of a directory tree (a leftover file does not affect the next cluster's
+   * fresh directory); for clean-up on the way out.
+   */
+  public static void deleteTreeQuietly(Path dir) {
+    try {
+      deleteTree(dir);
+    } catch (UncheckedIOException e) {
       // best effort
     }
   }

@@ -1,4 +1,4 @@
-package io.aimstore.bench.cluster;
+package io.aimstore.testkit;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -6,8 +6,9 @@ import java.nio.file.Path;
 import java.util.Collection;
 
 /**
- * CPU time of processes from {@code /proc/<pid>/stat}: {@code utime + stime} (fields 14 and 15, all
- * threads of the process), in clock ticks.
+ * What {@code /proc} tells of processes: whether one has exited or is stopped, its CPU time ({@code
+ * utime + stime} of {@code /proc/<pid>/stat}, fields 14 and 15, all threads, in clock ticks), its
+ * resident memory; and the whole machine's busy CPU time.
  */
 public final class ProcStat {
   private static final long TICKS_PER_SECOND = ticksPerSecond();
@@ -53,6 +54,15 @@ public final class ProcStat {
       return s == 'Z' || s == 'X';
     } catch (IOException | RuntimeException e) {
       return true;
+    }
+  }
+
+  /** Whether {@code pid} is stopped by a signal (SIGSTOP): state T. */
+  public static boolean stopped(long pid) {
+    try {
+      return state(Files.readString(Path.of("/proc", Long.toString(pid), "stat"))) == 'T';
+    } catch (IOException | RuntimeException e) {
+      return false;
     }
   }
 

@@ -1,4 +1,4 @@
-package io.aimstore.server.cluster;
+package io.aimstore.cluster;
 
 import static io.aimstore.client.AimStoreClient.await;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -17,38 +17,19 @@ import io.aimstore.client.WatchListener;
 import io.aimstore.client.WatchOptions;
 import io.aimstore.server.AimstoreNode;
 import io.micrometer.core.instrument.Gauge;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Watches on a three-member cluster in this JVM: exactly-once delivery across the loss of the
  * member a watch is connected to, resuming on another member, progress, and {@link ConfigWatcher}.
  */
-class WatchIT {
-  @TempDir Path dir;
-  InProcessCluster cluster;
-  final List<AimStoreClient> clients = new ArrayList<>();
-
-  @BeforeEach
-  void start() {
-    cluster = new InProcessCluster(dir, 3).start();
-    cluster.awaitLeader();
-  }
-
-  @AfterEach
-  void stop() {
-    clients.forEach(AimStoreClient::close);
-    cluster.close();
-  }
+class WatchIT extends InProcessFixture {
 
   /**
    * A client of one member, connected: a read (retried until the request deadline) opens the
@@ -63,25 +44,9 @@ class WatchIT {
     return c;
   }
 
-  /** A client of every member, trying {@code first} first, then the others in order. */
+  /** A client of every member, trying them in {@code order} first, then the others, connected. */
   private AimStoreClient clientPreferring(int... order) {
-    List<String> endpoints = new ArrayList<>();
-    for (int i : order) {
-      endpoints.add(cluster.clientAddress(i));
-    }
-    for (int i = 1; i <= cluster.size(); i++) {
-      if (!endpoints.contains(cluster.clientAddress(i))) {
-        endpoints.add(cluster.clientAddress(i));
-      }
-    }
-    AimStoreClient c =
-        AimStoreClient.builder()
-            .endpoints(endpoints)
-            .requestTimeout(Duration.ofSeconds(20))
-            .attemptTimeout(Duration.ofSeconds(3))
-            .build();
-    clients.add(c);
-    return connected(c);
+    return connected(cluster.clientPreferring(order));
   }
 
   /** Records what a watch delivers, and whether the listener was ever called concurrently. */

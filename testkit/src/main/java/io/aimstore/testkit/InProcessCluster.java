@@ -1,4 +1,4 @@
-package io.aimstore.server.cluster;
+package io.aimstore.testkit;
 
 import io.aimstore.client.AimStoreClient;
 import io.aimstore.server.AimstoreNode;
@@ -10,33 +10,32 @@ import io.aimstore.server.storage.StorageOptions;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.BindException;
-import java.net.ServerSocket;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
+import java.util.OptionalInt;
 
 /**
- * A cluster of real members in this JVM: real Ratis, real gRPC on loopback ports, real RocksDB in a
- * temporary directory. Members are numbered from 1 (names n1, n2, ...).
+ * A cluster of real members in this JVM: real Ratis, real gRPC on loopback ports of a {@link
+ * PortPlan#free free port plan}, real RocksDB under a directory of the test's ({@code dir/nI}).
+ * Needs {@code aimstore-server} on the classpath. Its members' internals are at hand through {@link
+ * #node}; {@link #kill9} stops a member (a JVM cannot kill part of itself) and {@link #pause} is
+ * not supported.
  */
-public final class InProcessCluster implements AutoCloseable {
-  private final Path base;
-  private final Map<String, MemberEndpoints> members = new LinkedHashMap<>();
-  private final AimstoreNode[] nodes;
-  private final RaftSettings raft;
-  private final List<AimStoreClient> clients = new ArrayList<>();
-
+public final class InProcessCluster implements Cluster {
   /** Fast elections and small log segments, so that purging and snapshots happen in tests. */
   public static final RaftSettings SETTINGS =
       RaftSettings.DEFAULT
           .withElectionTimeouts(Duration.ofMillis(300), Duration.ofMillis(600))
           .withLogRetention(16 * 1024, 10);
+
+  private final Path base;
+  private final Map<String, MemberEndpoints> members = new LinkedHashMap<>();
+  private final AimstoreNode[] nodes;
+  private final RaftSettings raft;
+  private final Clients clients = new Clients();
 
   public InProcessCluster(Path base, int size) {
     this(base, size, SETTINGS);
@@ -50,28 +49,31 @@ public final class InProcessCluster implements AutoCloseable {
   }
 
   private void pickPorts() {
+    PortPlan plan = PortPlan.free();
     for (int i = 1; i <= nodes.length; i++) {
       String name = "n" + i;
       members.put(
           name,
           new MemberEndpoints(
               name,
-              "127.0.0.1:" + freePort(),
-              "127.0.0.1:" + freePort(),
-              "127.0.0.1:" + freePort()));
+              "127.0.0.1:" + plan.client(i),
+              "127.0.0.1:" + plan.raft(i),
+              "127.0.0.1:" + plan.metrics(i)));
     }
   }
 
   /**
-   * Starts every member. A port picked as free may be taken by an outgoing connection before the
-   * member binds it; then every member starts again on new ports (up to three times).
+   * Starts every member and waits for a leader. A port found free may be taken by someone else
+   * before the member binds it; then every member starts again on another plan (up to three times).
    */
+  @Override
   public InProcessCluster start() {
     for (int attempt = 1; ; attempt++) {
       try {
         for (int i = 1; i <= nodes.length; i++) {
           start(i);
         }
+        awaitLeader();
         return this;
       } catch (UncheckedIOException e) {
         if (!portTaken(e) || attempt == 3) {
@@ -85,10 +87,15 @@ public final class InProcessCluster implements AutoCloseable {
     }
   }
 
+  @Override
+  public int size() {
+    return nodes.length;
+  }
+
+  @Override
   public void start(int i) {
     NodeConfig config =
-        new NodeConfig(
-            "test", "n" + i, base.resolve("n" + i), members, raft, StorageOptions.DEFAULT);
+        new NodeConfig("test", "n" + i, dataDir(i), members, raft, StorageOptions.DEFAULT);
     try {
       nodes[i - 1] = AimstoreNode.start(config);
     } catch (ConfigException e) {
@@ -98,6 +105,7 @@ public final class InProcessCluster implements AutoCloseable {
     }
   }
 
+  @Override
   public void stop(int i) {
     AimstoreNode n = nodes[i - 1];
     nodes[i - 1] = null;
@@ -106,35 +114,57 @@ public final class InProcessCluster implements AutoCloseable {
     }
   }
 
-  /** Stops member i and deletes its data directory. */
-  public void wipe(int i) {
+  /** Stops member {@code i}: a member in this JVM cannot be killed. */
+  @Override
+  public void kill9(int i) {
     stop(i);
-    Path dir = base.resolve("n" + i);
-    try (Stream<Path> walk = Files.walk(dir)) {
-      for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
-        Files.delete(p);
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
   }
 
+  @Override
+  public void pause(int i) {
+    throw new UnsupportedOperationException("a member in this JVM cannot be paused");
+  }
+
+  @Override
+  public void resume(int i) {
+    throw new UnsupportedOperationException("a member in this JVM cannot be paused");
+  }
+
+  /** Stops member {@code i} and deletes its data directory. */
+  @Override
+  public void wipe(int i) {
+    stop(i);
+    Commands.deleteTree(dataDir(i));
+  }
+
+  @Override
+  public boolean running(int i) {
+    return nodes[i - 1] != null;
+  }
+
+  /** Member {@code i}'s node, or null while it is stopped. */
   public AimstoreNode node(int i) {
     return nodes[i - 1];
   }
 
-  public int size() {
-    return nodes.length;
+  /** The first running member that leads (Ratis' own view). */
+  @Override
+  public OptionalInt leader() {
+    for (int i = 1; i <= nodes.length; i++) {
+      if (nodes[i - 1] != null && nodes[i - 1].raft().isLeader()) {
+        return OptionalInt.of(i);
+      }
+    }
+    return OptionalInt.empty();
   }
 
-  /** Index of the current leader among running members, waiting up to 10 s for one. */
-  public int awaitLeader() {
-    long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+  @Override
+  public OptionalInt awaitLeader(Duration limit) {
+    long deadline = System.nanoTime() + limit.toNanos();
     while (System.nanoTime() < deadline) {
-      for (int i = 1; i <= nodes.length; i++) {
-        if (nodes[i - 1] != null && nodes[i - 1].raft().isLeader()) {
-          return i;
-        }
+      OptionalInt leader = leader();
+      if (leader.isPresent()) {
+        return leader;
       }
       try {
         Thread.sleep(20);
@@ -143,37 +173,27 @@ public final class InProcessCluster implements AutoCloseable {
         break;
       }
     }
-    throw new IllegalStateException("no leader within 10 s");
+    return OptionalInt.empty();
   }
 
-  public String clientAddress(int i) {
+  @Override
+  public String endpoint(int i) {
     return members.get("n" + i).client();
   }
 
-  /** A client of all members. */
-  public AimStoreClient client() {
-    return client(members.values().stream().map(MemberEndpoints::client).toList());
+  @Override
+  public AimStoreClient client(List<String> endpoints) {
+    return clients.open(endpoints);
   }
 
-  /** A client of one member only. */
-  public AimStoreClient clientOf(int i) {
-    return client(List.of(clientAddress(i)));
-  }
-
-  private AimStoreClient client(List<String> endpoints) {
-    AimStoreClient c =
-        AimStoreClient.builder()
-            .endpoints(endpoints)
-            .requestTimeout(Duration.ofSeconds(20))
-            .attemptTimeout(Duration.ofSeconds(3))
-            .build();
-    clients.add(c);
-    return c;
+  @Override
+  public Path dataDir(int i) {
+    return base.resolve("n" + i);
   }
 
   @Override
   public void close() {
-    clients.forEach(AimStoreClient::close);
+    clients.closeAll();
     for (int i = 1; i <= nodes.length; i++) {
       stop(i);
     }
@@ -186,14 +206,5 @@ public final class InProcessCluster implements AutoCloseable {
       }
     }
     return false;
-  }
-
-  private static int freePort() {
-    try (ServerSocket s = new ServerSocket(0)) {
-      s.setReuseAddress(true);
-      return s.getLocalPort();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
   }
 }

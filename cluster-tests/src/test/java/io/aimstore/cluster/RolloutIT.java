@@ -1,4 +1,4 @@
-package io.aimstore.server.cluster;
+package io.aimstore.cluster;
 
 import static io.aimstore.client.AimStoreClient.await;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -15,45 +15,30 @@ import io.aimstore.api.v1.RolloutStartRequest;
 import io.aimstore.api.v1.SafetyThresholds;
 import io.aimstore.api.v1.TargetRecord;
 import io.aimstore.api.v1.UpdateWindow;
-import io.aimstore.client.AimStoreClient;
 import io.aimstore.client.AimStoreException;
 import io.aimstore.client.DroneAgent;
 import io.aimstore.client.LockHandle;
 import io.aimstore.client.Session;
 import io.aimstore.client.SessionOptions;
 import io.grpc.Status;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** Twenty simulated drones: a canary that one drone refuses, a halt, a rollback. */
-class RolloutIT {
+class RolloutIT extends InProcessFixture {
   static final String FLEET = "fleet-1";
 
-  @TempDir Path dir;
-  InProcessCluster cluster;
-  AimStoreClient client;
   final List<DroneAgent> drones = new ArrayList<>();
   final Map<String, Long> flying = new ConcurrentHashMap<>();
 
-  @BeforeEach
-  void start() {
-    cluster = new InProcessCluster(dir, 3).start();
-    cluster.awaitLeader();
-    client = cluster.client();
-  }
-
   @AfterEach
-  void stop() {
+  void stopDrones() {
     drones.forEach(DroneAgent::close);
-    cluster.close();
   }
 
   static AimConfig config(double sensitivity) {

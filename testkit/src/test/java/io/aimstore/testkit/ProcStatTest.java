@@ -1,4 +1,4 @@
-package io.aimstore.bench.cluster;
+package io.aimstore.testkit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

@@ -1,15 +1,13 @@
-package io.aimstore.server.cluster;
+package io.aimstore.cluster;
 
 import static io.aimstore.client.AimStoreClient.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.aimstore.api.v1.Fence;
 import io.aimstore.api.v1.PutRequest;
-import io.aimstore.client.AimStoreClient;
 import io.aimstore.client.AimStoreException;
 import io.aimstore.client.KV;
 import io.grpc.Status;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -20,9 +18,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The lock-set test: workers repeatedly take a lock, read a counter, and write counter + 1, while
@@ -30,27 +26,15 @@ import org.junit.jupiter.api.io.TempDir;
  * stop too, as with SIGSTOP). With fencing, the store refuses the paused worker's late write and no
  * increment is lost; without fencing the same schedule loses updates — so the test can fail.
  */
-class FencedCounterIT {
+class FencedCounterIT extends InProcessFixture {
   private static final String LOCK = "counter-lock";
   private static final String KEY = "/counter";
 
-  @TempDir Path dir;
-  InProcessCluster cluster;
-  AimStoreClient client;
-  ScheduledExecutorService keepAlives;
-
-  @BeforeEach
-  void start() {
-    cluster = new InProcessCluster(dir, 3).start();
-    cluster.awaitLeader();
-    client = cluster.client();
-    keepAlives = Executors.newScheduledThreadPool(2);
-  }
+  final ScheduledExecutorService keepAlives = Executors.newScheduledThreadPool(2);
 
   @AfterEach
-  void stop() {
+  void stopKeepAlives() {
     keepAlives.shutdownNow();
-    cluster.close();
   }
 
   /** What a run produced. */

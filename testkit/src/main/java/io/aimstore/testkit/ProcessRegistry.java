@@ -1,4 +1,4 @@
-package io.aimstore.bench.cluster;
+package io.aimstore.testkit;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -12,7 +12,7 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Every server process the bench started, by PID, so that all of them are stopped at the end, on
+ * Every server process a run started, by PID, so that all of them are stopped at the end, on
  * failure and on Ctrl-C (a JVM shutdown hook calls {@link #stopAll}). A PID is only signalled while
  * it still names the process that was registered (same start instant), never a recycled one.
  */

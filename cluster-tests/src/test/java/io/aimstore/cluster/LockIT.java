@@ -1,4 +1,4 @@
-package io.aimstore.server.cluster;
+package io.aimstore.cluster;
 
 import static io.aimstore.client.AimStoreClient.await;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -6,42 +6,22 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.aimstore.api.v1.ForceReleaseRequest;
 import io.aimstore.api.v1.LockInfo;
-import io.aimstore.client.AimStoreClient;
 import io.aimstore.client.AimStoreException;
 import io.aimstore.client.LockHandle;
 import io.aimstore.client.Session;
 import io.aimstore.client.SessionOptions;
 import io.grpc.Status;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** Locks on a three-member cluster in this JVM: queueing, expiry while waiting, force-release. */
-class LockIT {
-  @TempDir static Path dir;
-  static InProcessCluster cluster;
-  static AimStoreClient client;
+class LockIT extends SharedInProcessFixture {
 
-  @BeforeAll
-  static void start() {
-    cluster = new InProcessCluster(dir, 3).start();
-    cluster.awaitLeader();
-    client = cluster.client();
-  }
-
-  @AfterAll
-  static void stop() {
-    cluster.close();
-  }
-
-  static Session session(int ttlSeconds) {
+  Session session(int ttlSeconds) {
     return client.session(SessionOptions.ttl(Duration.ofSeconds(ttlSeconds)));
   }
 

@@ -1,4 +1,4 @@
-package io.aimstore.server.cluster;
+package io.aimstore.cluster;
 
 import static io.aimstore.client.AimStoreClient.await;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -8,36 +8,25 @@ import io.aimstore.api.v1.RangeRequest;
 import io.aimstore.api.v1.RangeResponse;
 import io.aimstore.client.AimStoreClient;
 import io.aimstore.client.KV;
-import java.nio.file.Path;
+import io.aimstore.testkit.Cluster;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
-/** A three-member cluster in this JVM: replication, failover, catch-up, restart, snapshots. */
-class ReplicatedKeyspaceIT {
-  @TempDir Path dir;
-  InProcessCluster cluster;
+/**
+ * Replication, failover, catch-up and restart of a three-member cluster, written against the
+ * testkit's {@link Cluster} only, so that the same test bodies run on members in this JVM ({@link
+ * InProcessReplicatedKeyspaceIT}) and on real server processes ({@link
+ * ProcessReplicatedKeyspaceIT}).
+ */
+abstract class ReplicatedKeyspaceScenarios<C extends Cluster> extends ClusterFixture<C> {
 
-  @BeforeEach
-  void start() {
-    cluster = new InProcessCluster(dir, 3).start();
-    cluster.awaitLeader();
-  }
-
-  @AfterEach
-  void stop() {
-    cluster.close();
-  }
-
-  private static String value(RangeResponse r) {
+  static String value(RangeResponse r) {
     return r.getKvsCount() == 0 ? null : r.getKvs(0).getValue().toStringUtf8();
   }
 
-  private static String serializable(AimStoreClient c, String key) {
+  static String serializable(AimStoreClient c, String key) {
     return value(
         await(
             c.kv()
@@ -46,13 +35,12 @@ class ReplicatedKeyspaceIT {
   }
 
   @Test
-  void writesSurviveLeaderStopAndTheStoppedMemberCatchesUp() {
-    AimStoreClient client = cluster.client();
+  void writesSurviveTheLeaderBeingKilledAndTheKilledMemberCatchesUp() {
     long rev1 = await(client.kv().put("/aim/fleet-1/config", "v1")).getHeader().getRevision();
     assertThat(value(await(client.kv().get("/aim/fleet-1/config")))).isEqualTo("v1");
 
     int leader = cluster.awaitLeader();
-    cluster.stop(leader);
+    cluster.kill9(leader);
     long rev2 = await(client.kv().put("/aim/fleet-1/config", "v2")).getHeader().getRevision();
     assertThat(rev2).isEqualTo(rev1 + 1);
 
@@ -87,7 +75,6 @@ class ReplicatedKeyspaceIT {
 
   @Test
   void wholeClusterRestartKeepsEveryAcknowledgedWrite() {
-    AimStoreClient client = cluster.client();
     Map<String, String> written = new LinkedHashMap<>();
     for (int i = 0; i < 200; i++) {
       await(client.kv().put("key-" + (i % 37), "value-" + i));
@@ -102,46 +89,5 @@ class ReplicatedKeyspaceIT {
     cluster.awaitLeader();
     AimStoreClient after = cluster.client();
     written.forEach((k, v) -> assertThat(value(await(after.kv().get(k)))).as(k).isEqualTo(v));
-  }
-
-  @Test
-  void wipedFollowerIsRebuiltFromASnapshot() throws Exception {
-    // Members keep one snapshot interval of log before a snapshot: with a short interval, the
-    // entries a wiped member needs are purged and only a snapshot can rebuild it.
-    cluster.close();
-    cluster =
-        new InProcessCluster(
-                dir.resolve("short-log"), 3, InProcessCluster.SETTINGS.withSnapshotThreshold(100))
-            .start();
-    AimStoreClient client = cluster.client();
-    for (int i = 0; i < 1000; i++) { // several 16 KiB log segments
-      await(client.kv().put("snap-" + i, "v" + i));
-    }
-    int leader = cluster.awaitLeader();
-    int follower = leader % 3 + 1;
-    cluster.node(leader).raft().snapshotNow();
-    cluster.wipe(follower);
-    for (int i = 1000; i < 1020; i++) {
-      await(client.kv().put("snap-" + i, "v" + i));
-    }
-    cluster.start(follower);
-    AimStoreClient direct = cluster.clientOf(follower);
-    await()
-        .atMost(Duration.ofSeconds(30))
-        .untilAsserted(
-            () -> {
-              assertThat(serializable(direct, "snap-0")).isEqualTo("v0");
-              assertThat(serializable(direct, "snap-1019")).isEqualTo("v1019");
-            });
-    assertThat(cluster.node(follower).raft().stateMachine().snapshotsInstalled()).isEqualTo(1);
-    String leaderHash = cluster.node(leader).raft().stateMachine().read(s -> s.stateHash());
-    await()
-        .atMost(Duration.ofSeconds(10))
-        .untilAsserted(
-            () -> {
-              String followerHash =
-                  cluster.node(follower).raft().stateMachine().read(s -> s.stateHash());
-              assertThat(followerHash).isEqualTo(leaderHash);
-            });
   }
 }
