@@ -39,6 +39,16 @@ class JsonTest {
     assertThat(Json.parse(out)).isEqualTo(value);
   }
 
+  @Test
+  void prettyJsonParsesBackToTheSameValue() {
+    Map<String, Object> v = new LinkedHashMap<>();
+    v.put("a", 1L);
+    v.put("b", List.of("x", true, Map.of()));
+    v.put("c", List.of());
+    assertThat(Json.parse(Json.pretty(v))).isEqualTo(v);
+    assertThat(Json.line(Map.of("n", 3))).isEqualTo("{\"n\":3}");
+  }
+
   @ParameterizedTest
   @ValueSource(strings = {"", "1.5", "1e3", "[1,", "{\"a\" 1}", "\"open", "tru", "[1] x", "{1:2}"})
   void rejectsWhatItDoesNotRead(String text) {
