@@ -13,7 +13,7 @@ import java.util.concurrent.locks.LockSupport;
  * The rate is the same for every system; at most {@code maxInFlight} puts are outstanding, a tick
  * with none free is skipped (and counted). Stops by itself at {@code limit}.
  */
-public final class BackgroundPutLoad implements AutoCloseable {
+public final class BackgroundPutLoad implements RunObserver, AutoCloseable {
   private final Driver driver;
   private final List<String> keys;
   private final byte[] value;
@@ -94,12 +94,14 @@ public final class BackgroundPutLoad implements AutoCloseable {
   }
 
   /** Marks the start of the measured window (for {@link #windowRate}). */
+  @Override
   public void windowOpened() {
     windowStartNanos = System.nanoTime();
     windowStartCompleted = completed.sum();
   }
 
   /** Marks the end of the measured window. */
+  @Override
   public void windowClosed() {
     double seconds = (System.nanoTime() - windowStartNanos) / 1e9;
     windowRate = seconds <= 0 ? 0 : (completed.sum() - windowStartCompleted) / seconds;

@@ -1,7 +1,6 @@
 package io.aimstore.bench.workload;
 
 import io.aimstore.bench.SystemKind;
-import io.aimstore.bench.driver.Driver;
 import io.aimstore.bench.driver.WatchDriver;
 import io.aimstore.bench.driver.Watchers;
 import io.aimstore.bench.load.DeliveryTracker;
@@ -22,48 +21,22 @@ import java.util.concurrent.locks.LockSupport;
  * not of fanning one change out to all of them (which at 100 puts/s would be 1,000,000 events/s
  * with 10,000 watchers, beyond one 2-core machine).
  */
-public final class WatchLatencyWorkload implements Workload {
+public final class WatchLatencyWorkload extends Workload {
   static final int CLIENTS = 4;
   static final int RATE = 100;
   private static final int MAX_PUTS_IN_FLIGHT = 200;
   private static final Duration MIN_WINDOW = Duration.ofSeconds(2);
 
-  private final String id;
   private final int watchers;
 
   public WatchLatencyWorkload(String id, int watchers) {
-    this.id = id;
+    super(
+        id,
+        String.format("watch delivery, %,d watchers on one member, %d puts/s", watchers, RATE),
+        watchers,
+        Schedule.ONCE_PER_SET,
+        WatchDriver.class);
     this.watchers = watchers;
-  }
-
-  @Override
-  public String id() {
-    return id;
-  }
-
-  @Override
-  public String title() {
-    return String.format("watch delivery, %,d watchers on one member, %d puts/s", watchers, RATE);
-  }
-
-  @Override
-  public int inFlight() {
-    return watchers;
-  }
-
-  @Override
-  public Schedule schedule() {
-    return Schedule.ONCE_PER_SET;
-  }
-
-  @Override
-  public boolean warmsUp() {
-    return false;
-  }
-
-  @Override
-  public boolean supports(Driver driver) {
-    return driver instanceof WatchDriver;
   }
 
   @Override
@@ -95,7 +68,7 @@ public final class WatchLatencyWorkload implements Workload {
         keys[i] = key(i);
         w.watch(i % CLIENTS, keys[i], (key, revision, at) -> tracker.received(key, at));
       }
-      Sentinels.await(w, ctx.driver(), id, Duration.ofMinutes(2));
+      Sentinels.await(w, ctx.driver(), id(), Duration.ofMinutes(2));
       extras.put("register_s", Math.round((System.nanoTime() - t0) / 1e8) / 10.0);
 
       byte[] value = ctx.keys().value();
@@ -106,7 +79,7 @@ public final class WatchLatencyWorkload implements Workload {
       long windowEnd = windowStart + window.toNanos();
       long[] issuedInWindow = {0};
       long skipped = 0;
-      ctx.observer().started(id, settle, window, tracker::delivered);
+      ctx.observer().started(id(), settle, window, tracker::delivered);
       boolean open = false;
       long next = start;
       long seq = 0;
