@@ -10,13 +10,9 @@ import io.aimstore.api.v1.RangeRequest;
 import io.aimstore.api.v1.RangeRequest.SortOrder;
 import io.aimstore.api.v1.RangeRequest.SortTarget;
 import io.aimstore.api.v1.RangeResponse;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -24,20 +20,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 /**
  * Range reads: range_end conventions, prefixes, limit/more/count, sorting, keys_only, count_only.
  */
-class RangeTest {
-  @TempDir Path dir;
-  CoreHarness h;
-
-  @BeforeEach
-  void open() {
-    h = CoreHarness.open(dir);
-  }
-
-  @AfterEach
-  void close() {
-    h.close();
-  }
-
+class RangeTest extends CoreTest {
   private static final List<String> KEYS = List.of("a", "ab", "abc", "b", "ba", "c", "d/1", "d/2");
 
   private void putKeys() {
