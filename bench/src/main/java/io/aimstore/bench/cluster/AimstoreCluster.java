@@ -119,11 +119,6 @@ public final class AimstoreCluster implements Cluster {
     return members.dataDir(member);
   }
 
-  @Override
-  public boolean jvm() {
-    return true;
-  }
-
   /** SIGTERM to all members at once, SIGKILL to those left after 10 s; deletes their data. */
   @Override
   public void stop() {
@@ -148,7 +143,7 @@ public final class AimstoreCluster implements Cluster {
             + " ProcessCluster), base port "
             + members.ports().base()
             + ", run from a copy of the build taken when the run started");
-    s.put("client ports", members.ports().client(1) + "-" + members.ports().client(MEMBERS));
+    s.put("client ports", clientPorts());
     s.put(
         "JVM options",
         javaOpts != null ? javaOpts : "the script's default (-Xms128m -Xmx1g -XX:+UseG1GC)");

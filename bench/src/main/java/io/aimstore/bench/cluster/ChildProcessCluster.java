@@ -21,6 +21,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * keeps its files.
  */
 abstract class ChildProcessCluster implements Cluster {
+  private final PeerLayout layout;
   private final ProcessRegistry registry;
   private final Duration startGrace;
   private final Duration stopGrace;
@@ -33,7 +34,9 @@ abstract class ChildProcessCluster implements Cluster {
    *     running
    * @param stopGrace how long {@link #stop} waits after SIGTERM before SIGKILL
    */
-  ChildProcessCluster(ProcessRegistry registry, Duration startGrace, Duration stopGrace) {
+  ChildProcessCluster(
+      PeerLayout layout, ProcessRegistry registry, Duration startGrace, Duration stopGrace) {
+    this.layout = layout;
     this.registry = registry;
     this.startGrace = startGrace;
     this.stopGrace = stopGrace;
@@ -45,15 +48,12 @@ abstract class ChildProcessCluster implements Cluster {
   /** Member {@code member}'s log (its output is appended to it). */
   abstract Path log(int member);
 
-  /** Every port the members listen on, checked free before they start. */
-  abstract List<Integer> ports();
-
   /** Writes what the members need before their first start (configurations); nothing by default. */
   void prepare() throws IOException {}
 
   @Override
   public void start() throws Exception {
-    PortPlan.requireFree(kind().displayName(), ports());
+    PortPlan.requireFree(kind().displayName(), layout.ports());
     prepare();
     startMembers();
   }
@@ -77,6 +77,21 @@ abstract class ChildProcessCluster implements Cluster {
       throw new IOException(
           kind().displayName() + " n" + i + " exited at start:\n" + Commands.tail(log(i), 20));
     }
+  }
+
+  @Override
+  public int members() {
+    return layout.members();
+  }
+
+  @Override
+  public String clientAddress(int member) {
+    return "127.0.0.1:" + layout.clientPort(member);
+  }
+
+  @Override
+  public Path dataDir(int member) {
+    return layout.dataDir(member);
   }
 
   @Override

@@ -84,7 +84,18 @@ public interface Cluster {
   Path dataDir(int member);
 
   /** Whether the members are JVMs. */
-  boolean jvm();
+  default boolean jvm() {
+    return kind().jvm();
+  }
+
+  /** The members' client ports, "FIRST-LAST", for the report. */
+  default String clientPorts() {
+    String first = clientAddress(1);
+    String last = clientAddress(members());
+    return first.substring(first.lastIndexOf(':') + 1)
+        + "-"
+        + last.substring(last.lastIndexOf(':') + 1);
+  }
 
   /**
    * Forces a full garbage collection in member {@code member} and returns its live heap in KiB

@@ -26,7 +26,7 @@ public final class EtcdCluster extends ChildProcessCluster {
   public EtcdCluster(EtcdConfig config, Path etcd, String version, ProcessRegistry registry) {
     // A stopping etcd leader first tries to hand leadership to a peer, which is stopping too and
     // never takes it; after 2 s the data is about to be deleted anyway.
-    super(registry, Duration.ofMillis(300), Duration.ofSeconds(2));
+    super(config, registry, Duration.ofMillis(300), Duration.ofSeconds(2));
     this.config = config;
     this.etcd = etcd;
     this.version = version;
@@ -51,16 +51,6 @@ public final class EtcdCluster extends ChildProcessCluster {
   }
 
   @Override
-  List<Integer> ports() {
-    return config.ports();
-  }
-
-  @Override
-  public String clientAddress(int member) {
-    return "127.0.0.1:" + config.clientPort(member);
-  }
-
-  @Override
   public Driver connect() {
     return new EtcdDriver(config.clientUrls());
   }
@@ -78,16 +68,6 @@ public final class EtcdCluster extends ChildProcessCluster {
       addresses.add(clientAddress(i));
     }
     return EtcdStatus.leaderMember(addresses);
-  }
-
-  @Override
-  public Path dataDir(int member) {
-    return config.dataDir(member);
-  }
-
-  @Override
-  public boolean jvm() {
-    return false;
   }
 
   /**
@@ -139,7 +119,7 @@ public final class EtcdCluster extends ChildProcessCluster {
   public Map<String, String> settings() {
     Map<String, String> s = new LinkedHashMap<>();
     s.put("binary", etcd + " (Debian etcd-server)");
-    s.put("client ports", config.clientPort(1) + "-" + config.clientPort(config.members()));
+    s.put("client ports", clientPorts());
     s.put("durability", "etcd defaults: WAL fsync before acknowledging");
     s.put(
         "flags",

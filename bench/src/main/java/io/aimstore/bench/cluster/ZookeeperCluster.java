@@ -28,7 +28,7 @@ public final class ZookeeperCluster extends ChildProcessCluster {
   private final ZookeeperConfig config;
 
   public ZookeeperCluster(ZookeeperConfig config, ProcessRegistry registry) {
-    super(registry, Duration.ofMillis(500), Duration.ofSeconds(10));
+    super(config, registry, Duration.ofMillis(500), Duration.ofSeconds(10));
     this.config = config;
   }
 
@@ -73,16 +73,6 @@ public final class ZookeeperCluster extends ChildProcessCluster {
   }
 
   @Override
-  List<Integer> ports() {
-    return config.ports();
-  }
-
-  @Override
-  public String clientAddress(int member) {
-    return "127.0.0.1:" + config.clientPort(member);
-  }
-
-  @Override
   public Driver connect() throws Exception {
     return new ZookeeperDriver(config.connectString(), Duration.ofSeconds(90));
   }
@@ -105,16 +95,6 @@ public final class ZookeeperCluster extends ChildProcessCluster {
   }
 
   @Override
-  public Path dataDir(int member) {
-    return config.dataDir(member);
-  }
-
-  @Override
-  public boolean jvm() {
-    return true;
-  }
-
-  @Override
   public String version() {
     return "ZooKeeper " + org.apache.zookeeper.Version.getFullVersion();
   }
@@ -123,7 +103,7 @@ public final class ZookeeperCluster extends ChildProcessCluster {
   public Map<String, String> settings() {
     Map<String, String> s = new LinkedHashMap<>();
     s.put("started as", "3 JVMs running QuorumPeerMain, " + String.join(" ", JVM_OPTIONS));
-    s.put("client ports", config.clientPort(1) + "-" + config.clientPort(config.members()));
+    s.put("client ports", clientPorts());
     s.put("durability", "forceSync=yes (fsync of the transaction log before acknowledging)");
     s.put(
         "config",
