@@ -13,7 +13,6 @@ import io.aimstore.api.v1.RequestOp;
 import io.aimstore.api.v1.TxnRequest;
 import io.aimstore.bench.SystemKind;
 import io.aimstore.client.AimStoreClient;
-import io.aimstore.client.LockHandle;
 import io.aimstore.client.Session;
 import io.aimstore.client.SessionOptions;
 import io.aimstore.client.WatchHandle;
@@ -135,18 +134,8 @@ public final class AimstoreDriver
   @Override
   public LockClient newLockClient(Duration ttl) {
     OwnSession own = OwnSession.open(endpoints, ttl);
-    return new LockClient() {
-      @Override
-      public Held acquire(String name, Duration wait) {
-        LockHandle h = own.client.locks().acquire(name, own.session, wait);
-        return h::close;
-      }
-
-      @Override
-      public void close() {
-        own.close();
-      }
-    };
+    return LockClient.of(
+        (name, wait) -> own.client.locks().acquire(name, own.session, wait)::close, own::close);
   }
 
   @Override
@@ -161,17 +150,7 @@ public final class AimstoreDriver
       own.close();
       throw e;
     }
-    return new SessionKey() {
-      @Override
-      public long sessionTtlMs() {
-        return own.session.ttl().toMillis();
-      }
-
-      @Override
-      public void close() {
-        own.close();
-      }
-    };
+    return SessionKey.of(own.session.ttl().toMillis(), own::close);
   }
 
   /** A client of its own with a session, as a holder has: closing it ends both. */

@@ -116,23 +116,17 @@ public final class EtcdDriver
   @Override
   public LockClient newLockClient(Duration ttl) throws Exception {
     KeptLease own = KeptLease.grant(endpoints, ttl);
-    return new LockClient() {
-      @Override
-      public Held acquire(String name, Duration wait) throws Exception {
-        ByteSequence key =
-            own.client
-                .getLockClient()
-                .lock(bytes("/bench/locks/" + name), own.lease)
-                .get(wait.toMillis(), TimeUnit.MILLISECONDS)
-                .getKey();
-        return () -> own.client.getLockClient().unlock(key).get(30, TimeUnit.SECONDS);
-      }
-
-      @Override
-      public void close() {
-        own.close();
-      }
-    };
+    return LockClient.of(
+        (name, wait) -> {
+          ByteSequence key =
+              own.client
+                  .getLockClient()
+                  .lock(bytes("/bench/locks/" + name), own.lease)
+                  .get(wait.toMillis(), TimeUnit.MILLISECONDS)
+                  .getKey();
+          return () -> own.client.getLockClient().unlock(key).get(30, TimeUnit.SECONDS);
+        },
+        own::close);
   }
 
   @Override
@@ -180,17 +174,7 @@ public final class EtcdDriver
       own.close();
       throw e;
     }
-    return new SessionKey() {
-      @Override
-      public long sessionTtlMs() {
-        return seconds(ttl) * 1000;
-      }
-
-      @Override
-      public void close() {
-        own.close();
-      }
-    };
+    return SessionKey.of(seconds(ttl) * 1000, own::close);
   }
 
   /**

@@ -56,9 +56,10 @@ public final class FailoverWorkload extends Workload {
     Members.awaitAllServing(cluster, driver, Duration.ofMinutes(2));
     WorkloadResult result =
         Trials.run(
+            this,
             ctx,
-            id(),
-            estimate(settle, measure, env.scale(), driver.system()),
+            settle,
+            measure,
             extras,
             (t, log) -> {
               int leader = 0;

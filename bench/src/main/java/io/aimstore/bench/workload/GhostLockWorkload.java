@@ -43,33 +43,26 @@ public final class GhostLockWorkload extends Workload {
   @Override
   public WorkloadResult run(WorkloadContext ctx, Duration settle, Duration measure)
       throws Exception {
-    WorkloadContext.Env env = ctx.requireEnv();
-    SystemKind kind = ctx.driver().system();
     Map<String, Object> extras = new LinkedHashMap<>();
     ExecutorService waiterThread = Executors.newSingleThreadExecutor(r -> new Thread(r, "waiter"));
     WorkloadResult result;
     try (LockClient waiter = ((LockDriver) ctx.driver()).newLockClient(LockWorkload.SESSION_TTL)) {
       result =
           Trials.run(
+              this,
               ctx,
-              id(),
-              estimate(settle, measure, env.scale(), kind),
+              settle,
+              measure,
               extras,
               (t, log) -> {
                 try (HolderProcess holder =
-                    HolderProcess.start(
+                    Trials.holder(
+                        ctx,
                         HolderProcess.Holds.LOCK,
-                        kind,
-                        env.cluster(),
-                        env.repo(),
-                        env.scratch().resolve("lock-holder-" + t + ".log"),
-                        env.registry(),
                         LOCK,
                         HOLDER_TTL_S,
-                        Duration.ofSeconds(90))) {
-                  if (holder.sessionTtlMs() > 0) {
-                    extras.put("holder_session_ttl_ms", holder.sessionTtlMs());
-                  }
+                        "lock-holder-" + t + ".log",
+                        extras)) {
                   reclaim(t, log, holder, waiter, waiterThread);
                 }
                 return "";

@@ -43,32 +43,26 @@ public final class SessionExpiryWorkload extends Workload {
   @Override
   public WorkloadResult run(WorkloadContext ctx, Duration settle, Duration measure)
       throws Exception {
-    WorkloadContext.Env env = ctx.requireEnv();
     Driver driver = ctx.driver();
     Map<String, Object> extras = new LinkedHashMap<>();
     driver.prepare(NAMESPACE);
     WorkloadResult result =
         Trials.run(
+            this,
             ctx,
-            id(),
-            estimate(settle, measure, env.scale(), driver.system()),
+            settle,
+            measure,
             extras,
             (t, log) -> {
               String key = NAMESPACE + "/" + id() + "-" + t;
               try (HolderProcess holder =
-                  HolderProcess.start(
+                  Trials.holder(
+                      ctx,
                       HolderProcess.Holds.KEY,
-                      driver.system(),
-                      env.cluster(),
-                      env.repo(),
-                      env.scratch().resolve(id() + "-holder-" + t + ".log"),
-                      env.registry(),
                       key,
                       ttlSeconds,
-                      Duration.ofSeconds(90))) {
-                if (holder.sessionTtlMs() > 0) {
-                  extras.put("holder_session_ttl_ms", holder.sessionTtlMs());
-                }
+                      id() + "-holder-" + t + ".log",
+                      extras)) {
                 expire(t, log, holder, driver, key);
               }
               return "";

@@ -1,5 +1,6 @@
 package io.aimstore.bench.workload;
 
+import io.aimstore.bench.fault.HolderProcess;
 import io.aimstore.bench.load.RunObserver;
 import io.aimstore.bench.load.TrialLog;
 import io.aimstore.bench.result.RunError;
@@ -28,15 +29,23 @@ final class Trials {
   private Trials() {}
 
   /**
-   * @param estimate how long all trials are expected to take (for the progress display)
+   * Runs the trials of {@code workload}.
+   *
    * @param extras the workload's own figures, to which {@code trials} and {@code trial_ms} are
    *     added
    */
   static WorkloadResult run(
-      WorkloadContext ctx, String id, Duration estimate, Map<String, Object> extras, Trial trial)
+      Workload workload,
+      WorkloadContext ctx,
+      Duration settle,
+      Duration measure,
+      Map<String, Object> extras,
+      Trial trial)
       throws InterruptedException {
     WorkloadContext.Env env = ctx.requireEnv();
+    String id = workload.id();
     int trials = env.scale().trials();
+    Duration estimate = workload.estimate(settle, measure, env.scale(), ctx.driver().system());
     TrialLog log = new TrialLog();
     try (RunObserver.Window window = ctx.observer().window(id, estimate, log::completed)) {
       for (int t = 1; t <= trials; t++) {
@@ -56,5 +65,36 @@ final class Trials {
     extras.put("trials", trials);
     extras.put("trial_ms", log.millis());
     return new WorkloadResult(log.stats(), extras);
+  }
+
+  /**
+   * Starts a process holding {@code name} (a lock or a key) on a session of {@code ttlSeconds},
+   * logging to {@code log} in the workload's scratch directory, and notes the session TTL the store
+   * granted it among {@code extras} ({@code holder_session_ttl_ms}).
+   */
+  static HolderProcess holder(
+      WorkloadContext ctx,
+      HolderProcess.Holds holds,
+      String name,
+      int ttlSeconds,
+      String log,
+      Map<String, Object> extras)
+      throws Exception {
+    WorkloadContext.Env env = ctx.requireEnv();
+    HolderProcess holder =
+        HolderProcess.start(
+            holds,
+            ctx.driver().system(),
+            env.cluster(),
+            env.repo(),
+            env.scratch().resolve(log),
+            env.registry(),
+            name,
+            ttlSeconds,
+            Duration.ofSeconds(90));
+    if (holder.sessionTtlMs() > 0) {
+      extras.put("holder_session_ttl_ms", holder.sessionTtlMs());
+    }
+    return holder;
   }
 }
