@@ -32,6 +32,19 @@ import org.junit.jupiter.api.Test;
 /** Leases on a three-member cluster in this JVM. */
 class LeaseIT extends InProcessFixture {
 
+  /** Puts {@code key} on lease {@code lease} (a lease that must exist). */
+  private void putOnLease(String key, String value, long lease) {
+    await(
+        client
+            .kv()
+            .put(
+                PutRequest.newBuilder()
+                    .setKey(KV.utf8(key))
+                    .setValue(KV.utf8(value))
+                    .setLease(lease)
+                    .build()));
+  }
+
   private boolean exists(AimStoreClient c, String key) {
     return await(c.kv().get(RangeRequest.newBuilder().setKey(KV.utf8(key)).build())).getCount()
         == 1;
@@ -40,24 +53,8 @@ class LeaseIT extends InProcessFixture {
   @Test
   void keysOfAHolderThatStopsKeepingAliveGoWithinTheBound() throws Exception {
     long id = await(client.leases().grant(Duration.ofSeconds(2))).getId();
-    await(
-        client
-            .kv()
-            .put(
-                PutRequest.newBuilder()
-                    .setKey(KV.utf8("/p/a"))
-                    .setValue(KV.utf8("up"))
-                    .setLease(id)
-                    .build()));
-    await(
-        client
-            .kv()
-            .put(
-                PutRequest.newBuilder()
-                    .setKey(KV.utf8("/p/b"))
-                    .setValue(KV.utf8("up"))
-                    .setLease(id)
-                    .build()));
+    putOnLease("/p/a", "up", id);
+    putOnLease("/p/b", "up", id);
     long lastSend = 0;
     for (int i = 0; i < 4; i++) {
       lastSend = System.nanoTime();
@@ -88,15 +85,7 @@ class LeaseIT extends InProcessFixture {
               lost.incrementAndGet();
             }
           });
-      await(
-          client
-              .kv()
-              .put(
-                  PutRequest.newBuilder()
-                      .setKey(KV.utf8("/s/" + i))
-                      .setValue(KV.utf8("up"))
-                      .setLease(s.leaseId())
-                      .build()));
+      putOnLease("/s/" + i, "up", s.leaseId());
       sessions.add(s);
     }
     int leader = cluster.awaitLeader();
@@ -186,17 +175,7 @@ class LeaseIT extends InProcessFixture {
   @Test
   void badLeaseRequestsAreRefusedClearlyAndWriteNothing() {
     long rev = await(client.kv().put("anchor", "x")).getHeader().getRevision();
-    assertThatThrownBy(
-            () ->
-                await(
-                    client
-                        .kv()
-                        .put(
-                            PutRequest.newBuilder()
-                                .setKey(KV.utf8("k"))
-                                .setValue(KV.utf8("v"))
-                                .setLease(777)
-                                .build())))
+    assertThatThrownBy(() -> putOnLease("k", "v", 777))
         .isInstanceOfSatisfying(
             AimStoreException.class, e -> assertThat(e.code()).isEqualTo(Status.Code.NOT_FOUND))
         .hasMessageContaining("lease 777 not found");
@@ -233,15 +212,7 @@ class LeaseIT extends InProcessFixture {
   @Test
   void leaseViewsComeFromTheLeaderOnAnyMember() {
     long id = await(client.leases().grant(Duration.ofSeconds(30))).getId();
-    await(
-        client
-            .kv()
-            .put(
-                PutRequest.newBuilder()
-                    .setKey(KV.utf8("/v/k"))
-                    .setValue(KV.utf8("1"))
-                    .setLease(id)
-                    .build()));
+    putOnLease("/v/k", "1", id);
     int follower = cluster.awaitLeader() % 3 + 1;
     AimStoreClient viaFollower = cluster.clientOf(follower);
     var ttl = await(viaFollower.leases().timeToLive(id, true));

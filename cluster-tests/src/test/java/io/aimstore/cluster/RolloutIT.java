@@ -26,6 +26,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import org.assertj.core.api.AbstractThrowableAssert;
+import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -73,23 +75,59 @@ class RolloutIT extends InProcessFixture {
   void startDrones(int n, String refuser, long refusedVersion) {
     for (int i = 1; i <= n; i++) {
       String name = "drone-" + i;
-      drones.add(
-          DroneAgent.start(
-              client,
-              FLEET,
-              name,
-              Duration.ofSeconds(5),
-              (TargetRecord t) -> {
-                if (name.equals(refuser) && t.getVersion() == refusedVersion) {
-                  throw new IllegalStateException("lock mismatch");
-                }
-                flying.put(name, t.getVersion());
-              }));
+      drones.add(drone(name, name.equals(refuser) ? refusedVersion : -2));
     }
+  }
+
+  /** A simulated drone that refuses version {@code refused} ("lock mismatch"). */
+  DroneAgent drone(String name, long refused) {
+    return DroneAgent.start(
+        client,
+        FLEET,
+        name,
+        Duration.ofSeconds(5),
+        (TargetRecord t) -> {
+          if (t.getVersion() == refused) {
+            throw new IllegalStateException("lock mismatch");
+          }
+          flying.put(name, t.getVersion());
+        });
   }
 
   List<DroneStatus> status() {
     return await(client.fleet().fleetStatus(FLEET)).getDronesList();
+  }
+
+  /** A rollout of the fleet's config "aim". */
+  static RolloutStartRequest.Builder rollout() {
+    return RolloutStartRequest.newBuilder().setFleet(FLEET).setConfigName("aim");
+  }
+
+  Rollout start(RolloutStartRequest.Builder rollout) {
+    return await(client.fleet().start(rollout.build())).getRollout();
+  }
+
+  static RolloutRequest request(Fence fence) {
+    return RolloutRequest.newBuilder().setFleet(FLEET).setFence(fence).build();
+  }
+
+  LockHandle configLock(Session ops) {
+    return client.locks().acquire("aim/" + FLEET + "/config", ops, Duration.ofSeconds(5));
+  }
+
+  void awaitRolloutState(Rollout.State state) {
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .untilAsserted(
+            () ->
+                assertThat(await(client.fleet().status(FLEET)).getRollout().getState())
+                    .isEqualTo(state));
+  }
+
+  static AbstractThrowableAssert<?, ? extends Throwable> assertRefused(
+      ThrowingCallable call, Status.Code code) {
+    return assertThatThrownBy(call)
+        .satisfies(e -> assertThat(AimStoreException.from(e).code()).isEqualTo(code));
   }
 
   @Test
@@ -98,29 +136,11 @@ class RolloutIT extends InProcessFixture {
     long v2Planned = -1;
     startDrones(20, "drone-2", v2Planned);
     try (Session ops = client.session(SessionOptions.ttl(Duration.ofSeconds(10)));
-        LockHandle lock =
-            client.locks().acquire("aim/" + FLEET + "/config", ops, Duration.ofSeconds(5))) {
+        LockHandle lock = configLock(ops)) {
       Fence fence = lock.fence();
-      Rollout r1 =
-          await(
-                  client
-                      .fleet()
-                      .start(
-                          RolloutStartRequest.newBuilder()
-                              .setFleet(FLEET)
-                              .setConfigName("aim")
-                              .setAutoPromote(true)
-                              .setOperator("ops")
-                              .setFence(fence)
-                              .build()))
-              .getRollout();
+      Rollout r1 = start(rollout().setAutoPromote(true).setOperator("ops").setFence(fence));
       assertThat(r1.getVersion()).isEqualTo(v1);
-      await()
-          .atMost(Duration.ofSeconds(20))
-          .untilAsserted(
-              () ->
-                  assertThat(await(client.fleet().status(FLEET)).getRollout().getState())
-                      .isEqualTo(Rollout.State.COMPLETED));
+      awaitRolloutState(Rollout.State.COMPLETED);
       assertThat(status())
           .hasSize(20)
           .allSatisfy(d -> assertThat(d.getAppliedVersion()).isEqualTo(v1));
@@ -128,33 +148,14 @@ class RolloutIT extends InProcessFixture {
       // V2: drone-2 (a canary) will refuse it
       long v2 = putConfig(config(6));
       drones.get(1).close();
-      drones.set(
-          1,
-          DroneAgent.start(
-              client,
-              FLEET,
-              "drone-2",
-              Duration.ofSeconds(5),
-              t -> {
-                if (t.getVersion() == v2) {
-                  throw new IllegalStateException("lock mismatch");
-                }
-                flying.put("drone-2", t.getVersion());
-              }));
+      drones.set(1, drone("drone-2", v2));
       Rollout r2 =
-          await(
-                  client
-                      .fleet()
-                      .start(
-                          RolloutStartRequest.newBuilder()
-                              .setFleet(FLEET)
-                              .setConfigName("aim")
-                              .addAllCanary(List.of("drone-1", "drone-2", "drone-3"))
-                              .addPercentStages(10)
-                              .setOperator("ops")
-                              .setFence(fence)
-                              .build()))
-              .getRollout();
+          start(
+              rollout()
+                  .addAllCanary(List.of("drone-1", "drone-2", "drone-3"))
+                  .addPercentStages(10)
+                  .setOperator("ops")
+                  .setFence(fence));
       assertThat(r2.getStagesList())
           .extracting(Rollout.Stage::getName)
           .containsExactly("canary", "10%", "all");
@@ -175,25 +176,10 @@ class RolloutIT extends InProcessFixture {
           .filteredOn(d -> d.getTargetVersion() == v2)
           .extracting(DroneStatus::getDrone)
           .containsExactlyInAnyOrder("drone-1", "drone-2", "drone-3");
-      assertThatThrownBy(
-              () ->
-                  await(
-                      client
-                          .fleet()
-                          .promote(
-                              RolloutRequest.newBuilder().setFleet(FLEET).setFence(fence).build())))
-          .satisfies(
-              e ->
-                  assertThat(AimStoreException.from(e).code())
-                      .isEqualTo(Status.Code.FAILED_PRECONDITION));
+      assertRefused(
+          () -> await(client.fleet().promote(request(fence))), Status.Code.FAILED_PRECONDITION);
 
-      Rollout back =
-          await(
-                  client
-                      .fleet()
-                      .rollback(
-                          RolloutRequest.newBuilder().setFleet(FLEET).setFence(fence).build()))
-              .getRollout();
+      Rollout back = await(client.fleet().rollback(request(fence))).getRollout();
       assertThat(back.getState()).isEqualTo(Rollout.State.ROLLED_BACK);
       await()
           .atMost(Duration.ofSeconds(20))
@@ -218,60 +204,20 @@ class RolloutIT extends InProcessFixture {
   void holdStopsEverythingUntilReleasedAndRolloutsNeedTheConfigLock() {
     long v1 = putConfig(config(5));
     startDrones(4, null, 0);
-    assertThatThrownBy(
-            () ->
-                await(
-                    client
-                        .fleet()
-                        .start(
-                            RolloutStartRequest.newBuilder()
-                                .setFleet(FLEET)
-                                .setConfigName("aim")
-                                .build())))
-        .satisfies(
-            e ->
-                assertThat(AimStoreException.from(e).code())
-                    .isEqualTo(Status.Code.FAILED_PRECONDITION))
+    assertRefused(() -> start(rollout()), Status.Code.FAILED_PRECONDITION)
         .hasMessageContaining("config lock");
     try (Session ops = client.session(SessionOptions.ttl(Duration.ofSeconds(10)));
-        LockHandle lock =
-            client.locks().acquire("aim/" + FLEET + "/config", ops, Duration.ofSeconds(5))) {
+        LockHandle lock = configLock(ops)) {
       await(client.fleet().hold(FLEET, "storm front", "ops"));
-      assertThatThrownBy(
-              () ->
-                  await(
-                      client
-                          .fleet()
-                          .start(
-                              RolloutStartRequest.newBuilder()
-                                  .setFleet(FLEET)
-                                  .setConfigName("aim")
-                                  .setFence(lock.fence())
-                                  .build())))
+      assertThatThrownBy(() -> start(rollout().setFence(lock.fence())))
           .hasMessageContaining("on hold")
           .hasMessageContaining("storm front");
       assertThat(await(client.fleet().fleetStatus(FLEET)).getHold().getReason())
           .isEqualTo("storm front");
       await(client.fleet().release(FLEET, "ops"));
-      Rollout r =
-          await(
-                  client
-                      .fleet()
-                      .start(
-                          RolloutStartRequest.newBuilder()
-                              .setFleet(FLEET)
-                              .setConfigName("aim")
-                              .setAutoPromote(true)
-                              .setFence(lock.fence())
-                              .build()))
-              .getRollout();
+      Rollout r = start(rollout().setAutoPromote(true).setFence(lock.fence()));
       assertThat(r.getVersion()).isEqualTo(v1);
-      await()
-          .atMost(Duration.ofSeconds(20))
-          .untilAsserted(
-              () ->
-                  assertThat(await(client.fleet().status(FLEET)).getRollout().getState())
-                      .isEqualTo(Rollout.State.COMPLETED));
+      awaitRolloutState(Rollout.State.COMPLETED);
     }
   }
 
@@ -282,19 +228,13 @@ class RolloutIT extends InProcessFixture {
             .setSafety(config(9).getSafety().toBuilder().setMinBatteryPct(20).setMaxAltitudeM(25))
             .putParameters("Bad Key", "x")
             .build();
-    assertThatThrownBy(() -> putConfig(bad))
-        .satisfies(
-            e ->
-                assertThat(AimStoreException.from(e).code())
-                    .isEqualTo(Status.Code.INVALID_ARGUMENT))
+    assertRefused(() -> putConfig(bad), Status.Code.INVALID_ARGUMENT)
         .hasMessageContaining("max_altitude_m must be at least 10 above")
         .hasMessageContaining("min_battery_pct must be >= 30 when sensitivity > 8")
         .hasMessageContaining("parameter key 'Bad Key'");
     assertThat(await(client.kv().get("/aim/" + FLEET + "/configs/aim")).getCount()).isZero();
-    assertThatThrownBy(() -> await(client.kv().put("/aim/" + FLEET + "/configs/aim", "{}")))
-        .satisfies(
-            e ->
-                assertThat(AimStoreException.from(e).code())
-                    .isEqualTo(Status.Code.PERMISSION_DENIED));
+    assertRefused(
+        () -> await(client.kv().put("/aim/" + FLEET + "/configs/aim", "{}")),
+        Status.Code.PERMISSION_DENIED);
   }
 }

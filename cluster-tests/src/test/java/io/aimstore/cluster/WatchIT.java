@@ -206,28 +206,30 @@ class WatchIT extends InProcessFixture {
     AimStoreClient watcher = clientPreferring(leader % 3 + 1);
     Recorder rec = new Recorder();
     WatchHandle h = watcher.watch().watch(WatchOptions.prefix("/quiet/").withProgressNotify(), rec);
-    long first = 0;
-    for (int i = 0; i < 5; i++) {
-      first = put(writer, "/noise", "a" + i);
-    }
-    long r1 = first;
-    await()
-        .atMost(Duration.ofSeconds(15))
-        .until(() -> rec.progress.stream().anyMatch(p -> p >= r1));
-    long second = 0;
-    for (int i = 0; i < 5; i++) {
-      second = put(writer, "/noise", "b" + i);
-    }
-    long r2 = second;
-    await()
-        .atMost(Duration.ofSeconds(15))
-        .until(() -> rec.progress.stream().anyMatch(p -> p >= r2));
+    noiseUntilProgress(writer, rec, "a");
+    long r2 = noiseUntilProgress(writer, rec, "b");
 
     assertThat(rec.progress).isSorted();
     assertThat(rec.progress.stream().distinct().count()).isGreaterThanOrEqualTo(2);
     assertThat(rec.revisions).isEmpty();
     assertThat(h.lastRevision()).isGreaterThanOrEqualTo(r2);
     h.close();
+  }
+
+  /**
+   * Five puts outside the watched prefix, then waits until the watch reports progress up to the
+   * last of them; returns that revision.
+   */
+  private static long noiseUntilProgress(AimStoreClient writer, Recorder rec, String tag) {
+    long last = 0;
+    for (int i = 0; i < 5; i++) {
+      last = put(writer, "/noise", tag + i);
+    }
+    long revision = last;
+    await()
+        .atMost(Duration.ofSeconds(15))
+        .until(() -> rec.progress.stream().anyMatch(p -> p >= revision));
+    return revision;
   }
 
   /** Records what a {@link ConfigWatcher} hands the application. */
