@@ -74,6 +74,18 @@ class LessorTest {
     return self[0];
   }
 
+  /** A lessor (not loaded yet) whose proposals are kept in {@code held} and never commit. */
+  Lessor lessorWhoseProposalsNeverCommit(List<Command> held) {
+    return new Lessor(
+        () -> nowNanos,
+        cmd -> {
+          held.add(cmd.build());
+          return new CompletableFuture<>();
+        },
+        NO_GRACE,
+        LessorMetrics.NONE);
+  }
+
   CommandResult apply(Command c) {
     proposed.add(c);
     ApplyResult r = store.apply(LogEntry.newBuilder().addCommands(c).build(), 1, ++index);
@@ -167,15 +179,7 @@ class LessorTest {
   @Test
   void aKeepAliveAfterTheLeaderDecidedExpiryIsAnsweredWithZero() {
     List<Command> held = new ArrayList<>();
-    Lessor slowLog =
-        new Lessor(
-            () -> nowNanos,
-            cmd -> {
-              held.add(cmd.build());
-              return new CompletableFuture<>();
-            },
-            NO_GRACE,
-            LessorMetrics.NONE);
+    Lessor slowLog = lessorWhoseProposalsNeverCommit(held);
     slowLog.load(store);
     slowLog.onLeaderReady();
     long id = grant(2);
@@ -375,15 +379,7 @@ class LessorTest {
   @Test
   void theGhostGaugeShowsALeasePastItsDeadline() {
     List<Command> held = new ArrayList<>();
-    Lessor stuck =
-        new Lessor(
-            () -> nowNanos,
-            cmd -> {
-              held.add(cmd.build());
-              return new CompletableFuture<>();
-            },
-            NO_GRACE,
-            LessorMetrics.NONE);
+    Lessor stuck = lessorWhoseProposalsNeverCommit(held);
     long id = grant(2);
     stuck.load(store);
     stuck.onLeaderReady();
