@@ -593,10 +593,12 @@ public final class MarkdownReport {
     sb.append("ops/bin/aimstore-bench --help\n");
     sb.append("```\n\n");
     sb.append(
-        "The launcher builds the bench on first use (and when `bench/` changed). It installs"
-            + " Debian's `etcd-server` with apt-get if `etcd` is missing, starts aimstore through"
-            + " `ops/bin/aimstore-cluster` in a fresh directory under `bench/runs/` (client ports"
-            + " 17401–17403), etcd on 17501–17503 and ZooKeeper on 17601–17603, and stops every"
+        "The launcher builds the bench on first use (and when `bench/` or `testkit/` changed). It"
+            + " installs Debian's `etcd-server` with apt-get if `etcd` is missing, starts aimstore"
+            + " through `ops/bin/aimstore-cluster` (the testkit's `ProcessCluster`) in a fresh"
+            + " directory under `bench/runs/`, etcd and ZooKeeper as its own child processes, all on"
+            + " ports from one base (client ports BASE+1–3 for aimstore, BASE+101–103 for etcd,"
+            + " BASE+201–203 for ZooKeeper; a free base unless `--base-port` says), and stops every"
             + " process it started (members, restarted members, lock holders), by PID, at the end,"
             + " on failure and on Ctrl-C. Results go to `bench/runs/RUN/results.jsonl` (one JSON"
             + " object per line: the environment, then one line per measured run; fault workloads"
