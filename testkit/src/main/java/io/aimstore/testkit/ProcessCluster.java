@@ -191,6 +191,10 @@ public final class ProcessCluster implements Cluster {
     }
     Runtime.getRuntime().addShutdownHook(shutdownHook);
     for (int i = 1; i <= size(); i++) {
+      // a member the script started just before an interrupt is still found and stopped
+      options
+          .registry()
+          .registerPidFile("aimstore n" + i, dir.resolve("n" + i).resolve("pid"), dir.toString());
       probes.put(
           i,
           AimStoreClient.builder()
@@ -250,9 +254,6 @@ public final class ProcessCluster implements Cluster {
    */
   @Override
   public void start(int i) {
-    options
-        .registry()
-        .registerPidFile("aimstore n" + i, dir.resolve("n" + i).resolve("pid"), dir.toString());
     UncheckedIOException last = null;
     for (int attempt = 0; attempt < 3; attempt++) {
       try {

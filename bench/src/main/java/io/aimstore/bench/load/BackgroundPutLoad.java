@@ -5,7 +5,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.LongAdder;
-import java.util.concurrent.locks.LockSupport;
 
 /**
  * Puts at a fixed rate on its own thread while a read workload is measured, so that linearizable
@@ -54,43 +53,17 @@ public final class BackgroundPutLoad implements RunObserver, AutoCloseable {
   }
 
   private void loop() {
-    long period = (long) (1e9 / ratePerSecond);
-    long start = System.nanoTime();
-    long deadline = start + limit.toNanos();
-    long next = start;
-    long seq = 0;
-    while (!stopping) {
-      long now = System.nanoTime();
-      if (now >= deadline) {
-        return;
-      }
-      if (now < next) {
-        LockSupport.parkNanos(Math.min(next - now, 1_000_000));
-        continue;
-      }
-      next += period;
-      if (!inFlight.tryAcquire()) {
-        skipped.increment();
-        continue;
-      }
-      String key = keys.get((int) (seq++ % keys.size()));
-      try {
-        driver
-            .put(key, value)
-            .whenComplete(
-                (r, e) -> {
-                  if (e == null) {
-                    completed.increment();
-                  } else {
-                    failed.increment();
-                  }
-                  inFlight.release();
-                });
-      } catch (RuntimeException e) {
-        failed.increment();
-        inFlight.release();
-      }
-    }
+    long skips =
+        OpenLoop.run(
+            ratePerSecond,
+            inFlight,
+            System.nanoTime() + limit.toNanos(),
+            () -> stopping,
+            now -> {},
+            seq ->
+                OpenLoop.call(() -> driver.put(keys.get((int) (seq % keys.size())), value))
+                    .whenComplete((r, e) -> (e == null ? completed : failed).increment()));
+    skipped.add(skips);
   }
 
   /** Marks the start of the measured window (for {@link #windowRate}). */

@@ -5,12 +5,12 @@ import io.aimstore.bench.driver.WatchDriver;
 import io.aimstore.bench.driver.Watchers;
 import io.aimstore.bench.load.DeliveryTracker;
 import io.aimstore.bench.load.LatencySummary;
+import io.aimstore.bench.load.OpenLoop;
 import io.aimstore.bench.load.RunStats;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Semaphore;
-import java.util.concurrent.locks.LockSupport;
 
 /**
  * Delivery latency with many watchers: {@code watchers} watches, one per key, on {@link #CLIENTS}
@@ -73,58 +73,42 @@ public final class WatchLatencyWorkload extends Workload {
 
       byte[] value = ctx.keys().value();
       Semaphore inFlight = new Semaphore(MAX_PUTS_IN_FLIGHT);
-      long period = 1_000_000_000L / RATE;
       long start = System.nanoTime();
       long windowStart = start + settle.toNanos();
       long windowEnd = windowStart + window.toNanos();
       long[] issuedInWindow = {0};
-      long skipped = 0;
+      boolean[] open = {false};
       ctx.observer().started(id(), settle, window, tracker::delivered);
-      boolean open = false;
-      long next = start;
-      long seq = 0;
-      while (true) {
-        long now = System.nanoTime();
-        if (!open && now >= windowStart) {
-          ctx.observer().windowOpened();
-          open = true;
-        }
-        if (now >= windowEnd) {
-          break;
-        }
-        if (now < next) {
-          LockSupport.parkNanos(Math.min(next - now, 1_000_000));
-          continue;
-        }
-        next += period;
-        if (!inFlight.tryAcquire()) {
-          skipped++;
-          continue;
-        }
-        String key = keys[(int) (seq++ % watchers)];
-        long issued = System.nanoTime();
-        boolean in = issued >= windowStart;
-        if (in) {
-          issuedInWindow[0]++;
-        }
-        tracker.issued(key, issued, in);
-        try {
-          ctx.driver()
-              .put(key, value)
-              .whenComplete(
-                  (r, e) -> {
-                    if (e == null) {
-                      tracker.acked(key, issued, System.nanoTime());
-                    } else {
-                      tracker.failed(key, issued);
-                    }
-                    inFlight.release();
-                  });
-        } catch (RuntimeException e) {
-          tracker.failed(key, issued);
-          inFlight.release();
-        }
-      }
+      long skipped =
+          OpenLoop.run(
+              RATE,
+              inFlight,
+              windowEnd,
+              () -> false,
+              now -> {
+                if (!open[0] && now >= windowStart) {
+                  ctx.observer().windowOpened();
+                  open[0] = true;
+                }
+              },
+              seq -> {
+                String key = keys[(int) (seq % watchers)];
+                long issued = System.nanoTime();
+                boolean in = issued >= windowStart;
+                if (in) {
+                  issuedInWindow[0]++;
+                }
+                tracker.issued(key, issued, in);
+                return OpenLoop.call(() -> ctx.driver().put(key, value))
+                    .whenComplete(
+                        (r, e) -> {
+                          if (e == null) {
+                            tracker.acked(key, issued, System.nanoTime());
+                          } else {
+                            tracker.failed(key, issued);
+                          }
+                        });
+              });
       ctx.observer().windowClosed();
       // let the last events arrive
       long drain = System.nanoTime() + Duration.ofSeconds(5).toNanos();
