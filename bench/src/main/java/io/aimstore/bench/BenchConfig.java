@@ -1,6 +1,7 @@
 package io.aimstore.bench;
 
 import io.aimstore.bench.workload.Scale;
+import io.aimstore.testkit.PortPlan;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -23,7 +24,8 @@ import java.util.Set;
  * @param backgroundPutRate puts per second under the read workloads
  * @param systems systems to run, in interleaving order
  * @param workloads workload ids to run (empty: all)
- * @param basePort aimstore's port base; etcd uses +100, ZooKeeper +200
+ * @param basePort aimstore's port base; etcd uses +100, ZooKeeper +200; 0 until a free one is
+ *     chosen for the run ({@link #freeBasePort})
  * @param trials trials per system of each fault workload (failover, ghost-lock, session expiry)
  * @param leases leases kept alive in the keep-alive workload
  * @param catchUpRevisions revisions the catch-up watcher is behind
@@ -48,7 +50,8 @@ public record BenchConfig(
     int catchUpRevisions,
     long footprintKeys) {
 
-  public static final int DEFAULT_BASE_PORT = 17400;
+  /** Ports from the base that the three systems' clusters use (aimstore, etcd +100, ZK +200). */
+  static final int PORT_SPAN = 300;
 
   /**
    * The documented full run: 3 repetitions, each on fresh clusters with 60 s warm-up per system, 2
@@ -56,22 +59,12 @@ public record BenchConfig(
    * 100,000 revisions behind, and the footprint with 1,000,000 keys.
    */
   public static BenchConfig full() {
-    return new BenchConfig(
+    return sized(
         false,
-        3,
-        true,
         Duration.ofSeconds(60),
         Duration.ofSeconds(2),
         Duration.ofSeconds(10),
-        10_000_000,
-        1000,
-        256,
-        500,
-        List.of(SystemKind.values()),
-        Set.of(),
-        DEFAULT_BASE_PORT,
         20,
-        10_000,
         100_000,
         1_000_000);
   }
@@ -82,24 +75,42 @@ public record BenchConfig(
    * footprint; indicative only.
    */
   public static BenchConfig quickRun() {
+    return sized(
+        true, Duration.ofSeconds(8), Duration.ofMillis(250), Duration.ofSeconds(1), 2, 10_000, 0);
+  }
+
+  /** 3 repetitions of every system and workload, fresh clusters for each unless quick. */
+  private static BenchConfig sized(
+      boolean quick,
+      Duration warmup,
+      Duration settle,
+      Duration measure,
+      int trials,
+      int catchUpRevisions,
+      long footprintKeys) {
     return new BenchConfig(
-        true,
+        quick,
         3,
-        false,
-        Duration.ofSeconds(8),
-        Duration.ofMillis(250),
-        Duration.ofSeconds(1),
+        !quick,
+        warmup,
+        settle,
+        measure,
         10_000_000,
         1000,
         256,
         500,
         List.of(SystemKind.values()),
         Set.of(),
-        DEFAULT_BASE_PORT,
-        2,
+        0,
+        trials,
         10_000,
-        10_000,
-        0);
+        catchUpRevisions,
+        footprintKeys);
+  }
+
+  /** A base whose {@link #PORT_SPAN} ports are free now (see {@link PortPlan#free}). */
+  public static int freeBasePort() {
+    return PortPlan.free(PORT_SPAN).base();
   }
 
   /** The sizes the workloads beyond the load windows see. */

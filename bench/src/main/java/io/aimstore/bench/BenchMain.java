@@ -1,9 +1,6 @@
 package io.aimstore.bench;
 
-import io.aimstore.bench.cluster.AimstoreBuild;
-import io.aimstore.bench.cluster.Commands;
 import io.aimstore.bench.cluster.EtcdInstaller;
-import io.aimstore.bench.cluster.ProcessRegistry;
 import io.aimstore.bench.report.Aggregator;
 import io.aimstore.bench.report.MarkdownReport;
 import io.aimstore.bench.report.Plots;
@@ -12,8 +9,12 @@ import io.aimstore.bench.report.Summary;
 import io.aimstore.bench.report.Summary.WorkloadSummary;
 import io.aimstore.bench.result.Environment;
 import io.aimstore.bench.result.ResultsFile;
+import io.aimstore.bench.result.RunError;
 import io.aimstore.bench.workload.Workload;
 import io.aimstore.bench.workload.Workloads;
+import io.aimstore.testkit.BuildSnapshot;
+import io.aimstore.testkit.Commands;
+import io.aimstore.testkit.ProcessRegistry;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -113,7 +114,9 @@ public final class BenchMain implements Callable<Integer> {
 
   @Option(
       names = "--base-port",
-      description = "aimstore's port base; etcd +100, ZooKeeper +200 (default 17400).")
+      description =
+          "aimstore's port base; etcd +100, ZooKeeper +200 (default: a free base between 20000"
+              + " and 31800).")
   Integer basePort;
 
   @Option(names = "--no-docs", description = "Do not rewrite docs/benchmarks.md and its plots.")
@@ -192,7 +195,7 @@ public final class BenchMain implements Callable<Integer> {
                 registry.stopAll(Duration.ofSeconds(5));
                 purgeClusterData(runDir.resolve("clusters"));
               }
-              Commands.deleteTree(runDir.resolve("aimstore-build"));
+              Commands.deleteTreeQuietly(runDir.resolve("aimstore-build"));
             },
             "stop-servers");
     Runtime.getRuntime().addShutdownHook(hook);
@@ -209,7 +212,7 @@ public final class BenchMain implements Callable<Integer> {
       // aimstore runs from a copy of its build, so that a rebuild during the run cannot touch it
       Path aimstoreRoot = repo;
       if (config.systems().contains(SystemKind.AIMSTORE)) {
-        aimstoreRoot = AimstoreBuild.snapshot(repo, runDir.resolve("aimstore-build"));
+        aimstoreRoot = BuildSnapshot.snapshot(repo, runDir.resolve("aimstore-build"));
       }
       Properties v = EnvironmentProbe.buildVersions();
       String aimstoreVersion =
@@ -251,7 +254,7 @@ public final class BenchMain implements Callable<Integer> {
               + (failures > 0 ? " with " + failures + " failures (see results.jsonl)" : ""));
     } finally {
       registry.stopAll(Duration.ofSeconds(10));
-      Commands.deleteTree(runDir.resolve("aimstore-build"));
+      Commands.deleteTreeQuietly(runDir.resolve("aimstore-build"));
     }
     boolean reported = report(runDir.resolve("results.jsonl"));
     return failures == 0 && reported ? 0 : 1;
@@ -263,7 +266,7 @@ public final class BenchMain implements Callable<Integer> {
       for (Path cluster : clusters.toList()) {
         try (var members = Files.list(cluster)) {
           for (Path member : members.toList()) {
-            Commands.deleteTree(member.resolve("data"));
+            Commands.deleteTreeQuietly(member.resolve("data"));
           }
         }
       }
@@ -305,7 +308,7 @@ public final class BenchMain implements Callable<Integer> {
         backgroundPutRate != null ? backgroundPutRate : base.backgroundPutRate(),
         kinds.isEmpty() ? base.systems() : kinds,
         workloads == null ? base.workloads() : new LinkedHashSet<>(workloads),
-        basePort != null ? basePort : base.basePort(),
+        basePort != null ? basePort : BenchConfig.freeBasePort(),
         trials != null ? positive("--trials", trials) : base.trials(),
         base.leases(),
         catchUpRevisions != null
@@ -423,7 +426,7 @@ public final class BenchMain implements Callable<Integer> {
     try {
       links = Plots.write(summaries, plotDir, noDocs ? "plots/" : "benchmarks/", subtitle);
     } catch (Exception | Error e) {
-      out.println("plots skipped: " + BenchRun.describe(e));
+      out.println("plots skipped: " + RunError.describe(e));
       links = Map.of();
     }
     String md =

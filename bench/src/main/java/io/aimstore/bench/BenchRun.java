@@ -4,7 +4,6 @@ import io.aimstore.bench.cluster.AimstoreCluster;
 import io.aimstore.bench.cluster.Cluster;
 import io.aimstore.bench.cluster.EtcdCluster;
 import io.aimstore.bench.cluster.EtcdConfig;
-import io.aimstore.bench.cluster.ProcessRegistry;
 import io.aimstore.bench.cluster.ZookeeperCluster;
 import io.aimstore.bench.cluster.ZookeeperConfig;
 import io.aimstore.bench.driver.Driver;
@@ -20,6 +19,8 @@ import io.aimstore.bench.workload.KeySpace;
 import io.aimstore.bench.workload.Workload;
 import io.aimstore.bench.workload.WorkloadContext;
 import io.aimstore.bench.workload.WorkloadResult;
+import io.aimstore.testkit.PortPlan;
+import io.aimstore.testkit.ProcessRegistry;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -50,7 +51,7 @@ import java.util.concurrent.TimeUnit;
 final class BenchRun {
   private final BenchConfig config;
 
-  /** Where aimstore's scripts run from: the run's copy of the build (see AimstoreBuild). */
+  /** Where aimstore's scripts run from: the run's copy of the build (see BuildSnapshot). */
   private final Path repo;
 
   private final Path runDir;
@@ -103,7 +104,14 @@ final class BenchRun {
       Path dir = runDir.resolve("clusters").resolve(kind.id() + "-set" + set);
       int base = config.portBase(kind);
       return switch (kind) {
-        case AIMSTORE -> new AimstoreCluster(repo, dir, base, registry, aimstoreVersion);
+        case AIMSTORE ->
+            new AimstoreCluster(
+                repo,
+                dir,
+                new PortPlan(base),
+                System.getenv("AIMSTORE_JAVA_OPTS"),
+                registry,
+                aimstoreVersion);
         case ETCD ->
             new EtcdCluster(
                 new EtcdConfig(
@@ -201,7 +209,7 @@ final class BenchRun {
         try {
           f.get();
         } catch (ExecutionException e) {
-          progress.say("stopping a cluster failed: " + describe(e.getCause()));
+          progress.say("stopping a cluster failed: " + RunError.describe(e.getCause()));
         } catch (InterruptedException e) {
           Thread.currentThread().interrupt();
         }
@@ -254,7 +262,7 @@ final class BenchRun {
 
   private void clusterFailed(SystemKind kind, int set, String where, Throwable e) {
     failures++;
-    String msg = describe(e);
+    String msg = RunError.describe(e);
     progress.say(where + ": FAILED: " + msg);
     record(new RunError(RunError.TYPE, runId, kind.id(), set, null, msg, now()));
   }
@@ -275,7 +283,7 @@ final class BenchRun {
     }
     driver.close();
     throw new IllegalStateException(
-        "no write succeeded within " + limit.toSeconds() + " s: " + describe(last));
+        "no write succeeded within " + limit.toSeconds() + " s: " + RunError.describe(last));
   }
 
   /** Writes every key once, 64 at a time, so reads find them. */
@@ -426,7 +434,7 @@ final class BenchRun {
       }
     } catch (Exception e) {
       failures++;
-      String msg = describe(e);
+      String msg = RunError.describe(e);
       progress.say(where + ": " + w.id() + " FAILED: " + msg);
       record(new RunError(RunError.TYPE, runId, kind.id(), rep, w.id(), msg, now()));
     }
@@ -446,19 +454,5 @@ final class BenchRun {
 
   private static String now() {
     return Instant.now().toString();
-  }
-
-  static String describe(Throwable e) {
-    if (e == null) {
-      return "unknown";
-    }
-    Throwable t = e;
-    while ((t instanceof java.util.concurrent.ExecutionException
-            || t instanceof java.util.concurrent.CompletionException)
-        && t.getCause() != null) {
-      t = t.getCause();
-    }
-    String msg = t.getMessage();
-    return t.getClass().getSimpleName() + (msg == null ? "" : ": " + msg);
   }
 }

@@ -1,7 +1,7 @@
 package io.aimstore.bench;
 
-import io.aimstore.bench.cluster.ProcStat;
 import io.aimstore.bench.load.RunObserver;
+import io.aimstore.testkit.ProcStat;
 import java.util.List;
 import java.util.function.Supplier;
 

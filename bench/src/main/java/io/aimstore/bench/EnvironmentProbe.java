@@ -1,6 +1,6 @@
 package io.aimstore.bench;
 
-import io.aimstore.bench.cluster.Commands;
+import io.aimstore.testkit.Commands;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;

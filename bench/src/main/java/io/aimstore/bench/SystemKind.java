@@ -4,16 +4,23 @@ import java.util.Locale;
 
 /** The systems the bench compares. aimstore is always the numerator of a ratio. */
 public enum SystemKind {
-  AIMSTORE("aimstore", "aimstore"),
-  ETCD("etcd", "etcd"),
-  ZOOKEEPER("zookeeper", "ZooKeeper");
+  AIMSTORE("aimstore", "aimstore", true),
+  ETCD("etcd", "etcd", false),
+  ZOOKEEPER("zookeeper", "ZooKeeper", true);
 
   private final String id;
   private final String displayName;
+  private final boolean jvm;
 
-  SystemKind(String id, String displayName) {
+  SystemKind(String id, String displayName, boolean jvm) {
     this.id = id;
     this.displayName = displayName;
+    this.jvm = jvm;
+  }
+
+  /** Whether its members are JVMs. */
+  public boolean jvm() {
+    return jvm;
   }
 
   /** Lower-case id used in file names and JSON ("aimstore", "etcd", "zookeeper"). */

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
-import io.aimstore.server.cluster.InProcessCluster;
+import io.aimstore.testkit.InProcessCluster;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -27,12 +27,7 @@ class AimctlIT {
   @BeforeAll
   static void start() {
     cluster = new InProcessCluster(dir, 3).start();
-    cluster.awaitLeader();
-    List<String> eps = new ArrayList<>();
-    for (int i = 1; i <= 3; i++) {
-      eps.add(cluster.clientAddress(i));
-    }
-    endpoints = String.join(",", eps);
+    endpoints = String.join(",", cluster.endpoints());
   }
 
   @AfterAll

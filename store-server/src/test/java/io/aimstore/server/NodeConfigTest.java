@@ -64,82 +64,35 @@ class NodeConfigTest {
     assertThat(c.cluster()).isEqualTo("aimstore");
   }
 
+  /** A command line, its arguments split at spaces. */
+  static String[] argv(String line) {
+    return line.split(" ");
+  }
+
   static Stream<Arguments> bad() {
+    String valid = "--name n1 --data-dir /x --member " + M1;
     return Stream.of(
+        Arguments.of(argv("--data-dir /x --member " + M1), "missing required setting 'name'"),
+        Arguments.of(argv("--name n1 --member " + M1), "missing required setting 'data-dir'"),
+        Arguments.of(argv("--name n1 --data-dir /x"), "no members configured"),
         Arguments.of(
-            new String[] {"--data-dir", "/x", "--member", M1}, "missing required setting 'name'"),
+            argv("--name n3 --data-dir /x --member " + M1), "'n3' is not in the member list"),
         Arguments.of(
-            new String[] {"--name", "n1", "--member", M1}, "missing required setting 'data-dir'"),
-        Arguments.of(new String[] {"--name", "n1", "--data-dir", "/x"}, "no members configured"),
-        Arguments.of(
-            new String[] {"--name", "n3", "--data-dir", "/x", "--member", M1},
-            "'n3' is not in the member list"),
-        Arguments.of(
-            new String[] {
-              "--name",
-              "n1",
-              "--data-dir",
-              "/x",
-              "--member",
-              "n1@raft=127.0.0.1:99999,client=127.0.0.1:1,metrics=127.0.0.1:2"
-            },
+            argv(
+                "--name n1 --data-dir /x --member"
+                    + " n1@raft=127.0.0.1:99999,client=127.0.0.1:1,metrics=127.0.0.1:2"),
             "port 99999 is out of range"),
         Arguments.of(
-            new String[] {
-              "--name",
-              "n1",
-              "--data-dir",
-              "/x",
-              "--member",
-              "n1@raft=127.0.0.1:1,client=127.0.0.1:2"
-            },
+            argv("--name n1 --data-dir /x --member n1@raft=127.0.0.1:1,client=127.0.0.1:2"),
             "has no metrics= address"),
+        Arguments.of(argv(valid + " --member " + M1.replace("n1@", "n2@")), "is used twice"),
+        Arguments.of(argv(valid + " --frobnicate 1"), "flag --frobnicate is unknown"),
+        Arguments.of(argv(valid + " --election-timeout-ms 900-400"), "MIN-MAX"),
+        Arguments.of(argv(valid + " --snapshot-threshold ten"), "must be a number"),
+        Arguments.of(argv(valid), "no TLS files: set tls-dir"),
+        Arguments.of(argv(valid + " --insecure maybe"), "insecure must be true or false"),
         Arguments.of(
-            new String[] {
-              "--name",
-              "n1",
-              "--data-dir",
-              "/x",
-              "--member",
-              M1,
-              "--member",
-              M1.replace("n1@", "n2@")
-            },
-            "is used twice"),
-        Arguments.of(
-            new String[] {"--name", "n1", "--data-dir", "/x", "--member", M1, "--frobnicate", "1"},
-            "flag --frobnicate is unknown"),
-        Arguments.of(
-            new String[] {
-              "--name", "n1", "--data-dir", "/x", "--member", M1, "--election-timeout-ms", "900-400"
-            },
-            "MIN-MAX"),
-        Arguments.of(
-            new String[] {
-              "--name", "n1", "--data-dir", "/x", "--member", M1, "--snapshot-threshold", "ten"
-            },
-            "must be a number"),
-        Arguments.of(
-            new String[] {"--name", "n1", "--data-dir", "/x", "--member", M1},
-            "no TLS files: set tls-dir"),
-        Arguments.of(
-            new String[] {
-              "--name", "n1", "--data-dir", "/x", "--member", M1, "--insecure", "maybe"
-            },
-            "insecure must be true or false"),
-        Arguments.of(
-            new String[] {
-              "--name",
-              "n1",
-              "--data-dir",
-              "/x",
-              "--member",
-              M1,
-              "--insecure",
-              "true",
-              "--max-quarantine",
-              "100000"
-            },
+            argv(valid + " --insecure true --max-quarantine 100000"),
             "max-quarantine must be a duration like 90s"));
   }
 

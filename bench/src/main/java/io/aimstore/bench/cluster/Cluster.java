@@ -2,7 +2,9 @@ package io.aimstore.bench.cluster;
 
 import io.aimstore.bench.SystemKind;
 import io.aimstore.bench.driver.Driver;
+import io.aimstore.testkit.Commands;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -27,7 +29,13 @@ public interface Cluster {
   Driver connect() throws Exception;
 
   /** PIDs of the member processes now running (for CPU accounting). */
-  List<Long> serverPids();
+  default List<Long> serverPids() {
+    List<Long> alive = new ArrayList<>();
+    for (int i = 1; i <= members(); i++) {
+      memberPid(i).ifPresent(alive::add);
+    }
+    return alive;
+  }
 
   /** Stops every member (by PID) and deletes the data. Idempotent; never throws. */
   void stop();
@@ -76,7 +84,18 @@ public interface Cluster {
   Path dataDir(int member);
 
   /** Whether the members are JVMs. */
-  boolean jvm();
+  default boolean jvm() {
+    return kind().jvm();
+  }
+
+  /** The members' client ports, "FIRST-LAST", for the report. */
+  default String clientPorts() {
+    String first = clientAddress(1);
+    String last = clientAddress(members());
+    return first.substring(first.lastIndexOf(':') + 1)
+        + "-"
+        + last.substring(last.lastIndexOf(':') + 1);
+  }
 
   /**
    * Forces a full garbage collection in member {@code member} and returns its live heap in KiB

@@ -13,7 +13,7 @@ import java.util.List;
  * @param members number of members
  * @param token initial-cluster token (distinct per cluster so stale peers are refused)
  */
-public record EtcdConfig(Path dir, int basePort, int members, String token) {
+public record EtcdConfig(Path dir, int basePort, int members, String token) implements PeerLayout {
 
   public int clientPort(int member) {
     return basePort + member;

@@ -1,5 +1,6 @@
 package io.aimstore.bench.cluster;
 
+import io.aimstore.testkit.Commands;
 import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;

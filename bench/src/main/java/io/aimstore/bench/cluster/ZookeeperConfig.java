@@ -9,7 +9,7 @@ import java.util.List;
  * the quorum on BASE+10+I and leader election on BASE+20+I, with data (snapshots and transaction
  * logs) under {@code dir/nI/data}.
  */
-public record ZookeeperConfig(Path dir, int basePort, int members) {
+public record ZookeeperConfig(Path dir, int basePort, int members) implements PeerLayout {
 
   public int clientPort(int member) {
     return basePort + member;

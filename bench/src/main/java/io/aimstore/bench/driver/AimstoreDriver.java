@@ -13,13 +13,10 @@ import io.aimstore.api.v1.RequestOp;
 import io.aimstore.api.v1.TxnRequest;
 import io.aimstore.bench.SystemKind;
 import io.aimstore.client.AimStoreClient;
-import io.aimstore.client.LockHandle;
 import io.aimstore.client.Session;
 import io.aimstore.client.SessionOptions;
 import io.aimstore.client.WatchHandle;
 import io.aimstore.client.WatchOptions;
-import io.grpc.Channel;
-import io.grpc.stub.StreamObserver;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -47,14 +44,15 @@ public final class AimstoreDriver
   }
 
   @Override
-  public void prepare(String namespace) {}
-
-  @Override
   public CompletableFuture<Long> put(String key, byte[] value) {
     return client
         .kv()
-        .put(PutRequest.newBuilder().setKey(utf8(key)).setValue(ByteString.copyFrom(value)).build())
+        .put(putRequest(key, value).build())
         .thenApply(r -> r.getHeader().getRevision());
+  }
+
+  private static PutRequest.Builder putRequest(String key, byte[] value) {
+    return PutRequest.newBuilder().setKey(utf8(key)).setValue(ByteString.copyFrom(value));
   }
 
   @Override
@@ -112,12 +110,7 @@ public final class AimstoreDriver
   public CompletableFuture<Long> put(String key, byte[] value, long lease) {
     return client
         .kv()
-        .put(
-            PutRequest.newBuilder()
-                .setKey(utf8(key))
-                .setValue(ByteString.copyFrom(value))
-                .setLease(lease)
-                .build())
+        .put(putRequest(key, value).setLease(lease).build())
         .thenApply(r -> r.getHeader().getRevision());
   }
 
@@ -128,92 +121,58 @@ public final class AimstoreDriver
 
   @Override
   public KeepAliveStreams keepAliveStreams(String address, int streams) {
-    return new MultiplexedKeepAlive<LeaseKeepAliveRequest, LeaseKeepAliveResponse>(
-        address, streams) {
-      @Override
-      StreamObserver<LeaseKeepAliveRequest> open(
-          Channel channel, StreamObserver<LeaseKeepAliveResponse> responses) {
-        return LeaseGrpc.newStub(channel).keepAlive(responses);
-      }
-
-      @Override
-      LeaseKeepAliveRequest request(long lease) {
-        return LeaseKeepAliveRequest.newBuilder().setId(lease).build();
-      }
-
-      @Override
-      long id(LeaseKeepAliveResponse r) {
-        return r.getId();
-      }
-
-      @Override
-      long ttlMs(LeaseKeepAliveResponse r) {
-        return r.getTtlMs();
-      }
-    };
+    return new MultiplexedKeepAlive<>(
+        address,
+        streams,
+        new MultiplexedKeepAlive.Protocol<>(
+            (channel, responses) -> LeaseGrpc.newStub(channel).keepAlive(responses),
+            lease -> LeaseKeepAliveRequest.newBuilder().setId(lease).build(),
+            LeaseKeepAliveResponse::getId,
+            LeaseKeepAliveResponse::getTtlMs));
   }
 
   @Override
   public LockClient newLockClient(Duration ttl) {
-    AimStoreClient own =
-        AimStoreClient.builder().endpoints(endpoints).name("aimstore-bench").build();
-    Session session;
-    try {
-      session = own.session(SessionOptions.ttl(ttl));
-    } catch (RuntimeException e) {
-      own.close();
-      throw e;
-    }
-    return new LockClient() {
-      @Override
-      public Held acquire(String name, Duration wait) {
-        LockHandle h = own.locks().acquire(name, session, wait);
-        return h::close;
-      }
-
-      @Override
-      public void close() {
-        try {
-          session.close();
-        } finally {
-          own.close();
-        }
-      }
-    };
+    OwnSession own = OwnSession.open(endpoints, ttl);
+    return LockClient.of(
+        (name, wait) -> own.client.locks().acquire(name, own.session, wait)::close, own::close);
   }
 
   @Override
   public SessionKey holdKey(String key, byte[] value, Duration ttl) throws Exception {
-    AimStoreClient own =
-        AimStoreClient.builder().endpoints(endpoints).name("aimstore-bench").build();
+    OwnSession own = OwnSession.open(endpoints, ttl);
     try {
-      Session session = own.session(SessionOptions.ttl(ttl));
-      own.kv()
-          .put(
-              PutRequest.newBuilder()
-                  .setKey(utf8(key))
-                  .setValue(ByteString.copyFrom(value))
-                  .setLease(session.leaseId())
-                  .build())
+      own.client
+          .kv()
+          .put(putRequest(key, value).setLease(own.session.leaseId()).build())
           .get(30, TimeUnit.SECONDS);
-      return new SessionKey() {
-        @Override
-        public long sessionTtlMs() {
-          return session.ttl().toMillis();
-        }
-
-        @Override
-        public void close() {
-          try {
-            session.close();
-          } finally {
-            own.close();
-          }
-        }
-      };
     } catch (Exception e) {
       own.close();
       throw e;
+    }
+    return SessionKey.of(own.session.ttl().toMillis(), own::close);
+  }
+
+  /** A client of its own with a session, as a holder has: closing it ends both. */
+  private record OwnSession(AimStoreClient client, Session session) implements AutoCloseable {
+    static OwnSession open(List<String> endpoints, Duration ttl) {
+      AimStoreClient own =
+          AimStoreClient.builder().endpoints(endpoints).name("aimstore-bench").build();
+      try {
+        return new OwnSession(own, own.session(SessionOptions.ttl(ttl)));
+      } catch (RuntimeException e) {
+        own.close();
+        throw e;
+      }
+    }
+
+    @Override
+    public void close() {
+      try {
+        session.close();
+      } finally {
+        client.close();
+      }
     }
   }
 

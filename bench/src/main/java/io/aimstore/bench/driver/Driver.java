@@ -32,7 +32,7 @@ public interface Driver extends AutoCloseable {
    * Makes {@code namespace} usable as the parent of the keys (ZooKeeper: creates the parent znode;
    * aimstore and etcd: nothing). Blocking; idempotent.
    */
-  void prepare(String namespace) throws Exception;
+  default void prepare(String namespace) throws Exception {}
 
   /** Creates or overwrites {@code key}; completes with its new version. */
   CompletableFuture<Long> put(String key, byte[] value);

@@ -16,7 +16,6 @@ import io.etcd.jetcd.op.Op;
 import io.etcd.jetcd.options.GetOption;
 import io.etcd.jetcd.options.PutOption;
 import io.etcd.jetcd.support.CloseableClient;
-import io.grpc.Channel;
 import io.grpc.stub.StreamObserver;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -51,9 +50,6 @@ public final class EtcdDriver
   public SystemKind system() {
     return SystemKind.ETCD;
   }
-
-  @Override
-  public void prepare(String namespace) {}
 
   @Override
   public CompletableFuture<Long> put(String key, byte[] value) {
@@ -107,79 +103,30 @@ public final class EtcdDriver
 
   @Override
   public KeepAliveStreams keepAliveStreams(String address, int streams) {
-    return new MultiplexedKeepAlive<LeaseKeepAliveRequest, LeaseKeepAliveResponse>(
-        address, streams) {
-      @Override
-      StreamObserver<LeaseKeepAliveRequest> open(
-          Channel channel, StreamObserver<LeaseKeepAliveResponse> responses) {
-        return LeaseGrpc.newStub(channel).leaseKeepAlive(responses);
-      }
-
-      @Override
-      LeaseKeepAliveRequest request(long lease) {
-        return LeaseKeepAliveRequest.newBuilder().setID(lease).build();
-      }
-
-      @Override
-      long id(LeaseKeepAliveResponse r) {
-        return r.getID();
-      }
-
-      @Override
-      long ttlMs(LeaseKeepAliveResponse r) {
-        return r.getTTL() * 1000;
-      }
-    };
+    return new MultiplexedKeepAlive<>(
+        address,
+        streams,
+        new MultiplexedKeepAlive.Protocol<>(
+            (channel, responses) -> LeaseGrpc.newStub(channel).leaseKeepAlive(responses),
+            lease -> LeaseKeepAliveRequest.newBuilder().setID(lease).build(),
+            LeaseKeepAliveResponse::getID,
+            r -> r.getTTL() * 1000));
   }
 
   @Override
   public LockClient newLockClient(Duration ttl) throws Exception {
-    Client own = Client.builder().endpoints(endpoints.toArray(String[]::new)).build();
-    long lease;
-    CloseableClient keepAlive;
-    try {
-      lease = own.getLeaseClient().grant(seconds(ttl)).get(30, TimeUnit.SECONDS).getID();
-      keepAlive =
-          own.getLeaseClient()
-              .keepAlive(
-                  lease,
-                  new StreamObserver<>() {
-                    @Override
-                    public void onNext(io.etcd.jetcd.lease.LeaseKeepAliveResponse r) {}
-
-                    @Override
-                    public void onError(Throwable t) {}
-
-                    @Override
-                    public void onCompleted() {}
-                  });
-    } catch (Exception e) {
-      own.close();
-      throw e;
-    }
-    return new LockClient() {
-      @Override
-      public Held acquire(String name, Duration wait) throws Exception {
-        ByteSequence key =
-            own.getLockClient()
-                .lock(bytes("/bench/locks/" + name), lease)
-                .get(wait.toMillis(), TimeUnit.MILLISECONDS)
-                .getKey();
-        return () -> own.getLockClient().unlock(key).get(30, TimeUnit.SECONDS);
-      }
-
-      @Override
-      public void close() {
-        try {
-          keepAlive.close();
-          own.getLeaseClient().revoke(lease).get(5, TimeUnit.SECONDS);
-        } catch (Exception e) {
-          // the lease expires by itself
-        } finally {
-          own.close();
-        }
-      }
-    };
+    KeptLease own = KeptLease.grant(endpoints, ttl);
+    return LockClient.of(
+        (name, wait) -> {
+          ByteSequence key =
+              own.client
+                  .getLockClient()
+                  .lock(bytes("/bench/locks/" + name), own.lease)
+                  .get(wait.toMillis(), TimeUnit.MILLISECONDS)
+                  .getKey();
+          return () -> own.client.getLockClient().unlock(key).get(30, TimeUnit.SECONDS);
+        },
+        own::close);
   }
 
   @Override
@@ -214,50 +161,73 @@ public final class EtcdDriver
 
   @Override
   public SessionKey holdKey(String key, byte[] value, Duration ttl) throws Exception {
-    Client own = Client.builder().endpoints(endpoints.toArray(String[]::new)).build();
+    KeptLease own = KeptLease.grant(endpoints, ttl);
     try {
-      long granted = seconds(ttl);
-      long lease = own.getLeaseClient().grant(granted).get(30, TimeUnit.SECONDS).getID();
-      CloseableClient keepAlive =
-          own.getLeaseClient()
-              .keepAlive(
-                  lease,
-                  new StreamObserver<>() {
-                    @Override
-                    public void onNext(io.etcd.jetcd.lease.LeaseKeepAliveResponse r) {}
-
-                    @Override
-                    public void onError(Throwable t) {}
-
-                    @Override
-                    public void onCompleted() {}
-                  });
-      own.getKVClient()
-          .put(bytes(key), ByteSequence.from(value), PutOption.builder().withLeaseId(lease).build())
+      own.client
+          .getKVClient()
+          .put(
+              bytes(key),
+              ByteSequence.from(value),
+              PutOption.builder().withLeaseId(own.lease).build())
           .get(30, TimeUnit.SECONDS);
-      return new SessionKey() {
-        @Override
-        public long sessionTtlMs() {
-          return granted * 1000;
-        }
-
-        @Override
-        public void close() {
-          try {
-            keepAlive.close();
-            own.getLeaseClient().revoke(lease).get(5, TimeUnit.SECONDS);
-          } catch (Exception e) {
-            // the lease expires by itself
-          } finally {
-            own.close();
-          }
-        }
-      };
     } catch (Exception e) {
       own.close();
       throw e;
     }
+    return SessionKey.of(seconds(ttl) * 1000, own::close);
   }
+
+  /**
+   * A client of its own with a lease it keeps alive, as a holder's session: closing it revokes the
+   * lease (which otherwise expires by itself) and closes the client.
+   */
+  private static final class KeptLease implements AutoCloseable {
+    final Client client;
+    final long lease;
+    private final CloseableClient keepAlive;
+
+    private KeptLease(Client client, long lease, CloseableClient keepAlive) {
+      this.client = client;
+      this.lease = lease;
+      this.keepAlive = keepAlive;
+    }
+
+    static KeptLease grant(List<String> endpoints, Duration ttl) throws Exception {
+      Client own = Client.builder().endpoints(endpoints.toArray(String[]::new)).build();
+      try {
+        long lease = own.getLeaseClient().grant(seconds(ttl)).get(30, TimeUnit.SECONDS).getID();
+        return new KeptLease(own, lease, own.getLeaseClient().keepAlive(lease, IGNORED));
+      } catch (Exception e) {
+        own.close();
+        throw e;
+      }
+    }
+
+    @Override
+    public void close() {
+      try {
+        keepAlive.close();
+        client.getLeaseClient().revoke(lease).get(5, TimeUnit.SECONDS);
+      } catch (Exception e) {
+        // the lease expires by itself
+      } finally {
+        client.close();
+      }
+    }
+  }
+
+  /** Keep-alive responses nobody reads: the lease only has to stay alive. */
+  private static final StreamObserver<io.etcd.jetcd.lease.LeaseKeepAliveResponse> IGNORED =
+      new StreamObserver<>() {
+        @Override
+        public void onNext(io.etcd.jetcd.lease.LeaseKeepAliveResponse r) {}
+
+        @Override
+        public void onError(Throwable t) {}
+
+        @Override
+        public void onCompleted() {}
+      };
 
   private static long seconds(Duration ttl) {
     return Math.max(1, (ttl.toMillis() + 999) / 1000);

@@ -33,4 +33,25 @@ public interface LockClient extends AutoCloseable {
     @Override
     void close() throws Exception;
   }
+
+  /** What {@link #acquire} does. */
+  @FunctionalInterface
+  interface Acquire {
+    Held acquire(String name, Duration wait) throws Exception;
+  }
+
+  /** A client that acquires with {@code acquire} and ends with {@code close}. */
+  static LockClient of(Acquire acquire, Runnable close) {
+    return new LockClient() {
+      @Override
+      public Held acquire(String name, Duration wait) throws Exception {
+        return acquire.acquire(name, wait);
+      }
+
+      @Override
+      public void close() {
+        close.run();
+      }
+    };
+  }
 }

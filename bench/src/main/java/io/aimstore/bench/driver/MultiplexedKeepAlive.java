@@ -9,6 +9,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.BiFunction;
+import java.util.function.LongFunction;
+import java.util.function.ToLongFunction;
 
 /**
  * {@link KeepAliveStreams} over a store's gRPC keep-alive stream (aimstore's and etcd's have the
@@ -19,7 +22,23 @@ import java.util.concurrent.ConcurrentHashMap;
  * @param <Q> request message
  * @param <R> response message
  */
-abstract class MultiplexedKeepAlive<Q, R> implements KeepAliveStreams {
+final class MultiplexedKeepAlive<Q, R> implements KeepAliveStreams {
+
+  /**
+   * How one store's keep-alive stream speaks.
+   *
+   * @param open opens one stream on a channel, its responses going to the given observer
+   * @param request the request that keeps a lease alive
+   * @param id the lease a response is about
+   * @param ttlMs a response's remaining TTL in milliseconds; 0 when the lease is gone
+   */
+  record Protocol<Q, R>(
+      BiFunction<Channel, StreamObserver<R>, StreamObserver<Q>> open,
+      LongFunction<Q> request,
+      ToLongFunction<R> id,
+      ToLongFunction<R> ttlMs) {}
+
+  private final Protocol<Q, R> protocol;
   private final ManagedChannel channel;
   private final List<Stream> streams = new ArrayList<>();
 
@@ -38,14 +57,14 @@ abstract class MultiplexedKeepAlive<Q, R> implements KeepAliveStreams {
             new IllegalStateException("lease " + lease + " already has a keep-alive outstanding"));
         return;
       }
-      requests.onNext(request(lease));
+      requests.onNext(protocol.request().apply(lease));
     }
 
     @Override
     public void onNext(R r) {
-      CompletableFuture<Long> f = pending.remove(id(r));
+      CompletableFuture<Long> f = pending.remove(protocol.id().applyAsLong(r));
       if (f != null) {
-        f.complete(ttlMs(r));
+        f.complete(protocol.ttlMs().applyAsLong(r));
       }
     }
 
@@ -70,24 +89,15 @@ abstract class MultiplexedKeepAlive<Q, R> implements KeepAliveStreams {
     }
   }
 
-  MultiplexedKeepAlive(String address, int count) {
+  MultiplexedKeepAlive(String address, int count, Protocol<Q, R> protocol) {
+    this.protocol = protocol;
     this.channel = RawGrpc.channel(address);
     for (int i = 0; i < count; i++) {
       Stream s = new Stream();
-      s.requests = open(channel, s);
+      s.requests = protocol.open().apply(channel, s);
       streams.add(s);
     }
   }
-
-  /** Opens one keep-alive stream on {@code channel}, its responses going to {@code responses}. */
-  abstract StreamObserver<Q> open(Channel channel, StreamObserver<R> responses);
-
-  abstract Q request(long lease);
-
-  abstract long id(R response);
-
-  /** Remaining TTL in milliseconds; 0 when the lease is gone. */
-  abstract long ttlMs(R response);
 
   @Override
   public int streams() {

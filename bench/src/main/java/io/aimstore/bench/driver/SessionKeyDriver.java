@@ -28,5 +28,20 @@ public interface SessionKeyDriver {
     /** Ends the session, deleting the key, and closes the connection. */
     @Override
     void close();
+
+    /** A key held on a session of {@code sessionTtlMs} that {@code close} ends. */
+    static SessionKey of(long sessionTtlMs, Runnable close) {
+      return new SessionKey() {
+        @Override
+        public long sessionTtlMs() {
+          return sessionTtlMs;
+        }
+
+        @Override
+        public void close() {
+          close.run();
+        }
+      };
+    }
   }
 }

@@ -225,17 +225,7 @@ public final class ZookeeperDriver
       closeQuietly(own);
       throw e;
     }
-    return new SessionKey() {
-      @Override
-      public long sessionTtlMs() {
-        return own.getSessionTimeout();
-      }
-
-      @Override
-      public void close() {
-        closeQuietly(own);
-      }
-    };
+    return SessionKey.of(own.getSessionTimeout(), () -> closeQuietly(own));
   }
 
   /** Where Curator keeps lock {@code name}'s nodes. */

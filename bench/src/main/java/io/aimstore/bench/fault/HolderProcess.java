@@ -2,7 +2,7 @@ package io.aimstore.bench.fault;
 
 import io.aimstore.bench.SystemKind;
 import io.aimstore.bench.cluster.Cluster;
-import io.aimstore.bench.cluster.ProcessRegistry;
+import io.aimstore.testkit.ProcessRegistry;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;

@@ -5,7 +5,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.LongAdder;
-import java.util.concurrent.locks.LockSupport;
 
 /**
  * Puts at a fixed rate on its own thread while a read workload is measured, so that linearizable
@@ -13,7 +12,7 @@ import java.util.concurrent.locks.LockSupport;
  * The rate is the same for every system; at most {@code maxInFlight} puts are outstanding, a tick
  * with none free is skipped (and counted). Stops by itself at {@code limit}.
  */
-public final class BackgroundPutLoad implements AutoCloseable {
+public final class BackgroundPutLoad implements RunObserver, AutoCloseable {
   private final Driver driver;
   private final List<String> keys;
   private final byte[] value;
@@ -54,52 +53,28 @@ public final class BackgroundPutLoad implements AutoCloseable {
   }
 
   private void loop() {
-    long period = (long) (1e9 / ratePerSecond);
-    long start = System.nanoTime();
-    long deadline = start + limit.toNanos();
-    long next = start;
-    long seq = 0;
-    while (!stopping) {
-      long now = System.nanoTime();
-      if (now >= deadline) {
-        return;
-      }
-      if (now < next) {
-        LockSupport.parkNanos(Math.min(next - now, 1_000_000));
-        continue;
-      }
-      next += period;
-      if (!inFlight.tryAcquire()) {
-        skipped.increment();
-        continue;
-      }
-      String key = keys.get((int) (seq++ % keys.size()));
-      try {
-        driver
-            .put(key, value)
-            .whenComplete(
-                (r, e) -> {
-                  if (e == null) {
-                    completed.increment();
-                  } else {
-                    failed.increment();
-                  }
-                  inFlight.release();
-                });
-      } catch (RuntimeException e) {
-        failed.increment();
-        inFlight.release();
-      }
-    }
+    long skips =
+        OpenLoop.run(
+            ratePerSecond,
+            inFlight,
+            System.nanoTime() + limit.toNanos(),
+            () -> stopping,
+            now -> {},
+            seq ->
+                OpenLoop.call(() -> driver.put(keys.get((int) (seq % keys.size())), value))
+                    .whenComplete((r, e) -> (e == null ? completed : failed).increment()));
+    skipped.add(skips);
   }
 
   /** Marks the start of the measured window (for {@link #windowRate}). */
+  @Override
   public void windowOpened() {
     windowStartNanos = System.nanoTime();
     windowStartCompleted = completed.sum();
   }
 
   /** Marks the end of the measured window. */
+  @Override
   public void windowClosed() {
     double seconds = (System.nanoTime() - windowStartNanos) / 1e9;
     windowRate = seconds <= 0 ? 0 : (completed.sum() - windowStartCompleted) / seconds;

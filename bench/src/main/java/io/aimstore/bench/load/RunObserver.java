@@ -19,6 +19,29 @@ public interface RunObserver {
   /** All operations of the run have completed (or the drain gave up). */
   default void finished() {}
 
+  /**
+   * Opens a measured window with no settle period, for a run that is not a load loop: {@link
+   * #started} and {@link #windowOpened} now, {@link #windowClosed} and {@link #finished} when the
+   * returned window is closed.
+   *
+   * @param expected how long the run is expected to take (for the progress display)
+   * @param completed completed operations (trials, events) so far
+   */
+  default Window window(String label, Duration expected, LongSupplier completed) {
+    started(label, Duration.ZERO, expected, completed);
+    windowOpened();
+    return () -> {
+      windowClosed();
+      finished();
+    };
+  }
+
+  /** An open window; closing it closes the window and ends the run. */
+  interface Window extends AutoCloseable {
+    @Override
+    void close();
+  }
+
   /** Calls {@code first}, then {@code second}, for every hook. */
   static RunObserver both(RunObserver first, RunObserver second) {
     return new RunObserver() {

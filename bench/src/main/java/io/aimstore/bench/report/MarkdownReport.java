@@ -426,6 +426,17 @@ public final class MarkdownReport {
     sb.append('\n');
   }
 
+  /** "median 12% of one core (10–15%" for CPU use in percent of one core. */
+  private static String ofOneCore(Summary.Cell c) {
+    return "median "
+        + Format.value(Metric.THROUGHPUT, c.median())
+        + "% of one core ("
+        + Format.value(Metric.THROUGHPUT, c.min())
+        + "–"
+        + Format.value(Metric.THROUGHPUT, c.max())
+        + "%";
+  }
+
   private static void environment(
       StringBuilder sb, Environment env, Map<String, Summary.Cell> noise) {
     sb.append("## Environment\n\n");
@@ -446,25 +457,17 @@ public final class MarkdownReport {
     sb.append("| load average at start | ").append(env.loadAverageAtStart()).append(" |\n");
     Summary.Cell other = noise.get("other_processes_cpu_pct");
     if (other != null) {
-      sb.append("| CPU of other processes during measured windows | median ")
-          .append(Format.value(Metric.THROUGHPUT, other.median()))
-          .append("% of one core (")
-          .append(Format.value(Metric.THROUGHPUT, other.min()))
-          .append("–")
-          .append(Format.value(Metric.THROUGHPUT, other.max()))
-          .append("%; the machine has ")
+      sb.append("| CPU of other processes during measured windows | ")
+          .append(ofOneCore(other))
+          .append("; the machine has ")
           .append(env.cores() * 100)
           .append("%) |\n");
     }
     Summary.Cell idle = noise.get("idle_clusters_cpu_pct");
     if (idle != null) {
-      sb.append("| CPU of the idle clusters of the other systems | median ")
-          .append(Format.value(Metric.THROUGHPUT, idle.median()))
-          .append("% of one core (")
-          .append(Format.value(Metric.THROUGHPUT, idle.min()))
-          .append("–")
-          .append(Format.value(Metric.THROUGHPUT, idle.max()))
-          .append("%) |\n");
+      sb.append("| CPU of the idle clusters of the other systems | ")
+          .append(ofOneCore(idle))
+          .append(") |\n");
     }
     env.versions()
         .forEach((k, v) -> sb.append("| ").append(k).append(" | ").append(v).append(" |\n"));
@@ -590,10 +593,12 @@ public final class MarkdownReport {
     sb.append("ops/bin/aimstore-bench --help\n");
     sb.append("```\n\n");
     sb.append(
-        "The launcher builds the bench on first use (and when `bench/` changed). It installs"
-            + " Debian's `etcd-server` with apt-get if `etcd` is missing, starts aimstore through"
-            + " `ops/bin/aimstore-cluster` in a fresh directory under `bench/runs/` (client ports"
-            + " 17401–17403), etcd on 17501–17503 and ZooKeeper on 17601–17603, and stops every"
+        "The launcher builds the bench on first use (and when `bench/` or `testkit/` changed). It"
+            + " installs Debian's `etcd-server` with apt-get if `etcd` is missing, starts aimstore"
+            + " through `ops/bin/aimstore-cluster` (the testkit's `ProcessCluster`) in a fresh"
+            + " directory under `bench/runs/`, etcd and ZooKeeper as its own child processes, all on"
+            + " ports from one base (client ports BASE+1–3 for aimstore, BASE+101–103 for etcd,"
+            + " BASE+201–203 for ZooKeeper; a free base unless `--base-port` says), and stops every"
             + " process it started (members, restarted members, lock holders), by PID, at the end,"
             + " on failure and on Ctrl-C. Results go to `bench/runs/RUN/results.jsonl` (one JSON"
             + " object per line: the environment, then one line per measured run; fault workloads"

@@ -9,21 +9,34 @@ import java.util.function.ToDoubleFunction;
  * A number compared per workload: one of the standard ones every load run has (throughput, latency
  * percentiles, CPU per operation), or one a workload records among its extras (memory per watcher,
  * restart time). Identified by its key; {@link #labelled} gives the same metric another label for
- * one workload's table ("reclaim time p50" for the latency p50 of the ghost-lock trials).
+ * one workload's table ("reclaim time p50" for the latency p50 of the ghost-lock trials). Two
+ * metrics are equal when their keys are.
+ *
+ * @param key the metric's key (a measurement field, or the name of an extra)
+ * @param label the label in tables
+ * @param shortLabel the label in the terminal's summary
+ * @param unit the display unit (ms, s, MiB, B, ops/s, µs)
+ * @param higherIsBetter whether a higher value is the better one
+ * @param raw the value in the measurement's own unit
+ * @param scale from {@code raw} to the display unit
+ * @param perOperation whether it is undefined for a run that completed nothing
  */
-public final class Metric {
+public record Metric(
+    String key,
+    String label,
+    String shortLabel,
+    String unit,
+    boolean higherIsBetter,
+    ToDoubleFunction<Measurement> raw,
+    double scale,
+    boolean perOperation) {
   public static final Metric THROUGHPUT =
       standard("throughput", "throughput", "ops/s", "ops/s", true, Measurement::opsPerS, 1);
-  public static final Metric P50 =
-      standard("p50", "latency p50", "p50 ms", "ms", false, Measurement::p50Us, 1e-3);
-  public static final Metric P90 =
-      standard("p90", "latency p90", "p90 ms", "ms", false, Measurement::p90Us, 1e-3);
-  public static final Metric P99 =
-      standard("p99", "latency p99", "p99 ms", "ms", false, Measurement::p99Us, 1e-3);
-  public static final Metric P999 =
-      standard("p999", "latency p99.9", "p99.9 ms", "ms", false, Measurement::p999Us, 1e-3);
-  public static final Metric MAX =
-      standard("max", "latency max", "max ms", "ms", false, Measurement::maxUs, 1e-3);
+  public static final Metric P50 = latency("p50", "p50", Measurement::p50Us);
+  public static final Metric P90 = latency("p90", "p90", Measurement::p90Us);
+  public static final Metric P99 = latency("p99", "p99", Measurement::p99Us);
+  public static final Metric P999 = latency("p999", "p99.9", Measurement::p999Us);
+  public static final Metric MAX = latency("max", "max", Measurement::maxUs);
   public static final Metric SERVER_CPU =
       standard(
           "server_cpu",
@@ -44,36 +57,34 @@ public final class Metric {
           1);
 
   public static final Metric PUT_BESIDE_P50 =
-      extra("put_beside_p50_ms", "put latency p50 beside", "put p50 ms", "ms", false);
+      extra("put_beside_p50_ms", "put latency p50 beside", "put p50 ms", "ms");
   public static final Metric PUT_BESIDE_P99 =
-      extra("put_beside_p99_ms", "put latency p99 beside", "put p99 ms", "ms", false);
+      extra("put_beside_p99_ms", "put latency p99 beside", "put p99 ms", "ms");
   public static final Metric FROM_ISSUE_P50 =
-      extra("from_issue_p50_ms", "put issued → event p50", "iss→ev p50", "ms", false);
+      extra("from_issue_p50_ms", "put issued → event p50", "iss→ev p50", "ms");
   public static final Metric FROM_ISSUE_P99 =
-      extra("from_issue_p99_ms", "put issued → event p99", "iss→ev p99", "ms", false);
+      extra("from_issue_p99_ms", "put issued → event p99", "iss→ev p99", "ms");
   public static final Metric IDLE_WATCHER_BYTES =
-      extra("idle_watcher_bytes", "RSS per idle watcher", "RSS B/w", "B", false);
+      extra("idle_watcher_bytes", "RSS per idle watcher", "RSS B/w", "B");
   public static final Metric HEAP_PER_WATCHER =
       extra(
           "heap_per_watcher_bytes",
           "live heap per idle watcher (after a forced full GC)",
           "heap B/w",
-          "B",
-          false);
+          "B");
   public static final Metric RSS_GROWTH =
-      extra("rss_growth_mib", "member RSS growth", "RSS +MiB", "MiB", false);
-  public static final Metric CATCH_UP =
-      extra("catchup_s", "catch-up time", "catch-up s", "s", false);
+      extra("rss_growth_mib", "member RSS growth", "RSS +MiB", "MiB");
+  public static final Metric CATCH_UP = extra("catchup_s", "catch-up time", "catch-up s", "s");
   public static final Metric RSS_LOADED =
-      extra("rss_loaded_mib", "RSS per member after loading", "RSS MiB", "MiB", false);
+      extra("rss_loaded_mib", "RSS per member after loading", "RSS MiB", "MiB");
   public static final Metric RSS_RESTARTED =
-      extra("rss_restarted_mib", "RSS per member after restart", "RSS rst MiB", "MiB", false);
+      extra("rss_restarted_mib", "RSS per member after restart", "RSS rst MiB", "MiB");
   public static final Metric DATA =
-      extra("data_mib", "data directory per member", "data MiB", "MiB", false);
+      extra("data_mib", "data directory per member", "data MiB", "MiB");
   public static final Metric DATA_GROWTH =
-      extra("data_growth_mib", "data directory growth per member", "data +MiB", "MiB", false);
+      extra("data_growth_mib", "data directory growth per member", "data +MiB", "MiB");
   public static final Metric RESTART =
-      extra("restart_s", "restart to first linearizable read", "restart s", "s", false);
+      extra("restart_s", "restart to first linearizable read", "restart s", "s");
 
   private static final List<Metric> STANDARD =
       List.of(THROUGHPUT, P50, P99, P999, SERVER_CPU, CLIENT_CPU);
@@ -102,34 +113,6 @@ public final class Metric {
           DATA_GROWTH,
           RESTART);
 
-  private final String key;
-  private final String label;
-  private final String shortLabel;
-  private final String unit;
-  private final boolean higherIsBetter;
-  private final ToDoubleFunction<Measurement> raw;
-  private final double scale;
-  private final boolean perOperation;
-
-  private Metric(
-      String key,
-      String label,
-      String shortLabel,
-      String unit,
-      boolean higherIsBetter,
-      ToDoubleFunction<Measurement> raw,
-      double scale,
-      boolean perOperation) {
-    this.key = key;
-    this.label = label;
-    this.shortLabel = shortLabel;
-    this.unit = unit;
-    this.higherIsBetter = higherIsBetter;
-    this.raw = raw;
-    this.scale = scale;
-    this.perOperation = perOperation;
-  }
-
   private static Metric standard(
       String key,
       String label,
@@ -141,15 +124,22 @@ public final class Metric {
     return new Metric(key, label, shortLabel, unit, higherIsBetter, raw, scale, true);
   }
 
-  /** A metric read from a measurement's extras under {@code key} (NaN where absent). */
-  static Metric extra(
-      String key, String label, String shortLabel, String unit, boolean higherIsBetter) {
+  /** A latency percentile of a load run: recorded in µs, shown in ms ("latency p99.9"). */
+  private static Metric latency(String key, String percentile, ToDoubleFunction<Measurement> raw) {
+    return standard(key, "latency " + percentile, percentile + " ms", "ms", false, raw, 1e-3);
+  }
+
+  /**
+   * A metric read from a measurement's extras under {@code key} (NaN where absent), in the unit the
+   * workload recorded it in; lower is better.
+   */
+  static Metric extra(String key, String label, String shortLabel, String unit) {
     return new Metric(
         key,
         label,
         shortLabel,
         unit,
-        higherIsBetter,
+        false,
         m ->
             m.extras() != null && m.extras().get(key) instanceof Number n
                 ? n.doubleValue()
@@ -171,26 +161,6 @@ public final class Metric {
   /** The same metric (same key, same values) under another label for one workload's table. */
   public Metric labelled(String newLabel, String newShortLabel) {
     return new Metric(key, newLabel, newShortLabel, unit, higherIsBetter, raw, scale, perOperation);
-  }
-
-  public String key() {
-    return key;
-  }
-
-  public String label() {
-    return label;
-  }
-
-  public String shortLabel() {
-    return shortLabel;
-  }
-
-  public String unit() {
-    return unit;
-  }
-
-  public boolean higherIsBetter() {
-    return higherIsBetter;
   }
 
   /**

@@ -17,6 +17,7 @@ import org.knowm.xchart.CategoryChartBuilder;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYChartBuilder;
 import org.knowm.xchart.XYSeries;
+import org.knowm.xchart.style.AxesChartStyler;
 import org.knowm.xchart.style.Styler;
 import org.knowm.xchart.style.markers.SeriesMarkers;
 
@@ -180,10 +181,7 @@ public final class Plots {
         }
       }
       if (!xs.isEmpty()) {
-        XYSeries series = chart.addSeries(s.displayName(), xs, ys);
-        series.setMarker(SeriesMarkers.CIRCLE);
-        series.setLineColor(COLORS.get(s));
-        series.setMarkerColor(COLORS.get(s));
+        points(chart, s.displayName(), xs, ys, s).setLineColor(COLORS.get(s));
         added++;
       }
     }
@@ -225,10 +223,7 @@ public final class Plots {
     if (added == 0) {
       return false;
     }
-    // bars grow from the axis minimum, which a log axis needs set explicitly; whole decades at
-    // both ends so the axis is labelled
-    chart.getStyler().setYAxisMin(Math.pow(10, Math.floor(Math.log10(lowest))));
-    chart.getStyler().setYAxisMax(Math.pow(10, Math.ceil(Math.log10(highest * 1.0001))));
+    decades(chart.getStyler(), lowest, highest);
     return save(chart, file);
   }
 
@@ -284,10 +279,8 @@ public final class Plots {
           highest = Math.max(highest, p[1]);
         }
         XYSeries series =
-            chart.addSeries(s.displayName() + (m == Metric.P50 ? " p50" : " p99"), xs, ys);
-        series.setMarker(SeriesMarkers.CIRCLE);
+            points(chart, s.displayName() + (m == Metric.P50 ? " p50" : " p99"), xs, ys, s);
         series.setLineColor(COLORS.get(s));
-        series.setMarkerColor(COLORS.get(s));
         if (m == Metric.P99) {
           series.setLineStyle(
               new java.awt.BasicStroke(
@@ -304,8 +297,7 @@ public final class Plots {
     if (added == 0) {
       return false;
     }
-    chart.getStyler().setYAxisMin(Math.pow(10, Math.floor(Math.log10(lowest))));
-    chart.getStyler().setYAxisMax(Math.pow(10, Math.ceil(Math.log10(highest * 1.0001))));
+    decades(chart.getStyler(), lowest, highest);
     return save(chart, file);
   }
 
@@ -335,12 +327,29 @@ public final class Plots {
       for (int i = 1; i <= ys.size(); i++) {
         xs.add((double) i);
       }
-      XYSeries series = chart.addSeries(s.displayName(), xs, ys);
-      series.setMarker(SeriesMarkers.CIRCLE);
-      series.setMarkerColor(COLORS.get(s));
+      points(chart, s.displayName(), xs, ys, s);
       added++;
     }
     return added > 0 && save(chart, file);
+  }
+
+  /** A series of circles in {@code system}'s colour. */
+  private static XYSeries points(
+      XYChart chart, String name, List<Double> xs, List<Double> ys, SystemKind system) {
+    XYSeries series = chart.addSeries(name, xs, ys);
+    series.setMarker(SeriesMarkers.CIRCLE);
+    series.setMarkerColor(COLORS.get(system));
+    return series;
+  }
+
+  /**
+   * A log axis from the whole decade below {@code lowest} to the one above {@code highest}: bars
+   * grow from the axis minimum, which a log axis needs set explicitly, and whole decades at both
+   * ends get labels.
+   */
+  private static void decades(AxesChartStyler styler, double lowest, double highest) {
+    styler.setYAxisMin(Math.pow(10, Math.floor(Math.log10(lowest))));
+    styler.setYAxisMax(Math.pow(10, Math.ceil(Math.log10(highest * 1.0001))));
   }
 
   private static void style(Styler styler) {

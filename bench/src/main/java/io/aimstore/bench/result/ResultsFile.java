@@ -1,10 +1,6 @@
 package io.aimstore.bench.result;
 
-import com.google.gson.FieldNamingPolicy;
-import com.google.gson.Gson;
-import com.google.gson.GsonBuilder;
-import com.google.gson.JsonObject;
-import com.google.gson.JsonParser;
+import io.aimstore.testkit.Json;
 import java.io.IOException;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
@@ -19,12 +15,8 @@ import java.util.List;
  * appended and flushed as results come in, so an interrupted run keeps what it measured.
  */
 public final class ResultsFile implements AutoCloseable {
-  static final Gson GSON =
-      new GsonBuilder()
-          .setFieldNamingPolicy(FieldNamingPolicy.LOWER_CASE_WITH_UNDERSCORES)
-          .serializeSpecialFloatingPointValues()
-          .disableHtmlEscaping()
-          .create();
+  /** What every line holds: which record it is. */
+  private record Typed(String type) {}
 
   private final Writer out;
 
@@ -49,7 +41,7 @@ public final class ResultsFile implements AutoCloseable {
   }
 
   public static String toJson(Object record) {
-    return GSON.toJson(record);
+    return Json.line(record);
   }
 
   @Override
@@ -72,12 +64,11 @@ public final class ResultsFile implements AutoCloseable {
       if (line.isBlank()) {
         continue;
       }
-      JsonObject o = JsonParser.parseString(line).getAsJsonObject();
-      String type = o.has("type") ? o.get("type").getAsString() : "";
-      switch (type) {
-        case Environment.TYPE -> env = GSON.fromJson(o, Environment.class);
-        case Measurement.TYPE -> results.add(GSON.fromJson(o, Measurement.class));
-        case RunError.TYPE -> errors.add(GSON.fromJson(o, RunError.class));
+      String type = Json.parse(line, Typed.class).type();
+      switch (type == null ? "" : type) {
+        case Environment.TYPE -> env = Json.parse(line, Environment.class);
+        case Measurement.TYPE -> results.add(Json.parse(line, Measurement.class));
+        case RunError.TYPE -> errors.add(Json.parse(line, RunError.class));
         default -> {
           // a record type from a newer bench: ignore
         }

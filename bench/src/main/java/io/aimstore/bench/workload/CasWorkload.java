@@ -2,7 +2,6 @@ package io.aimstore.bench.workload;
 
 import io.aimstore.bench.driver.CasOutcome;
 import io.aimstore.bench.driver.ReadConsistency;
-import io.aimstore.bench.load.ClosedLoopRunner;
 import io.aimstore.bench.load.RunStats;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -17,39 +16,25 @@ import java.util.concurrent.atomic.LongAdder;
  * Compare-and-set chains: each in-flight slot owns one key and swaps it with the version its last
  * swap returned, so every swap should succeed; a conflict (counted) re-reads the version.
  */
-public final class CasWorkload implements Workload {
-  private final String id;
-  private final int inFlight;
+public final class CasWorkload extends Workload {
   private final long[] versions;
 
   public CasWorkload(String id, int inFlight) {
-    this.id = id;
-    this.inFlight = inFlight;
+    super(
+        id,
+        "compare-and-set (txn), " + inFlight + " in flight",
+        inFlight,
+        Schedule.EVERY_REPETITION);
     this.versions = new long[inFlight];
   }
 
-  @Override
-  public String id() {
-    return id;
-  }
-
-  @Override
-  public String title() {
-    return "compare-and-set (txn), " + inFlight + " in flight";
-  }
-
-  @Override
-  public int inFlight() {
-    return inFlight;
-  }
-
-  @Override
-  public void setUp(WorkloadContext ctx) throws Exception {
+  /** Writes every slot's key, noting the version each swap starts from. */
+  private void setUp(WorkloadContext ctx) throws Exception {
     List<CompletableFuture<Long>> puts = new ArrayList<>();
-    for (int slot = 0; slot < inFlight; slot++) {
+    for (int slot = 0; slot < inFlight(); slot++) {
       puts.add(ctx.driver().put(ctx.keys().casKey(slot), ctx.keys().value()));
     }
-    for (int slot = 0; slot < inFlight; slot++) {
+    for (int slot = 0; slot < inFlight(); slot++) {
       versions[slot] = puts.get(slot).get(30, TimeUnit.SECONDS);
     }
   }
@@ -61,12 +46,10 @@ public final class CasWorkload implements Workload {
     LongAdder conflicts = new LongAdder();
     byte[] value = ctx.keys().value();
     RunStats stats =
-        ClosedLoopRunner.run(
-            id,
-            inFlight,
+        closedLoop(
+            ctx,
             settle,
             measure,
-            ctx.maxOps(),
             (slot, seq) -> {
               String key = ctx.keys().casKey(slot);
               return ctx.driver()
@@ -86,8 +69,7 @@ public final class CasWorkload implements Workload {
                                   return CasOutcome.CONFLICT;
                                 });
                       });
-            },
-            ctx.observer());
+            });
     Map<String, Object> extras = new LinkedHashMap<>();
     extras.put("cas_conflicts", conflicts.sum());
     return new WorkloadResult(stats, extras);

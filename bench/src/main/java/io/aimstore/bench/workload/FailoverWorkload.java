@@ -2,15 +2,17 @@ package io.aimstore.bench.workload;
 
 import io.aimstore.bench.SystemKind;
 import io.aimstore.bench.cluster.Cluster;
-import io.aimstore.bench.cluster.ProcStat;
 import io.aimstore.bench.driver.Driver;
 import io.aimstore.bench.load.TrialLog;
+import io.aimstore.bench.result.RunError;
+import io.aimstore.testkit.ProcStat;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -26,40 +28,13 @@ import java.util.concurrent.atomic.AtomicLong;
  * a failed put the next follows {@link #AFTER_ERROR} later. Then the killed member is started again
  * and the next trial waits until it has caught up.
  */
-public final class FailoverWorkload implements Workload {
+public final class FailoverWorkload extends Workload {
   static final Duration ABANDON = Duration.ofMillis(250);
   static final Duration AFTER_ERROR = Duration.ofMillis(10);
   private static final Duration RECOVERY_LIMIT = Duration.ofSeconds(60);
 
-  private final String id;
-
   public FailoverWorkload(String id) {
-    this.id = id;
-  }
-
-  @Override
-  public String id() {
-    return id;
-  }
-
-  @Override
-  public String title() {
-    return "failover: kill -9 of the leader under sequential puts";
-  }
-
-  @Override
-  public int inFlight() {
-    return 1;
-  }
-
-  @Override
-  public Schedule schedule() {
-    return Schedule.ONCE_PER_RUN;
-  }
-
-  @Override
-  public boolean warmsUp() {
-    return false;
+    super(id, "failover: kill -9 of the leader under sequential puts", 1, Schedule.ONCE_PER_RUN);
   }
 
   @Override
@@ -76,98 +51,83 @@ public final class FailoverWorkload implements Workload {
     WorkloadContext.Env env = ctx.requireEnv();
     Cluster cluster = env.cluster();
     Driver driver = ctx.driver();
-    int trials = env.scale().trials();
-    TrialLog log = new TrialLog();
     List<Double> deathMs = new ArrayList<>();
     Map<String, Object> extras = new LinkedHashMap<>();
-    ctx.observer()
-        .started(
-            id,
-            Duration.ZERO,
-            estimate(settle, measure, env.scale(), ctx.driver().system()),
-            log::completed);
-    ctx.observer().windowOpened();
-    try {
-      Members.awaitAllServing(cluster, driver, Duration.ofMinutes(2));
-      for (int t = 1; t <= trials; t++) {
-        int before = log.completed();
-        int leader = 0;
-        try {
-          leader = Members.awaitLeader(cluster, Duration.ofSeconds(30));
-          int victim = leader;
-          long pid =
-              cluster
-                  .memberPid(victim)
-                  .orElseThrow(() -> new IllegalStateException("n" + victim + " not running"));
-          try (PutLoop load = new PutLoop(driver, ctx.keys().value())) {
-            load.start();
-            load.awaitSteady(Duration.ofSeconds(30));
-            long killedAt = System.nanoTime();
-            CompletableFuture<Void> kill =
-                CompletableFuture.runAsync(
-                    () -> {
-                      try {
-                        cluster.kill9(victim);
-                      } catch (Exception e) {
-                        throw new java.util.concurrent.CompletionException(e);
-                      }
-                    });
-            long dead = awaitDeath(pid, Duration.ofSeconds(10));
-            load.arm(dead);
-            deathMs.add((dead - killedAt) / 1e6);
-            try {
-              long recovered = load.recovered().get(RECOVERY_LIMIT.toSeconds(), TimeUnit.SECONDS);
-              log.measured(recovered - dead);
-            } catch (TimeoutException e) {
-              log.failed(
-                  "trial " + t + ": no put succeeded within " + RECOVERY_LIMIT.toSeconds() + " s");
-            }
-            kill.get(60, TimeUnit.SECONDS);
-          }
-        } catch (Exception e) {
-          log.failed("trial " + t + ": " + describe(e));
-        } finally {
-          if (leader > 0 && cluster.memberPid(leader).isEmpty()) {
-            try {
-              cluster.startMember(leader);
-              Members.awaitServing(cluster, driver, leader, Duration.ofMinutes(2));
-            } catch (Exception e) {
-              log.failed("trial " + t + ": restarting n" + leader + ": " + describe(e));
-            }
-          }
-        }
-        env.say()
-            .accept(
-                id
-                    + " trial "
-                    + t
-                    + "/"
-                    + trials
-                    + " (killed n"
-                    + leader
-                    + "): "
-                    + log.describeLast(before));
-      }
-    } finally {
-      ctx.observer().windowClosed();
-      ctx.observer().finished();
-    }
-    extras.put("trials", trials);
-    extras.put("trial_ms", log.millis());
+    Members.awaitAllServing(cluster, driver, Duration.ofMinutes(2));
+    WorkloadResult result =
+        Trials.run(
+            this,
+            ctx,
+            settle,
+            measure,
+            extras,
+            (t, log) -> {
+              int leader = 0;
+              try {
+                leader = Members.awaitLeader(cluster, Duration.ofSeconds(30));
+                killLeader(t, log, cluster, driver, leader, ctx.keys().value(), deathMs);
+              } catch (Exception e) {
+                log.failed("trial " + t + ": " + RunError.describe(e));
+              } finally {
+                if (leader > 0 && cluster.memberPid(leader).isEmpty()) {
+                  try {
+                    cluster.startMember(leader);
+                    Members.awaitServing(cluster, driver, leader, Duration.ofMinutes(2));
+                  } catch (Exception e) {
+                    log.failed(
+                        "trial " + t + ": restarting n" + leader + ": " + RunError.describe(e));
+                  }
+                }
+              }
+              return " (killed n" + leader + ")";
+            });
     extras.put(
         "kill_to_gone_ms_max",
         Math.round(deathMs.stream().mapToDouble(Double::doubleValue).max().orElse(0) * 10) / 10.0);
-    return new WorkloadResult(log.stats(), extras);
+    return result;
   }
 
-  private static String describe(Exception e) {
-    Throwable t = e;
-    while ((t instanceof ExecutionException
-            || t instanceof java.util.concurrent.CompletionException)
-        && t.getCause() != null) {
-      t = t.getCause();
+  /**
+   * One trial: under the sequential put load, {@code victim} (the leader) is killed; the time from
+   * its death to the first put acknowledged after it is measured.
+   */
+  private static void killLeader(
+      int t,
+      TrialLog log,
+      Cluster cluster,
+      Driver driver,
+      int victim,
+      byte[] value,
+      List<Double> deathMs)
+      throws Exception {
+    long pid =
+        cluster
+            .memberPid(victim)
+            .orElseThrow(() -> new IllegalStateException("n" + victim + " not running"));
+    try (PutLoop load = new PutLoop(driver, value)) {
+      load.start();
+      load.awaitSteady(Duration.ofSeconds(30));
+      long killedAt = System.nanoTime();
+      CompletableFuture<Void> kill =
+          CompletableFuture.runAsync(
+              () -> {
+                try {
+                  cluster.kill9(victim);
+                } catch (Exception e) {
+                  throw new CompletionException(e);
+                }
+              });
+      long dead = awaitDeath(pid, Duration.ofSeconds(10));
+      load.arm(dead);
+      deathMs.add((dead - killedAt) / 1e6);
+      try {
+        long recovered = load.recovered().get(RECOVERY_LIMIT.toSeconds(), TimeUnit.SECONDS);
+        log.measured(recovered - dead);
+      } catch (TimeoutException e) {
+        log.failed("trial " + t + ": no put succeeded within " + RECOVERY_LIMIT.toSeconds() + " s");
+      }
+      kill.get(60, TimeUnit.SECONDS);
     }
-    return t.getClass().getSimpleName() + ": " + t.getMessage();
   }
 
   /**

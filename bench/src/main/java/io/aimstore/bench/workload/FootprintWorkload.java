@@ -2,13 +2,13 @@ package io.aimstore.bench.workload;
 
 import io.aimstore.bench.SystemKind;
 import io.aimstore.bench.cluster.Cluster;
-import io.aimstore.bench.cluster.Commands;
-import io.aimstore.bench.cluster.ProcStat;
 import io.aimstore.bench.driver.Driver;
 import io.aimstore.bench.driver.ReadConsistency;
 import io.aimstore.bench.driver.Versioned;
 import io.aimstore.bench.load.ClosedLoopRunner;
 import io.aimstore.bench.load.RunStats;
+import io.aimstore.testkit.Commands;
+import io.aimstore.testkit.ProcStat;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -26,40 +26,14 @@ import java.util.concurrent.TimeUnit;
  * data directories also hold what the earlier workloads of the run wrote (their history, logs and
  * snapshots); the growth is reported beside.
  */
-public final class FootprintWorkload implements Workload {
+public final class FootprintWorkload extends Workload {
   private static final Duration LOAD_LIMIT = Duration.ofMinutes(60);
   private static final Duration RESTART_LIMIT = Duration.ofMinutes(5);
   private static final long ATTEMPT_EVERY_MS = 200;
 
-  private final String id;
-
   public FootprintWorkload(String id) {
-    this.id = id;
-  }
-
-  @Override
-  public String id() {
-    return id;
-  }
-
-  @Override
-  public String title() {
-    return "footprint with many keys of 256 bytes, and restart time";
-  }
-
-  @Override
-  public int inFlight() {
-    return 256;
-  }
-
-  @Override
-  public Schedule schedule() {
-    return Schedule.ONCE_PER_RUN;
-  }
-
-  @Override
-  public boolean warmsUp() {
-    return false;
+    super(
+        id, "footprint with many keys of 256 bytes, and restart time", 256, Schedule.ONCE_PER_RUN);
   }
 
   @Override
@@ -87,11 +61,11 @@ public final class FootprintWorkload implements Workload {
     Map<String, Object> extras = new LinkedHashMap<>();
 
     double dataBefore = meanDataMib(cluster);
-    env.say().accept(String.format("%s: writing %,d keys, 256 in flight", id, n));
+    env.say().accept(String.format("%s: writing %,d keys, 256 in flight", id(), n));
     RunStats load =
         ClosedLoopRunner.run(
-            id,
-            256,
+            id(),
+            inFlight(),
             Duration.ZERO,
             LOAD_LIMIT,
             n,
@@ -104,7 +78,7 @@ public final class FootprintWorkload implements Workload {
     double rssLoaded = meanRssMib(cluster);
     double dataAfter = meanDataMib(cluster);
 
-    env.say().accept(id + ": stopping all members (SIGTERM), then starting them again");
+    env.say().accept(id() + ": stopping all members (SIGTERM), then starting them again");
     cluster.stopMembers();
     long t0 = System.nanoTime();
     cluster.startMembers();

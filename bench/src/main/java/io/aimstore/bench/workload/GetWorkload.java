@@ -2,7 +2,6 @@ package io.aimstore.bench.workload;
 
 import io.aimstore.bench.driver.ReadConsistency;
 import io.aimstore.bench.load.BackgroundPutLoad;
-import io.aimstore.bench.load.ClosedLoopRunner;
 import io.aimstore.bench.load.RunObserver;
 import io.aimstore.bench.load.RunStats;
 import java.time.Duration;
@@ -14,38 +13,24 @@ import java.util.concurrent.atomic.LongAdder;
  * Gets of existing keys, {@code inFlight} outstanding, measured while a fixed-rate put load runs on
  * other keys (the same rate for every system).
  */
-public final class GetWorkload implements Workload {
+public final class GetWorkload extends Workload {
   private static final int BACKGROUND_KEYS = 100;
 
   /** Enough that even 250 ms write latency does not hold the background rate down. */
   private static final int BACKGROUND_MAX_IN_FLIGHT = 256;
 
-  private final String id;
   private final ReadConsistency consistency;
-  private final int inFlight;
 
   public GetWorkload(String id, ReadConsistency consistency, int inFlight) {
-    this.id = id;
+    super(
+        id,
+        (consistency == ReadConsistency.LINEARIZABLE ? "linearizable" : "serializable")
+            + " get, "
+            + inFlight
+            + " in flight, under background puts",
+        inFlight,
+        Schedule.EVERY_REPETITION);
     this.consistency = consistency;
-    this.inFlight = inFlight;
-  }
-
-  @Override
-  public String id() {
-    return id;
-  }
-
-  @Override
-  public String title() {
-    return (consistency == ReadConsistency.LINEARIZABLE ? "linearizable" : "serializable")
-        + " get, "
-        + inFlight
-        + " in flight, under background puts";
-  }
-
-  @Override
-  public int inFlight() {
-    return inFlight;
   }
 
   @Override
@@ -63,27 +48,11 @@ public final class GetWorkload implements Workload {
             limit)) {
       background.start();
       // the background rate is measured over the same window as the reads
-      RunObserver observer =
-          RunObserver.both(
-              new RunObserver() {
-                @Override
-                public void windowOpened() {
-                  background.windowOpened();
-                }
-
-                @Override
-                public void windowClosed() {
-                  background.windowClosed();
-                }
-              },
-              ctx.observer());
       RunStats stats =
-          ClosedLoopRunner.run(
-              id,
-              inFlight,
+          closedLoop(
+              ctx.withObserver(RunObserver.both(background, ctx.observer())),
               settle,
               measure,
-              ctx.maxOps(),
               (slot, seq) ->
                   ctx.driver()
                       .get(ctx.keys().key(seq), consistency)
@@ -92,8 +61,7 @@ public final class GetWorkload implements Workload {
                             if (e == null && !v.exists()) {
                               missing.increment();
                             }
-                          }),
-              observer);
+                          }));
       Map<String, Object> extras = new LinkedHashMap<>();
       extras.put("background_put_rate_target", ctx.backgroundPutRate());
       extras.put("background_puts_per_s", Math.round(background.windowRate()));

@@ -1,7 +1,6 @@
 package io.aimstore.bench.workload;
 
 import io.aimstore.bench.SystemKind;
-import io.aimstore.bench.driver.Driver;
 import io.aimstore.bench.driver.LockClient;
 import io.aimstore.bench.driver.LockDriver;
 import io.aimstore.bench.fault.HolderProcess;
@@ -21,44 +20,17 @@ import java.util.concurrent.TimeUnit;
  * session TTL less the time since the holder's last renewal, plus how long the store takes to
  * notice the expiry and hand the lock on. One trial per holder process.
  */
-public final class GhostLockWorkload implements Workload {
+public final class GhostLockWorkload extends Workload {
   static final int HOLDER_TTL_S = 3;
   private static final String LOCK = "bench-ghost";
 
-  private final String id;
-
   public GhostLockWorkload(String id) {
-    this.id = id;
-  }
-
-  @Override
-  public String id() {
-    return id;
-  }
-
-  @Override
-  public String title() {
-    return "ghost-lock reclaim after kill -9 of a holder with a " + HOLDER_TTL_S + " s session";
-  }
-
-  @Override
-  public int inFlight() {
-    return 1;
-  }
-
-  @Override
-  public Schedule schedule() {
-    return Schedule.ONCE_PER_RUN;
-  }
-
-  @Override
-  public boolean warmsUp() {
-    return false;
-  }
-
-  @Override
-  public boolean supports(Driver driver) {
-    return driver instanceof LockDriver;
+    super(
+        id,
+        "ghost-lock reclaim after kill -9 of a holder with a " + HOLDER_TTL_S + " s session",
+        1,
+        Schedule.ONCE_PER_RUN,
+        LockDriver.class);
   }
 
   @Override
@@ -71,86 +43,74 @@ public final class GhostLockWorkload implements Workload {
   @Override
   public WorkloadResult run(WorkloadContext ctx, Duration settle, Duration measure)
       throws Exception {
-    WorkloadContext.Env env = ctx.requireEnv();
-    SystemKind kind = ctx.driver().system();
-    int trials = env.scale().trials();
-    TrialLog log = new TrialLog();
     Map<String, Object> extras = new LinkedHashMap<>();
     ExecutorService waiterThread = Executors.newSingleThreadExecutor(r -> new Thread(r, "waiter"));
-    ctx.observer()
-        .started(
-            id,
-            Duration.ZERO,
-            estimate(settle, measure, env.scale(), ctx.driver().system()),
-            log::completed);
-    ctx.observer().windowOpened();
+    WorkloadResult result;
     try (LockClient waiter = ((LockDriver) ctx.driver()).newLockClient(LockWorkload.SESSION_TTL)) {
-      for (int t = 1; t <= trials; t++) {
-        int before = log.completed();
-        try (HolderProcess holder =
-            HolderProcess.start(
-                HolderProcess.Holds.LOCK,
-                kind,
-                env.cluster(),
-                env.repo(),
-                env.scratch().resolve("lock-holder-" + t + ".log"),
-                env.registry(),
-                LOCK,
-                HOLDER_TTL_S,
-                Duration.ofSeconds(90))) {
-          if (holder.sessionTtlMs() > 0) {
-            extras.put("holder_session_ttl_ms", holder.sessionTtlMs());
-          }
-          long[] acquiredAt = {0};
-          Future<LockClient.Held> waiting =
-              waiterThread.submit(
-                  () -> {
-                    LockClient.Held h = waiter.acquire(LOCK, Duration.ofSeconds(60));
-                    acquiredAt[0] = System.nanoTime();
-                    return h;
-                  });
-          Thread.sleep(1000); // queued behind the holder
-          if (waiting.isDone()) {
-            LockClient.Held early = waiting.get();
-            waiterThread
-                .submit(
-                    () -> {
-                      early.close(); // on the thread that took it (Curator's rule)
-                      return null;
-                    })
-                .get(30, TimeUnit.SECONDS);
-            log.failed("trial " + t + ": the waiter got the lock while the holder still held it");
-            continue;
-          }
-          long killedAt = System.nanoTime();
-          holder.kill9();
-          try {
-            LockClient.Held held = waiting.get(60, TimeUnit.SECONDS);
-            log.measured(acquiredAt[0] - killedAt);
-            waiterThread
-                .submit(
-                    () -> {
-                      held.close();
-                      return null;
-                    })
-                .get(30, TimeUnit.SECONDS);
-          } catch (Exception e) {
-            waiting.cancel(true);
-            log.failed("trial " + t + ": " + e);
-          }
-        } catch (Exception e) {
-          log.failed("trial " + t + ": " + e.getMessage());
-        }
-        env.say().accept(id + " trial " + t + "/" + trials + ": " + log.describeLast(before));
-      }
+      result =
+          Trials.run(
+              this,
+              ctx,
+              settle,
+              measure,
+              extras,
+              (t, log) -> {
+                try (HolderProcess holder =
+                    Trials.holder(
+                        ctx,
+                        HolderProcess.Holds.LOCK,
+                        LOCK,
+                        HOLDER_TTL_S,
+                        "lock-holder-" + t + ".log",
+                        extras)) {
+                  reclaim(t, log, holder, waiter, waiterThread);
+                }
+                return "";
+              });
     } finally {
-      ctx.observer().windowClosed();
-      ctx.observer().finished();
       waiterThread.shutdownNow();
     }
-    extras.put("trials", trials);
-    extras.put("trial_ms", log.millis());
     extras.put("holder_ttl_s", HOLDER_TTL_S);
-    return new WorkloadResult(log.stats(), extras);
+    return result;
+  }
+
+  /**
+   * One trial: {@code waiter} queues behind the holder, the holder is killed, and the time until
+   * the waiter holds the lock is measured. A held lock is closed on the thread that took it
+   * (Curator's rule).
+   */
+  private static void reclaim(
+      int t, TrialLog log, HolderProcess holder, LockClient waiter, ExecutorService waiterThread)
+      throws Exception {
+    long[] acquiredAt = {0};
+    Future<LockClient.Held> waiting =
+        waiterThread.submit(
+            () -> {
+              LockClient.Held h = waiter.acquire(LOCK, Duration.ofSeconds(60));
+              acquiredAt[0] = System.nanoTime();
+              return h;
+            });
+    Thread.sleep(1000); // queued behind the holder
+    if (waiting.isDone()) {
+      LockClient.Held early = waiting.get();
+      waiterThread.submit(() -> close(early)).get(30, TimeUnit.SECONDS);
+      log.failed("trial " + t + ": the waiter got the lock while the holder still held it");
+      return;
+    }
+    long killedAt = System.nanoTime();
+    holder.kill9();
+    try {
+      LockClient.Held held = waiting.get(60, TimeUnit.SECONDS);
+      log.measured(acquiredAt[0] - killedAt);
+      waiterThread.submit(() -> close(held)).get(30, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      waiting.cancel(true);
+      log.failed("trial " + t + ": " + e);
+    }
+  }
+
+  private static Void close(LockClient.Held held) throws Exception {
+    held.close();
+    return null;
   }
 }

@@ -1,10 +1,8 @@
 package io.aimstore.bench.workload;
 
 import io.aimstore.bench.SystemKind;
-import io.aimstore.bench.driver.Driver;
 import io.aimstore.bench.driver.KeepAliveStreams;
 import io.aimstore.bench.driver.LeaseDriver;
-import io.aimstore.bench.load.ClosedLoopRunner;
 import io.aimstore.bench.load.LatencySummary;
 import io.aimstore.bench.load.Pipelined;
 import io.aimstore.bench.load.RunObserver;
@@ -25,49 +23,18 @@ import org.HdrHistogram.Recorder;
  * the ordinary client, and its latency is reported as what the keep-alive load does to writes.
  * ZooKeeper has no equivalent (sessions are kept alive by each client's own connection).
  */
-public final class KeepAliveWorkload implements Workload {
+public final class KeepAliveWorkload extends Workload {
   static final int STREAMS = 4;
   static final int IN_FLIGHT = 256;
   private static final Duration LEASE_TTL = Duration.ofSeconds(300);
 
-  private final String id;
-
   public KeepAliveWorkload(String id) {
-    this.id = id;
-  }
-
-  @Override
-  public String id() {
-    return id;
-  }
-
-  @Override
-  public String title() {
-    return "lease keep-alives to the leader, "
-        + IN_FLIGHT
-        + " in flight on "
-        + STREAMS
-        + " streams";
-  }
-
-  @Override
-  public int inFlight() {
-    return IN_FLIGHT;
-  }
-
-  @Override
-  public Schedule schedule() {
-    return Schedule.ONCE_PER_SET;
-  }
-
-  @Override
-  public boolean warmsUp() {
-    return false;
-  }
-
-  @Override
-  public boolean supports(Driver driver) {
-    return driver instanceof LeaseDriver;
+    super(
+        id,
+        "lease keep-alives to the leader, " + IN_FLIGHT + " in flight on " + STREAMS + " streams",
+        IN_FLIGHT,
+        Schedule.ONCE_PER_SET,
+        LeaseDriver.class);
   }
 
   @Override
@@ -88,7 +55,7 @@ public final class KeepAliveWorkload implements Workload {
     int n = env.scale().leases();
     Map<String, Object> extras = new LinkedHashMap<>();
 
-    env.say().accept(String.format("%s: granting %,d leases", id, n));
+    env.say().accept(String.format("%s: granting %,d leases", id(), n));
     Pipelined.Result<Long> grants =
         Pipelined.run(n, 256, Duration.ofMinutes(5), i -> leases.grant(LEASE_TTL));
     long[] ids = new long[(int) grants.succeeded()];
@@ -117,12 +84,10 @@ public final class KeepAliveWorkload implements Workload {
           leases.keepAliveStreams(env.cluster().clientAddress(leader), STREAMS)) {
         side.start();
         stats =
-            ClosedLoopRunner.run(
-                id,
-                IN_FLIGHT,
+            closedLoop(
+                ctx.withObserver(RunObserver.both(side, ctx.observer())),
                 settle,
                 measure,
-                ctx.maxOps(),
                 (slot, seq) ->
                     streams
                         .keepAlive(slot % STREAMS, alive[(int) (seq % alive.length)])
@@ -132,8 +97,7 @@ public final class KeepAliveWorkload implements Workload {
                                 lost.increment();
                               }
                               return ttl;
-                            }),
-                RunObserver.both(side, ctx.observer()));
+                            }));
       } finally {
         side.close();
       }
@@ -145,7 +109,7 @@ public final class KeepAliveWorkload implements Workload {
       extras.put("leases_found_gone", lost.sum());
       return new WorkloadResult(stats, extras);
     } finally {
-      env.say().accept(String.format("%s: revoking %,d leases", id, k));
+      env.say().accept(String.format("%s: revoking %,d leases", id(), k));
       long[] toRevoke = ids;
       int count = k;
       Pipelined.Result<Void> r =

@@ -1,11 +1,9 @@
 package io.aimstore.bench.workload;
 
 import io.aimstore.bench.SystemKind;
-import io.aimstore.bench.driver.Driver;
 import io.aimstore.bench.driver.EphemeralDriver;
 import io.aimstore.bench.driver.EphemeralSession;
 import io.aimstore.bench.driver.LeaseDriver;
-import io.aimstore.bench.load.ClosedLoopRunner;
 import io.aimstore.bench.load.Pipelined;
 import io.aimstore.bench.load.RunStats;
 import java.time.Duration;
@@ -23,47 +21,20 @@ import java.util.concurrent.atomic.AtomicInteger;
  * every lease is revoked (ZooKeeper: the session closed), so nothing expires later under another
  * workload.
  */
-public final class LeaseGrantPutWorkload implements Workload {
+public final class LeaseGrantPutWorkload extends Workload {
   /** Long enough that nothing expires before the clean-up revokes it. */
   private static final Duration LEASE_TTL = Duration.ofSeconds(120);
 
-  private final String id;
-  private final int inFlight;
   private final AtomicInteger runs = new AtomicInteger();
 
   public LeaseGrantPutWorkload(String id, int inFlight) {
-    this.id = id;
-    this.inFlight = inFlight;
-  }
-
-  @Override
-  public String id() {
-    return id;
-  }
-
-  @Override
-  public String title() {
-    return "lease grant + put with the lease, " + inFlight + " in flight";
-  }
-
-  @Override
-  public int inFlight() {
-    return inFlight;
-  }
-
-  @Override
-  public Schedule schedule() {
-    return Schedule.ONCE_PER_SET;
-  }
-
-  @Override
-  public boolean warmsUp() {
-    return false;
-  }
-
-  @Override
-  public boolean supports(Driver driver) {
-    return driver instanceof LeaseDriver || driver instanceof EphemeralDriver;
+    super(
+        id,
+        "lease grant + put with the lease, " + inFlight + " in flight",
+        inFlight,
+        Schedule.ONCE_PER_SET,
+        LeaseDriver.class,
+        EphemeralDriver.class);
   }
 
   @Override
@@ -83,12 +54,10 @@ public final class LeaseGrantPutWorkload implements Workload {
       ConcurrentLinkedQueue<Long> granted = new ConcurrentLinkedQueue<>();
       try {
         stats =
-            ClosedLoopRunner.run(
-                id,
-                inFlight,
+            closedLoop(
+                ctx,
                 settle,
                 measure,
-                ctx.maxOps(),
                 (slot, seq) ->
                     leases
                         .grant(LEASE_TTL)
@@ -96,8 +65,7 @@ public final class LeaseGrantPutWorkload implements Workload {
                             lease -> {
                               granted.add(lease);
                               return leases.put(prefix + seq, value, lease);
-                            }),
-                ctx.observer());
+                            }));
       } finally {
         List<Long> all = List.copyOf(granted);
         Pipelined.Result<Void> r =
@@ -109,14 +77,7 @@ public final class LeaseGrantPutWorkload implements Workload {
       EphemeralDriver ephemerals = (EphemeralDriver) ctx.driver();
       try (EphemeralSession session = ephemerals.openEphemeralSession()) {
         stats =
-            ClosedLoopRunner.run(
-                id,
-                inFlight,
-                settle,
-                measure,
-                ctx.maxOps(),
-                (slot, seq) -> session.create(prefix + seq, value),
-                ctx.observer());
+            closedLoop(ctx, settle, measure, (slot, seq) -> session.create(prefix + seq, value));
       }
     }
     return new WorkloadResult(stats, extras);

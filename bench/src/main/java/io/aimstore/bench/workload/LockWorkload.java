@@ -1,10 +1,8 @@
 package io.aimstore.bench.workload;
 
 import io.aimstore.bench.SystemKind;
-import io.aimstore.bench.driver.Driver;
 import io.aimstore.bench.driver.LockClient;
 import io.aimstore.bench.driver.LockDriver;
-import io.aimstore.bench.load.ClosedLoopRunner;
 import io.aimstore.bench.load.RunStats;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -23,49 +21,23 @@ import java.util.concurrent.TimeUnit;
  * in the system's queue), release at once, acquire again. One operation is one cycle; with one
  * client it measures the cost of an uncontended cycle, with 16 the hand-over between holders.
  */
-public final class LockWorkload implements Workload {
+public final class LockWorkload extends Workload {
   static final Duration SESSION_TTL = Duration.ofSeconds(10);
   private static final Duration WAIT = Duration.ofSeconds(30);
   private static final String LOCK = "bench-lock";
 
-  private final String id;
   private final int clients;
 
   public LockWorkload(String id, int clients) {
-    this.id = id;
+    super(
+        id,
+        "lock acquire + release, "
+            + clients
+            + (clients == 1 ? " client" : " clients contending for one lock"),
+        clients,
+        Schedule.ONCE_PER_SET,
+        LockDriver.class);
     this.clients = clients;
-  }
-
-  @Override
-  public String id() {
-    return id;
-  }
-
-  @Override
-  public String title() {
-    return "lock acquire + release, "
-        + clients
-        + (clients == 1 ? " client" : " clients contending for one lock");
-  }
-
-  @Override
-  public int inFlight() {
-    return clients;
-  }
-
-  @Override
-  public Schedule schedule() {
-    return Schedule.ONCE_PER_SET;
-  }
-
-  @Override
-  public boolean warmsUp() {
-    return false;
-  }
-
-  @Override
-  public boolean supports(Driver driver) {
-    return driver instanceof LockDriver;
   }
 
   @Override
@@ -101,12 +73,10 @@ public final class LockWorkload implements Workload {
         threads.add(Executors.newSingleThreadExecutor(r -> new Thread(r, "lock-client-" + n)));
       }
       RunStats stats =
-          ClosedLoopRunner.run(
-              id,
-              clients,
+          closedLoop(
+              ctx,
               settle,
               measure,
-              ctx.maxOps(),
               (slot, seq) ->
                   CompletableFuture.supplyAsync(
                       () -> {
@@ -116,8 +86,7 @@ public final class LockWorkload implements Workload {
                           throw new CompletionException(e);
                         }
                       },
-                      threads.get(slot)),
-              ctx.observer());
+                      threads.get(slot)));
       return new WorkloadResult(stats, Map.of("clients", clients));
     } finally {
       threads.forEach(ExecutorService::shutdown);

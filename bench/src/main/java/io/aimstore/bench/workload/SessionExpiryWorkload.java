@@ -18,46 +18,20 @@ import java.util.concurrent.TimeUnit;
  * measured, polling every {@value #POLL_MS} ms. That is the TTL less the time since the holder's
  * last renewal, plus how long the store takes to notice and delete. One trial per holder process.
  */
-public final class SessionExpiryWorkload implements Workload {
+public final class SessionExpiryWorkload extends Workload {
   static final long POLL_MS = 10;
   private static final String NAMESPACE = "/bench";
 
-  private final String id;
   private final int ttlSeconds;
 
   public SessionExpiryWorkload(String id, int ttlSeconds) {
-    this.id = id;
+    super(
+        id,
+        "session-bound key deleted after kill -9 of its holder, " + ttlSeconds + " s session",
+        1,
+        Schedule.ONCE_PER_RUN,
+        SessionKeyDriver.class);
     this.ttlSeconds = ttlSeconds;
-  }
-
-  @Override
-  public String id() {
-    return id;
-  }
-
-  @Override
-  public String title() {
-    return "session-bound key deleted after kill -9 of its holder, " + ttlSeconds + " s session";
-  }
-
-  @Override
-  public int inFlight() {
-    return 1;
-  }
-
-  @Override
-  public Schedule schedule() {
-    return Schedule.ONCE_PER_RUN;
-  }
-
-  @Override
-  public boolean warmsUp() {
-    return false;
-  }
-
-  @Override
-  public boolean supports(Driver driver) {
-    return driver instanceof SessionKeyDriver;
   }
 
   @Override
@@ -69,78 +43,54 @@ public final class SessionExpiryWorkload implements Workload {
   @Override
   public WorkloadResult run(WorkloadContext ctx, Duration settle, Duration measure)
       throws Exception {
-    WorkloadContext.Env env = ctx.requireEnv();
     Driver driver = ctx.driver();
-    int trials = env.scale().trials();
-    TrialLog log = new TrialLog();
     Map<String, Object> extras = new LinkedHashMap<>();
     driver.prepare(NAMESPACE);
-    ctx.observer()
-        .started(
-            id,
-            Duration.ZERO,
-            estimate(settle, measure, env.scale(), driver.system()),
-            log::completed);
-    ctx.observer().windowOpened();
-    try {
-      for (int t = 1; t <= trials; t++) {
-        int before = log.completed();
-        String key = NAMESPACE + "/" + id + "-" + t;
-        try (HolderProcess holder =
-            HolderProcess.start(
-                HolderProcess.Holds.KEY,
-                driver.system(),
-                env.cluster(),
-                env.repo(),
-                env.scratch().resolve(id + "-holder-" + t + ".log"),
-                env.registry(),
-                key,
-                ttlSeconds,
-                Duration.ofSeconds(90))) {
-          if (holder.sessionTtlMs() > 0) {
-            extras.put("holder_session_ttl_ms", holder.sessionTtlMs());
-          }
-          if (!present(driver, key)) {
-            log.failed("trial " + t + ": the holder said it held " + key + " but it is absent");
-            continue;
-          }
-          Thread.sleep(1000); // a few renewals
-          long killedAt = System.nanoTime();
-          holder.kill9();
-          long deadline = killedAt + TimeUnit.SECONDS.toNanos(ttlSeconds + 60L);
-          long goneAt = 0;
-          while (goneAt == 0 && System.nanoTime() < deadline) {
-            if (!present(driver, key)) {
-              goneAt = System.nanoTime();
-            } else {
-              Thread.sleep(POLL_MS);
-            }
-          }
-          if (goneAt == 0) {
-            log.failed(
-                "trial "
-                    + t
-                    + ": "
-                    + key
-                    + " still there "
-                    + (ttlSeconds + 60)
-                    + " s after the kill");
-          } else {
-            log.measured(goneAt - killedAt);
-          }
-        } catch (Exception e) {
-          log.failed("trial " + t + ": " + e.getMessage());
-        }
-        env.say().accept(id + " trial " + t + "/" + trials + ": " + log.describeLast(before));
-      }
-    } finally {
-      ctx.observer().windowClosed();
-      ctx.observer().finished();
-    }
-    extras.put("trials", trials);
-    extras.put("trial_ms", log.millis());
+    WorkloadResult result =
+        Trials.run(
+            this,
+            ctx,
+            settle,
+            measure,
+            extras,
+            (t, log) -> {
+              String key = NAMESPACE + "/" + id() + "-" + t;
+              try (HolderProcess holder =
+                  Trials.holder(
+                      ctx,
+                      HolderProcess.Holds.KEY,
+                      key,
+                      ttlSeconds,
+                      id() + "-holder-" + t + ".log",
+                      extras)) {
+                expire(t, log, holder, driver, key);
+              }
+              return "";
+            });
     extras.put("holder_ttl_s", ttlSeconds);
-    return new WorkloadResult(log.stats(), extras);
+    return result;
+  }
+
+  /** One trial: the holder is killed and the time until {@code key} is gone is measured. */
+  private void expire(int t, TrialLog log, HolderProcess holder, Driver driver, String key)
+      throws Exception {
+    if (!present(driver, key)) {
+      log.failed("trial " + t + ": the holder said it held " + key + " but it is absent");
+      return;
+    }
+    Thread.sleep(1000); // a few renewals
+    long killedAt = System.nanoTime();
+    holder.kill9();
+    long deadline = killedAt + TimeUnit.SECONDS.toNanos(ttlSeconds + 60L);
+    while (System.nanoTime() < deadline) {
+      if (!present(driver, key)) {
+        log.measured(System.nanoTime() - killedAt);
+        return;
+      }
+      Thread.sleep(POLL_MS);
+    }
+    log.failed(
+        "trial " + t + ": " + key + " still there " + (ttlSeconds + 60) + " s after the kill");
   }
 
   /** Whether a linearizable read finds {@code key}; a failed read counts as present (retried). */

@@ -5,6 +5,7 @@ import io.aimstore.bench.driver.Driver;
 import io.aimstore.bench.driver.HistoryWatchDriver;
 import io.aimstore.bench.load.LatencySummary;
 import io.aimstore.bench.load.Pipelined;
+import io.aimstore.bench.load.RunObserver;
 import io.aimstore.bench.load.RunStats;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -19,43 +20,16 @@ import java.util.concurrent.atomic.AtomicLong;
  * from the first of those revisions, and the time until the last one arrives is measured. ZooKeeper
  * keeps no history to replay.
  */
-public final class WatchCatchUpWorkload implements Workload {
+public final class WatchCatchUpWorkload extends Workload {
   private static final String PREFIX = KeySpace.NAMESPACE + "/u";
 
-  private final String id;
-
   public WatchCatchUpWorkload(String id) {
-    this.id = id;
-  }
-
-  @Override
-  public String id() {
-    return id;
-  }
-
-  @Override
-  public String title() {
-    return "watch catching up on a history of puts";
-  }
-
-  @Override
-  public int inFlight() {
-    return 1;
-  }
-
-  @Override
-  public Schedule schedule() {
-    return Schedule.ONCE_PER_RUN;
-  }
-
-  @Override
-  public boolean warmsUp() {
-    return false;
-  }
-
-  @Override
-  public boolean supports(Driver driver) {
-    return driver instanceof HistoryWatchDriver;
+    super(
+        id,
+        "watch catching up on a history of puts",
+        1,
+        Schedule.ONCE_PER_RUN,
+        HistoryWatchDriver.class);
   }
 
   @Override
@@ -77,7 +51,7 @@ public final class WatchCatchUpWorkload implements Workload {
     byte[] value = ctx.keys().value();
     Map<String, Object> extras = new LinkedHashMap<>();
 
-    env.say().accept(String.format("%s: writing %,d puts", id, n));
+    env.say().accept(String.format("%s: writing %,d puts", id(), n));
     long w0 = System.nanoTime();
     long first = driver.put(PREFIX + "-first", value).get(30, TimeUnit.SECONDS);
     Pipelined.Result<Long> puts =
@@ -95,30 +69,27 @@ public final class WatchCatchUpWorkload implements Workload {
     int member = Members.follower(env.cluster());
     AtomicLong events = new AtomicLong();
     CountDownLatch done = new CountDownLatch(1);
-    ctx.observer().started(id, Duration.ZERO, Duration.ofSeconds(10), events::get);
-    ctx.observer().windowOpened();
     long t0 = System.nanoTime();
     long t1;
-    try (AutoCloseable watch =
-        ((HistoryWatchDriver) driver)
-            .watchPrefixFrom(
-                env.cluster().clientAddress(member),
-                PREFIX,
-                first,
-                rev -> {
-                  events.incrementAndGet();
-                  if (rev >= last) {
-                    done.countDown();
-                  }
-                })) {
+    try (RunObserver.Window window =
+            ctx.observer().window(id(), Duration.ofSeconds(10), events::get);
+        AutoCloseable watch =
+            ((HistoryWatchDriver) driver)
+                .watchPrefixFrom(
+                    env.cluster().clientAddress(member),
+                    PREFIX,
+                    first,
+                    rev -> {
+                      events.incrementAndGet();
+                      if (rev >= last) {
+                        done.countDown();
+                      }
+                    })) {
       if (!done.await(10, TimeUnit.MINUTES)) {
         throw new IllegalStateException(
             "the watcher got " + events.get() + " events but not revision " + last + " in 10 min");
       }
       t1 = System.nanoTime();
-    } finally {
-      ctx.observer().windowClosed();
-      ctx.observer().finished();
     }
     double seconds = (t1 - t0) / 1e9;
     extras.put("catchup_s", Math.round(seconds * 1000) / 1000.0);

@@ -2,12 +2,12 @@ package io.aimstore.bench.workload;
 
 import io.aimstore.bench.SystemKind;
 import io.aimstore.bench.cluster.Cluster;
-import io.aimstore.bench.cluster.ProcStat;
-import io.aimstore.bench.driver.Driver;
 import io.aimstore.bench.driver.WatchDriver;
 import io.aimstore.bench.driver.Watchers;
 import io.aimstore.bench.load.LatencySummary;
+import io.aimstore.bench.load.RunObserver;
 import io.aimstore.bench.load.RunStats;
+import io.aimstore.testkit.ProcStat;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -23,46 +23,20 @@ import java.util.Map;
  * GC.heap_info}) before and after: the heap each watcher retains. etcd (Go) offers no equivalent
  * from outside.
  */
-public final class WatchIdleMemoryWorkload implements Workload {
+public final class WatchIdleMemoryWorkload extends Workload {
   private static final long SETTLED_KIB = 512;
   private static final Duration SETTLE_LIMIT = Duration.ofSeconds(8);
 
-  private final String id;
   private final int watchers;
 
   public WatchIdleMemoryWorkload(String id, int watchers) {
-    this.id = id;
+    super(
+        id,
+        String.format("memory per idle watcher, %,d watchers on one member", watchers),
+        watchers,
+        Schedule.ONCE_PER_SET,
+        WatchDriver.class);
     this.watchers = watchers;
-  }
-
-  @Override
-  public String id() {
-    return id;
-  }
-
-  @Override
-  public String title() {
-    return String.format("memory per idle watcher, %,d watchers on one member", watchers);
-  }
-
-  @Override
-  public int inFlight() {
-    return watchers;
-  }
-
-  @Override
-  public Schedule schedule() {
-    return Schedule.ONCE_PER_SET;
-  }
-
-  @Override
-  public boolean warmsUp() {
-    return false;
-  }
-
-  @Override
-  public boolean supports(Driver driver) {
-    return driver instanceof WatchDriver;
   }
 
   @Override
@@ -83,22 +57,23 @@ public final class WatchIdleMemoryWorkload implements Workload {
     Map<String, Object> extras = new LinkedHashMap<>();
     RunStats stats;
     try (Watchers w = ((WatchDriver) ctx.driver()).watchers(cluster.clientAddress(member), 4)) {
-      Sentinels.await(w, ctx.driver(), id + "-open", Duration.ofMinutes(1));
+      Sentinels.await(w, ctx.driver(), id() + "-open", Duration.ofMinutes(1));
       long heapBefore = cluster.liveHeapKib(member);
       long before = settledRss(pid);
-      ctx.observer().started(id, Duration.ZERO, Duration.ofSeconds(2), () -> 0);
-      ctx.observer().windowOpened();
-      long t0 = System.nanoTime();
-      for (int i = 0; i < watchers; i++) {
-        w.watch(
-            i % w.clients(),
-            String.format("%s/wi%05d", KeySpace.NAMESPACE, i),
-            (key, revision, at) -> {});
+      long t0;
+      long t1;
+      try (RunObserver.Window window =
+          ctx.observer().window(id(), Duration.ofSeconds(2), () -> 0)) {
+        t0 = System.nanoTime();
+        for (int i = 0; i < watchers; i++) {
+          w.watch(
+              i % w.clients(),
+              String.format("%s/wi%05d", KeySpace.NAMESPACE, i),
+              (key, revision, at) -> {});
+        }
+        Sentinels.await(w, ctx.driver(), id() + "-registered", Duration.ofMinutes(2));
+        t1 = System.nanoTime();
       }
-      Sentinels.await(w, ctx.driver(), id + "-registered", Duration.ofMinutes(2));
-      long t1 = System.nanoTime();
-      ctx.observer().windowClosed();
-      ctx.observer().finished();
       long heapAfter = cluster.liveHeapKib(member);
       long after = settledRss(pid);
       if (before < 0 || after < 0) {

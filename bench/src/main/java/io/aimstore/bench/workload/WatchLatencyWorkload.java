@@ -1,17 +1,16 @@
 package io.aimstore.bench.workload;
 
 import io.aimstore.bench.SystemKind;
-import io.aimstore.bench.driver.Driver;
 import io.aimstore.bench.driver.WatchDriver;
 import io.aimstore.bench.driver.Watchers;
 import io.aimstore.bench.load.DeliveryTracker;
 import io.aimstore.bench.load.LatencySummary;
+import io.aimstore.bench.load.OpenLoop;
 import io.aimstore.bench.load.RunStats;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Semaphore;
-import java.util.concurrent.locks.LockSupport;
 
 /**
  * Delivery latency with many watchers: {@code watchers} watches, one per key, on {@link #CLIENTS}
@@ -22,48 +21,22 @@ import java.util.concurrent.locks.LockSupport;
  * not of fanning one change out to all of them (which at 100 puts/s would be 1,000,000 events/s
  * with 10,000 watchers, beyond one 2-core machine).
  */
-public final class WatchLatencyWorkload implements Workload {
+public final class WatchLatencyWorkload extends Workload {
   static final int CLIENTS = 4;
   static final int RATE = 100;
   private static final int MAX_PUTS_IN_FLIGHT = 200;
   private static final Duration MIN_WINDOW = Duration.ofSeconds(2);
 
-  private final String id;
   private final int watchers;
 
   public WatchLatencyWorkload(String id, int watchers) {
-    this.id = id;
+    super(
+        id,
+        String.format("watch delivery, %,d watchers on one member, %d puts/s", watchers, RATE),
+        watchers,
+        Schedule.ONCE_PER_SET,
+        WatchDriver.class);
     this.watchers = watchers;
-  }
-
-  @Override
-  public String id() {
-    return id;
-  }
-
-  @Override
-  public String title() {
-    return String.format("watch delivery, %,d watchers on one member, %d puts/s", watchers, RATE);
-  }
-
-  @Override
-  public int inFlight() {
-    return watchers;
-  }
-
-  @Override
-  public Schedule schedule() {
-    return Schedule.ONCE_PER_SET;
-  }
-
-  @Override
-  public boolean warmsUp() {
-    return false;
-  }
-
-  @Override
-  public boolean supports(Driver driver) {
-    return driver instanceof WatchDriver;
   }
 
   @Override
@@ -95,63 +68,47 @@ public final class WatchLatencyWorkload implements Workload {
         keys[i] = key(i);
         w.watch(i % CLIENTS, keys[i], (key, revision, at) -> tracker.received(key, at));
       }
-      Sentinels.await(w, ctx.driver(), id, Duration.ofMinutes(2));
+      Sentinels.await(w, ctx.driver(), id(), Duration.ofMinutes(2));
       extras.put("register_s", Math.round((System.nanoTime() - t0) / 1e8) / 10.0);
 
       byte[] value = ctx.keys().value();
       Semaphore inFlight = new Semaphore(MAX_PUTS_IN_FLIGHT);
-      long period = 1_000_000_000L / RATE;
       long start = System.nanoTime();
       long windowStart = start + settle.toNanos();
       long windowEnd = windowStart + window.toNanos();
       long[] issuedInWindow = {0};
-      long skipped = 0;
-      ctx.observer().started(id, settle, window, tracker::delivered);
-      boolean open = false;
-      long next = start;
-      long seq = 0;
-      while (true) {
-        long now = System.nanoTime();
-        if (!open && now >= windowStart) {
-          ctx.observer().windowOpened();
-          open = true;
-        }
-        if (now >= windowEnd) {
-          break;
-        }
-        if (now < next) {
-          LockSupport.parkNanos(Math.min(next - now, 1_000_000));
-          continue;
-        }
-        next += period;
-        if (!inFlight.tryAcquire()) {
-          skipped++;
-          continue;
-        }
-        String key = keys[(int) (seq++ % watchers)];
-        long issued = System.nanoTime();
-        boolean in = issued >= windowStart;
-        if (in) {
-          issuedInWindow[0]++;
-        }
-        tracker.issued(key, issued, in);
-        try {
-          ctx.driver()
-              .put(key, value)
-              .whenComplete(
-                  (r, e) -> {
-                    if (e == null) {
-                      tracker.acked(key, issued, System.nanoTime());
-                    } else {
-                      tracker.failed(key, issued);
-                    }
-                    inFlight.release();
-                  });
-        } catch (RuntimeException e) {
-          tracker.failed(key, issued);
-          inFlight.release();
-        }
-      }
+      boolean[] open = {false};
+      ctx.observer().started(id(), settle, window, tracker::delivered);
+      long skipped =
+          OpenLoop.run(
+              RATE,
+              inFlight,
+              windowEnd,
+              () -> false,
+              now -> {
+                if (!open[0] && now >= windowStart) {
+                  ctx.observer().windowOpened();
+                  open[0] = true;
+                }
+              },
+              seq -> {
+                String key = keys[(int) (seq % watchers)];
+                long issued = System.nanoTime();
+                boolean in = issued >= windowStart;
+                if (in) {
+                  issuedInWindow[0]++;
+                }
+                tracker.issued(key, issued, in);
+                return OpenLoop.call(() -> ctx.driver().put(key, value))
+                    .whenComplete(
+                        (r, e) -> {
+                          if (e == null) {
+                            tracker.acked(key, issued, System.nanoTime());
+                          } else {
+                            tracker.failed(key, issued);
+                          }
+                        });
+              });
       ctx.observer().windowClosed();
       // let the last events arrive
       long drain = System.nanoTime() + Duration.ofSeconds(5).toNanos();

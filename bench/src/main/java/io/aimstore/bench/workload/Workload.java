@@ -2,21 +2,26 @@ package io.aimstore.bench.workload;
 
 import io.aimstore.bench.SystemKind;
 import io.aimstore.bench.driver.Driver;
+import io.aimstore.bench.load.ClosedLoopRunner;
+import io.aimstore.bench.load.RunStats;
+import io.aimstore.bench.load.SlotOp;
 import java.time.Duration;
+import java.util.List;
 
 /**
  * One workload definition, run identically against every system through its {@link
  * io.aimstore.bench.driver.Driver}.
  *
- * <p>To add one: implement this, list it in {@link Workloads}, and give the report a description
- * and, if it measures something other than operations per second and their latency, its metrics
- * ({@code report.Layout}). A workload that needs a primitive beyond the basic driver checks for the
- * driver interface that provides it ({@link #supports}); a system without it gets no number.
+ * <p>To add one: extend this, list it in {@link Workloads}, and give the report a description and,
+ * if it measures something other than operations per second and their latency, its metrics ({@code
+ * report.Layout}). A workload that needs a primitive beyond the basic driver names the driver
+ * interfaces that provide it ({@link #supports}); a system without them gets no number. The fault
+ * workloads run their trials with {@link Trials}.
  */
-public interface Workload {
+public abstract class Workload {
 
   /** How often a workload runs. */
-  enum Schedule {
+  public enum Schedule {
     /** In every repetition (the load windows). */
     EVERY_REPETITION,
     /**
@@ -32,31 +37,55 @@ public interface Workload {
     ONCE_PER_RUN
   }
 
-  /** Stable id used in the results file, e.g. {@code put-throughput-64}. */
-  String id();
+  private final String id;
+  private final String title;
+  private final int inFlight;
+  private final Schedule schedule;
+  private final List<Class<?>> needs;
 
-  /** Human title for tables, e.g. "put, 64 in flight". */
-  String title();
-
-  /** Operations outstanding at once. */
-  int inFlight();
-
-  default Schedule schedule() {
-    return Schedule.EVERY_REPETITION;
+  /**
+   * @param id stable id used in the results file, e.g. {@code put-throughput-64}
+   * @param title human title for tables, e.g. "put, 64 in flight"
+   * @param inFlight operations outstanding at once
+   * @param schedule how often it runs
+   * @param needs driver interfaces of which a system must offer one (none: any driver)
+   */
+  protected Workload(String id, String title, int inFlight, Schedule schedule, Class<?>... needs) {
+    this.id = id;
+    this.title = title;
+    this.inFlight = inFlight;
+    this.schedule = schedule;
+    this.needs = List.of(needs);
   }
 
-  /** Whether the warm-up runs it in slices: only loads that need nothing but the driver. */
-  default boolean warmsUp() {
-    return true;
+  public final String id() {
+    return id;
+  }
+
+  public final String title() {
+    return title;
+  }
+
+  public final int inFlight() {
+    return inFlight;
+  }
+
+  public final Schedule schedule() {
+    return schedule;
+  }
+
+  /** Whether the warm-up runs it in slices: the load windows, which need nothing but the driver. */
+  public final boolean warmsUp() {
+    return schedule == Schedule.EVERY_REPETITION;
   }
 
   /** Whether this system has an equivalent of what the workload measures. */
-  default boolean supports(Driver driver) {
-    return true;
+  public final boolean supports(Driver driver) {
+    return needs.isEmpty() || needs.stream().anyMatch(n -> n.isInstance(driver));
   }
 
   /** Whether it runs at this scale at all (the footprint does not in the quick run). */
-  default boolean enabled(Scale scale) {
+  public boolean enabled(Scale scale) {
     return true;
   }
 
@@ -64,17 +93,24 @@ public interface Workload {
    * Rough wall time of one run on {@code system} (zero where it has no equivalent), for the run's
    * time estimate.
    */
-  default Duration estimate(Duration settle, Duration measure, Scale scale, SystemKind system) {
+  public Duration estimate(Duration settle, Duration measure, Scale scale, SystemKind system) {
     return settle.plus(measure).plusMillis(50);
   }
-
-  /** Prepares what the run needs (keys that must exist). Called before every run. */
-  default void setUp(WorkloadContext ctx) throws Exception {}
 
   /**
    * Runs once: {@code settle} unrecorded, then the measured window of {@code measure}. Bounded by
    * those times and by {@link WorkloadContext#maxOps} (fault and footprint workloads: by their
    * trial count and time limits).
    */
-  WorkloadResult run(WorkloadContext ctx, Duration settle, Duration measure) throws Exception;
+  public abstract WorkloadResult run(WorkloadContext ctx, Duration settle, Duration measure)
+      throws Exception;
+
+  /**
+   * {@link #inFlight} of {@code op} outstanding, closed loop, observed by the context's observer.
+   */
+  protected final RunStats closedLoop(
+      WorkloadContext ctx, Duration settle, Duration measure, SlotOp op)
+      throws InterruptedException {
+    return ClosedLoopRunner.run(id, inFlight, settle, measure, ctx.maxOps(), op, ctx.observer());
+  }
 }

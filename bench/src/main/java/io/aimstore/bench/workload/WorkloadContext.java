@@ -1,9 +1,9 @@
 package io.aimstore.bench.workload;
 
 import io.aimstore.bench.cluster.Cluster;
-import io.aimstore.bench.cluster.ProcessRegistry;
 import io.aimstore.bench.driver.Driver;
 import io.aimstore.bench.load.RunObserver;
+import io.aimstore.testkit.ProcessRegistry;
 import java.nio.file.Path;
 import java.util.function.Consumer;
 

@@ -2,6 +2,7 @@ package io.aimstore.bench.report;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.aimstore.bench.result.Measurement;
 import io.aimstore.bench.result.RunError;
 import java.util.List;
 import java.util.Map;
@@ -86,6 +87,19 @@ class MarkdownReportTest {
         .contains("- etcd repetition 2 (cluster): no leader");
   }
 
+  /** The report of a quick run that measured {@code results}, with no failures and no plots. */
+  static String quickRunOf(String fullRunTime, Measurement... results) {
+    return MarkdownReport.render(
+        new MarkdownReport.Input(
+            Fixtures.env(true),
+            Aggregator.summarize(List.of(results)),
+            List.of(),
+            "r.jsonl",
+            Map.of(),
+            fullRunTime,
+            Map.of()));
+  }
+
   @Test
   void aBackgroundRateBelowTargetIsFlagged() {
     Map<String, Object> slow =
@@ -93,18 +107,10 @@ class MarkdownReportTest {
     Map<String, Object> fine =
         Map.of("background_put_rate_target", 500.0, "background_puts_per_s", 498L);
     String md =
-        MarkdownReport.render(
-            new MarkdownReport.Input(
-                Fixtures.env(true),
-                Aggregator.summarize(
-                    List.of(
-                        Fixtures.result("aimstore", 1, "get-linearizable-64", 64, 900, 9000, slow),
-                        Fixtures.result("etcd", 1, "get-linearizable-64", 64, 1800, 4000, fine))),
-                List.of(),
-                "r.jsonl",
-                Map.of(),
-                "about 21 minutes",
-                Map.of()));
+        quickRunOf(
+            "about 21 minutes",
+            Fixtures.result("aimstore", 1, "get-linearizable-64", 64, 900, 9000, slow),
+            Fixtures.result("etcd", 1, "get-linearizable-64", 64, 1800, 4000, fine));
 
     assertThat(md)
         .contains(
@@ -118,18 +124,10 @@ class MarkdownReportTest {
     Map<String, Object> aim = Map.of("idle_watcher_bytes", 500L, "rss_growth_mib", 4.8);
     Map<String, Object> etcd = Map.of("idle_watcher_bytes", 850L, "rss_growth_mib", 8.1);
     String md =
-        MarkdownReport.render(
-            new MarkdownReport.Input(
-                Fixtures.env(true),
-                Aggregator.summarize(
-                    List.of(
-                        Fixtures.result("aimstore", 1, "watch-idle-memory-10k", 10_000, 9, 0, aim),
-                        Fixtures.result("etcd", 1, "watch-idle-memory-10k", 10_000, 9, 0, etcd))),
-                List.of(),
-                "r.jsonl",
-                Map.of(),
-                "about 80 minutes",
-                Map.of()));
+        quickRunOf(
+            "about 80 minutes",
+            Fixtures.result("aimstore", 1, "watch-idle-memory-10k", 10_000, 9, 0, aim),
+            Fixtures.result("etcd", 1, "watch-idle-memory-10k", 10_000, 9, 0, etcd));
 
     assertThat(md)
         .contains(

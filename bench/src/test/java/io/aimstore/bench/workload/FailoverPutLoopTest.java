@@ -27,9 +27,6 @@ class FailoverPutLoopTest {
     }
 
     @Override
-    public void prepare(String namespace) {}
-
-    @Override
     public CompletableFuture<Long> put(String key, byte[] value) {
       CompletableFuture<Long> f = new CompletableFuture<>();
       puts.add(f);

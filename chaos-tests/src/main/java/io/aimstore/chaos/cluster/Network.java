@@ -1,5 +1,6 @@
 package io.aimstore.chaos.cluster;
 
+import io.aimstore.testkit.PortPlan;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -10,9 +11,9 @@ import java.util.Set;
 import java.util.TreeSet;
 
 /**
- * The Raft network of a {@link ProcessCluster}: one {@link LinkProxy} per directed link between
- * members (n(n-1) of them), through which every member reaches every other one. Members are
- * numbered from 1.
+ * The Raft network of a chaos cluster: one {@link LinkProxy} per directed link between members
+ * (n(n-1) of them), through which every member reaches every other one (a {@link
+ * io.aimstore.testkit.ProcessCluster} with proxied Raft). Members are numbered from 1.
  */
 public final class Network implements AutoCloseable {
 

@@ -1,5 +1,6 @@
 package io.aimstore.chaos.history;
 
+import io.aimstore.testkit.Json;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -43,9 +44,7 @@ final class OperationCodec {
     line.put("complete", op.completeNanos());
     line.put("outcome", op.outcome().name());
     line.put("revision", op.revision());
-    StringBuilder out = new StringBuilder();
-    Json.write(line, out);
-    return out.toString();
+    return Json.line(line);
   }
 
   static Operation decode(String line) {

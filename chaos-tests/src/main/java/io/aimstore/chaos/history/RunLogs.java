@@ -1,5 +1,6 @@
 package io.aimstore.chaos.history;
 
+import io.aimstore.testkit.Json;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -176,7 +177,7 @@ public final class RunLogs {
   private static void writeLines(List<Map<String, Object>> lines, Path file) throws IOException {
     try (BufferedWriter out = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
       for (Map<String, Object> line : lines) {
-        out.write(Json.write(line));
+        out.write(Json.line(line));
         out.newLine();
       }
     }

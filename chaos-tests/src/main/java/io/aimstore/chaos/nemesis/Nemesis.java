@@ -1,7 +1,7 @@
 package io.aimstore.chaos.nemesis;
 
 import io.aimstore.chaos.cluster.Network;
-import io.aimstore.chaos.cluster.ProcessCluster;
+import io.aimstore.testkit.ProcessCluster;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -13,9 +13,9 @@ import java.util.TreeSet;
 import java.util.function.LongSupplier;
 
 /**
- * Injects faults into a {@link ProcessCluster}, one at a time: pick a kind and its targets at
- * random, inject it, hold it, heal it, wait until every member answers and agrees on a leader (at
- * most {@link #RECOVERY_WAIT}), rest, and go again.
+ * Injects faults into a {@link ProcessCluster} and its {@link Network}, one at a time: pick a kind
+ * and its targets at random, inject it, hold it, heal it, wait until every member answers and
+ * agrees on a leader (at most {@link #RECOVERY_WAIT}), rest, and go again.
  *
  * <p>Every choice (kind, targets, durations, delays) comes from one {@link Random} seeded by the
  * run's seed and is drawn the same way whatever the cluster does, so a seed replays the same
@@ -43,6 +43,7 @@ public final class Nemesis {
   }
 
   private final ProcessCluster cluster;
+  private final Network net;
   private final Settings settings;
   private final Random random;
   private final LongSupplier clockMs;
@@ -52,10 +53,13 @@ public final class Nemesis {
   private volatile boolean stopping;
 
   /**
+   * @param net the proxies of the cluster's Raft links
    * @param clockMs milliseconds since the run started, for the fault records
    */
-  public Nemesis(ProcessCluster cluster, Settings settings, long seed, LongSupplier clockMs) {
+  public Nemesis(
+      ProcessCluster cluster, Network net, Settings settings, long seed, LongSupplier clockMs) {
     this.cluster = cluster;
+    this.net = net;
     this.settings = settings;
     this.random = new Random(seed);
     this.clockMs = clockMs;
@@ -114,7 +118,6 @@ public final class Nemesis {
     long hold;
     long start = clockMs.getAsLong();
     String error = "";
-    Network net = cluster.network();
     try {
       switch (kind) {
         case KILL_MEMBER, KILL_LEADER, KILL_MINORITY -> {
@@ -204,7 +207,7 @@ public final class Nemesis {
           if (cluster.awaitHealthy(RECOVERY_WAIT)) {
             cluster.wipe(t);
             hold = holdShort - 700;
-            heal = () -> cluster.startMember(t);
+            heal = () -> cluster.start(t);
           } else {
             // Losing a second copy of data that only two members hold would lose committed
             // writes for real: that is not a fault the store claims to survive.
@@ -242,22 +245,22 @@ public final class Nemesis {
 
   /** Heals everything: every link passes, paused members resume, stopped members start. */
   public void healAll() throws Exception {
-    cluster.network().heal();
+    net.heal();
     for (int i = 1; i <= cluster.size(); i++) {
       if (cluster.paused(i)) {
         cluster.resume(i);
       }
     }
     for (int i = 1; i <= cluster.size(); i++) {
-      if (!cluster.alive(i)) {
-        cluster.startMember(i);
+      if (!cluster.running(i)) {
+        cluster.start(i);
       }
     }
   }
 
   private void startAll(List<Integer> members) throws Exception {
     for (int t : members) {
-      cluster.startMember(t);
+      cluster.start(t);
     }
   }
 

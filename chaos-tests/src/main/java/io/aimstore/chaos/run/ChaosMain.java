@@ -1,9 +1,9 @@
 package io.aimstore.chaos.run;
 
 import io.aimstore.chaos.check.LinearizabilityResult.Verdict;
-import io.aimstore.chaos.cluster.ServerBuild;
-import io.aimstore.chaos.history.Json;
 import io.aimstore.chaos.nemesis.FaultKind;
+import io.aimstore.testkit.BuildSnapshot;
+import io.aimstore.testkit.Json;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -31,7 +31,7 @@ public final class ChaosMain {
         --seed S          seed of every random choice (default: random, printed)
         --members 3|5     cluster size (default 3)
         --base-port P     member I: client P+I, Raft P+10+I, metrics P+20+I; proxies P+100+10I+J
-                          (default 27400)
+                          (default: a free base between 20000 and 31800, printed)
         --faults LIST     fault kinds to draw from (default: all): %s
         --failpoints LIST server failpoints to switch on (test only): stale-reads, ack-before-commit
         --keep            keep history, logs and data of a run that passed (a failing run's are
@@ -50,7 +50,7 @@ public final class ChaosMain {
     double minutes = 5;
     Long seed = null;
     int members = 3;
-    int basePort = 27400;
+    int basePort = 0;
     Set<FaultKind> kinds = null;
     String failpoints = null;
     boolean keep = false;
@@ -110,18 +110,19 @@ public final class ChaosMain {
     if (profile == null) {
       return 64;
     }
-    profile = profile.withSize(members);
+    Profile.Builder chosen = profile.toBuilder().size(members);
     if (kinds != null) {
-      profile = profile.withKinds(kinds);
+      chosen.kinds(kinds);
     }
     if (failpoints != null) {
-      profile = profile.withFailpoints(failpoints);
+      chosen.failpoints(failpoints);
     }
     if (budgetSeconds > 0) {
-      profile = profile.withCheckBudget(Duration.ofSeconds(budgetSeconds));
+      chosen.checkBudget(Duration.ofSeconds(budgetSeconds));
     }
+    profile = chosen.build();
     long s = seed != null ? seed : ThreadLocalRandom.current().nextLong(1, 1L << 48);
-    Path runsDir = runs != null ? runs : ServerBuild.repoRoot().resolve("chaos-tests/runs");
+    Path runsDir = runs != null ? runs : BuildSnapshot.repoRoot().resolve("chaos-tests/runs");
     RunResult result =
         ChaosRun.run(new ChaosRun.Options(profile, s, basePort, runsDir, keep), System.out);
     return result.exitCode();

@@ -4,10 +4,8 @@ import io.aimstore.api.v1.KeyValue;
 import io.aimstore.api.v1.RangeResponse;
 import io.aimstore.chaos.check.LinearizabilityResult.Verdict;
 import io.aimstore.chaos.check.WatchViolation;
-import io.aimstore.chaos.cluster.ProcessCluster;
-import io.aimstore.chaos.cluster.ServerBuild;
+import io.aimstore.chaos.cluster.Network;
 import io.aimstore.chaos.history.History;
-import io.aimstore.chaos.history.Json;
 import io.aimstore.chaos.history.StoredValue;
 import io.aimstore.chaos.history.WatchEvent;
 import io.aimstore.chaos.nemesis.Fault;
@@ -21,6 +19,11 @@ import io.aimstore.chaos.workload.RegisterWorkload.ClientSpec;
 import io.aimstore.chaos.workload.Stats;
 import io.aimstore.chaos.workload.WatchWorkload;
 import io.aimstore.client.AimStoreClient;
+import io.aimstore.testkit.BuildSnapshot;
+import io.aimstore.testkit.Commands;
+import io.aimstore.testkit.Json;
+import io.aimstore.testkit.PortPlan;
+import io.aimstore.testkit.ProcessCluster;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -29,7 +32,6 @@ import java.time.Duration;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -66,7 +68,7 @@ public final class ChaosRun {
   /**
    * @param profile what to run
    * @param seed the seed of every random choice
-   * @param basePort see {@link io.aimstore.chaos.cluster.PortPlan}
+   * @param basePort the cluster's {@link PortPlan} base, 0 for a free one
    * @param runsDir where the run's directory is made
    * @param keepFiles keep the evidence and data of a run that passed
    */
@@ -102,8 +104,8 @@ public final class ChaosRun {
   }
 
   private RunResult run() throws Exception {
-    Path repo = ServerBuild.repoRoot();
-    ServerBuild.ensureBuilt(repo);
+    Path repo = BuildSnapshot.repoRoot();
+    BuildSnapshot.ensureBuilt(repo);
     ProcessCluster.reapLeftovers(options.runsDir());
     String name =
         LocalDateTime.now().format(STAMP) + "-" + profile.name() + "-seed" + options.seed();
@@ -123,17 +125,24 @@ public final class ChaosRun {
             + " dir="
             + dir);
 
-    Path bin = ServerBuild.snapshot(repo, dir.resolve("bin"));
+    Path bin = BuildSnapshot.snapshot(repo, dir.resolve("bin"));
+    PortPlan ports =
+        options.basePort() > 0 ? new PortPlan(options.basePort()) : PortPlan.free(PortPlan.SPAN);
     ProcessCluster cluster =
         new ProcessCluster(
             bin,
             dir.resolve("cluster"),
-            new ProcessCluster.Options(
-                profile.size(),
-                options.basePort(),
-                profile.failpoints(),
-                profile.snapshotThreshold(),
-                MEMBER_JAVA_OPTS));
+            ProcessCluster.Options.builder()
+                .size(profile.size())
+                .ports(ports)
+                .clusterName("chaos")
+                .setting("election-timeout-ms", "500-1000")
+                .setting("snapshot-threshold", Long.toString(profile.snapshotThreshold()))
+                .proxiedRaft(true)
+                .failpoints(profile.failpoints())
+                .javaOpts(MEMBER_JAVA_OPTS)
+                .build());
+    Network network = null;
     Keyspace keyspace =
         new Keyspace(
             PREFIX,
@@ -157,9 +166,15 @@ public final class ChaosRun {
     String error = null;
     try {
       long t = System.nanoTime();
-      cluster.start(Duration.ofSeconds(120));
+      PortPlan.requireFree("chaos", ports.all(profile.size()));
+      network = new Network(profile.size(), ports);
+      cluster.start();
       phases.put("start_cluster", since(t));
-      say("cluster is up: " + String.join(",", cluster.endpointsFrom(1)));
+      say(
+          "cluster is up (base port "
+              + ports.base()
+              + "): "
+              + String.join(",", cluster.endpoints()));
       try (AimStoreClient control = control(cluster)) {
         long startRevision =
             control.kv().getPrefix(PREFIX).get(30, TimeUnit.SECONDS).getHeader().getRevision();
@@ -173,12 +188,13 @@ public final class ChaosRun {
         }
         locks.start(endpoints, 10_000_000);
       }
-      sleepWithProgress(5_000, null, cluster, locks);
+      sleepWithProgress(5_000, null, network, locks);
 
       t = System.nanoTime();
       nemesis =
           new Nemesis(
               cluster,
+              network,
               new Nemesis.Settings(profile.kinds(), profile.quietMinMs(), profile.quietMaxMs()),
               options.seed(),
               this::elapsedMs);
@@ -199,7 +215,7 @@ public final class ChaosRun {
       while (thread.isAlive()) {
         thread.join(10_000);
         if (thread.isAlive()) {
-          progress(nemesis, cluster, locks);
+          progress(nemesis, network, locks);
         }
       }
       phases.put("faults", since(t));
@@ -208,7 +224,7 @@ public final class ChaosRun {
       nemesis.healAll();
       awaitLeader(cluster, 90, "after healing every fault");
       say("healed every fault; the workloads go on for 5 s more");
-      sleepWithProgress(5_000, nemesis, cluster, locks);
+      sleepWithProgress(5_000, nemesis, network, locks);
       registers.stop();
       locks.stop();
       registers.join(Duration.ofSeconds(40));
@@ -221,7 +237,7 @@ public final class ChaosRun {
         cluster.kill9(i);
       }
       for (int i = 1; i <= cluster.size(); i++) {
-        cluster.startMember(i);
+        cluster.start(i);
       }
       awaitLeader(cluster, 120, "after restarting every member");
       phases.put("restart_all", since(t));
@@ -252,6 +268,9 @@ public final class ChaosRun {
       locks.join(Duration.ofSeconds(20));
       watches.close();
       cluster.close();
+      if (network != null) {
+        network.close();
+      }
     }
 
     History history = recorder.history();
@@ -315,7 +334,7 @@ public final class ChaosRun {
     if (result.passed() && !options.keepFiles()) {
       Evidence.delete(dir);
       deleteData(cluster.dir());
-      deleteTree(bin);
+      Commands.deleteTree(bin);
     }
     say("report: " + dir.resolve("report.json"));
     if (!result.passed()) {
@@ -337,8 +356,7 @@ public final class ChaosRun {
   }
 
   /** Waits for a leader, saying so every ten seconds; fails after {@code seconds}. */
-  private void awaitLeader(ProcessCluster cluster, int seconds, String when)
-      throws IOException, InterruptedException {
+  private void awaitLeader(ProcessCluster cluster, int seconds, String when) throws IOException {
     for (int waited = 0; waited < seconds; waited += 10) {
       if (cluster.awaitLeader(Duration.ofSeconds(10)).isPresent()) {
         return;
@@ -446,14 +464,13 @@ public final class ChaosRun {
     return out;
   }
 
-  private void sleepWithProgress(
-      long ms, Nemesis nemesis, ProcessCluster cluster, LockWorkload locks)
+  private void sleepWithProgress(long ms, Nemesis nemesis, Network network, LockWorkload locks)
       throws InterruptedException {
     Thread.sleep(ms);
-    progress(nemesis, cluster, locks);
+    progress(nemesis, network, locks);
   }
 
-  private void progress(Nemesis nemesis, ProcessCluster cluster, LockWorkload locks) {
+  private void progress(Nemesis nemesis, Network network, LockWorkload locks) {
     say(
         "ops="
             + (recorder.count() + locks.attempts())
@@ -462,7 +479,7 @@ public final class ChaosRun {
             + " now: "
             + (nemesis == null ? "no faults" : nemesis.current())
             + " | "
-            + cluster.network().describe());
+            + network.describe());
   }
 
   private static long since(long startNanos) {
@@ -581,18 +598,7 @@ public final class ChaosRun {
     }
     try (Stream<Path> members = Files.list(clusterDir)) {
       for (Path member : members.toList()) {
-        deleteTree(member.resolve("data"));
-      }
-    }
-  }
-
-  static void deleteTree(Path root) throws IOException {
-    if (!Files.exists(root)) {
-      return;
-    }
-    try (Stream<Path> all = Files.walk(root)) {
-      for (Path p : all.sorted(Comparator.reverseOrder()).toList()) {
-        Files.deleteIfExists(p);
+        Commands.deleteTree(member.resolve("data"));
       }
     }
   }

@@ -7,7 +7,8 @@ import java.util.EnumSet;
 import java.util.Set;
 
 /**
- * What a chaos run does: the cluster, the faults, the workloads and the checkers' time budget.
+ * What a chaos run does: the cluster, the faults, the workloads and the checkers' time budget. Made
+ * by a {@link Builder}, whose defaults are the long profile's; {@link #toBuilder} changes one.
  *
  * @param name for reports and the run directory
  * @param size members (3 or 5)
@@ -52,8 +53,6 @@ public record Profile(
     Duration checkBudget,
     long snapshotThreshold) {
 
-  private static final Mix DEFAULT_MIX = new Mix(50, 25, 20, 4);
-
   /** The profile {@code mvn verify} runs: two minutes of every kind of fault. */
   public static Profile quick() {
     return longRun("short", 2);
@@ -65,27 +64,10 @@ public record Profile(
   }
 
   private static Profile longRun(String name, double minutes) {
-    return new Profile(
-        name,
-        3,
-        Duration.ofMillis((long) (minutes * 60_000)),
-        EnumSet.allOf(FaultKind.class),
-        300,
-        1_500,
-        6,
-        true,
-        12,
-        1_000,
-        3_000,
-        DEFAULT_MIX,
-        3,
-        2,
-        Duration.ofSeconds(3),
-        5,
-        3,
-        "",
-        Duration.ofSeconds(Math.max(180, (long) (minutes * 20))),
-        1_000);
+    return builder(name)
+        .faults(Duration.ofMillis((long) (minutes * 60_000)))
+        .checkBudget(Duration.ofSeconds(Math.max(180, (long) (minutes * 20))))
+        .build();
   }
 
   /**
@@ -105,123 +87,171 @@ public record Profile(
     return failpoint("ack-before-commit", EnumSet.of(FaultKind.KILL_LEADER));
   }
 
+  /** A short run with fewer clients and keys, where one failpoint's bug must show. */
   private static Profile failpoint(String failpoint, Set<FaultKind> kinds) {
-    return new Profile(
-        failpoint,
-        3,
-        Duration.ofSeconds(40),
-        kinds,
-        1_000,
-        2_000,
-        4,
-        true,
-        8,
-        1_000,
-        2_000,
-        DEFAULT_MIX,
-        2,
-        1,
-        Duration.ofSeconds(3),
-        0,
-        1,
-        failpoint,
-        Duration.ofSeconds(90),
-        1_000);
+    return builder(failpoint)
+        .faults(Duration.ofSeconds(40))
+        .kinds(kinds)
+        .quiet(1_000, 2_000)
+        .registerClients(4)
+        .keys(8, 1_000, 2_000)
+        .locks(2, 1, 0)
+        .watchers(1)
+        .failpoints(failpoint)
+        .checkBudget(Duration.ofSeconds(90))
+        .build();
   }
 
-  public Profile withSize(int s) {
-    return new Profile(
-        name,
-        s,
-        faults,
-        kinds,
-        quietMinMs,
-        quietMaxMs,
-        registerClients,
-        pinnedReaders,
-        activeKeys,
-        opsPerKeyMin,
-        opsPerKeyMax,
-        mix,
-        lockHolders,
-        locks,
-        lockTtl,
-        lockPausePct,
-        watchers,
-        failpoints,
-        checkBudget,
-        snapshotThreshold);
+  /** A profile named {@code name} with the long profile's settings and five minutes of faults. */
+  public static Builder builder(String name) {
+    return new Builder(name);
   }
 
-  public Profile withKinds(Set<FaultKind> k) {
-    return new Profile(
-        name,
-        size,
-        faults,
-        k,
-        quietMinMs,
-        quietMaxMs,
-        registerClients,
-        pinnedReaders,
-        activeKeys,
-        opsPerKeyMin,
-        opsPerKeyMax,
-        mix,
-        lockHolders,
-        locks,
-        lockTtl,
-        lockPausePct,
-        watchers,
-        failpoints,
-        checkBudget,
-        snapshotThreshold);
+  /** A builder holding this profile's settings. */
+  public Builder toBuilder() {
+    return new Builder(name)
+        .size(size)
+        .faults(faults)
+        .kinds(kinds)
+        .quiet(quietMinMs, quietMaxMs)
+        .registerClients(registerClients)
+        .pinnedReaders(pinnedReaders)
+        .keys(activeKeys, opsPerKeyMin, opsPerKeyMax)
+        .mix(mix)
+        .locks(lockHolders, locks, lockPausePct)
+        .lockTtl(lockTtl)
+        .watchers(watchers)
+        .failpoints(failpoints)
+        .checkBudget(checkBudget)
+        .snapshotThreshold(snapshotThreshold);
   }
 
-  public Profile withCheckBudget(Duration b) {
-    return new Profile(
-        name,
-        size,
-        faults,
-        kinds,
-        quietMinMs,
-        quietMaxMs,
-        registerClients,
-        pinnedReaders,
-        activeKeys,
-        opsPerKeyMin,
-        opsPerKeyMax,
-        mix,
-        lockHolders,
-        locks,
-        lockTtl,
-        lockPausePct,
-        watchers,
-        failpoints,
-        b,
-        snapshotThreshold);
-  }
+  /** Settings of a {@link Profile}; see its components for what each means. */
+  public static final class Builder {
+    private final String name;
+    private int size = 3;
+    private Duration faults = Duration.ofMinutes(5);
+    private Set<FaultKind> kinds = EnumSet.allOf(FaultKind.class);
+    private long quietMinMs = 300;
+    private long quietMaxMs = 1_500;
+    private int registerClients = 6;
+    private boolean pinnedReaders = true;
+    private int activeKeys = 12;
+    private int opsPerKeyMin = 1_000;
+    private int opsPerKeyMax = 3_000;
+    private Mix mix = new Mix(50, 25, 20, 4);
+    private int lockHolders = 3;
+    private int locks = 2;
+    private Duration lockTtl = Duration.ofSeconds(3);
+    private int lockPausePct = 5;
+    private int watchers = 3;
+    private String failpoints = "";
+    private Duration checkBudget = Duration.ofSeconds(180);
+    private long snapshotThreshold = 1_000;
 
-  public Profile withFailpoints(String f) {
-    return new Profile(
-        name,
-        size,
-        faults,
-        kinds,
-        quietMinMs,
-        quietMaxMs,
-        registerClients,
-        pinnedReaders,
-        activeKeys,
-        opsPerKeyMin,
-        opsPerKeyMax,
-        mix,
-        lockHolders,
-        locks,
-        lockTtl,
-        lockPausePct,
-        watchers,
-        f,
-        checkBudget,
-        snapshotThreshold);
+    private Builder(String name) {
+      this.name = name;
+    }
+
+    public Builder size(int members) {
+      this.size = members;
+      return this;
+    }
+
+    public Builder faults(Duration length) {
+      this.faults = length;
+      return this;
+    }
+
+    public Builder kinds(Set<FaultKind> faultKinds) {
+      this.kinds = faultKinds;
+      return this;
+    }
+
+    public Builder quiet(long minMs, long maxMs) {
+      this.quietMinMs = minMs;
+      this.quietMaxMs = maxMs;
+      return this;
+    }
+
+    public Builder registerClients(int clients) {
+      this.registerClients = clients;
+      return this;
+    }
+
+    public Builder pinnedReaders(boolean pinned) {
+      this.pinnedReaders = pinned;
+      return this;
+    }
+
+    /** Keys in use at a time, and the fewest and most operations each gets. */
+    public Builder keys(int active, int opsMin, int opsMax) {
+      this.activeKeys = active;
+      this.opsPerKeyMin = opsMin;
+      this.opsPerKeyMax = opsMax;
+      return this;
+    }
+
+    public Builder mix(Mix operations) {
+      this.mix = operations;
+      return this;
+    }
+
+    /** Fenced counter holders (0: none), the locks they share, and how often one pauses. */
+    public Builder locks(int holders, int lockCount, int pausePct) {
+      this.lockHolders = holders;
+      this.locks = lockCount;
+      this.lockPausePct = pausePct;
+      return this;
+    }
+
+    public Builder lockTtl(Duration ttl) {
+      this.lockTtl = ttl;
+      return this;
+    }
+
+    public Builder watchers(int count) {
+      this.watchers = count;
+      return this;
+    }
+
+    public Builder failpoints(String names) {
+      this.failpoints = names;
+      return this;
+    }
+
+    public Builder checkBudget(Duration budget) {
+      this.checkBudget = budget;
+      return this;
+    }
+
+    public Builder snapshotThreshold(long entries) {
+      this.snapshotThreshold = entries;
+      return this;
+    }
+
+    public Profile build() {
+      return new Profile(
+          name,
+          size,
+          faults,
+          kinds,
+          quietMinMs,
+          quietMaxMs,
+          registerClients,
+          pinnedReaders,
+          activeKeys,
+          opsPerKeyMin,
+          opsPerKeyMax,
+          mix,
+          lockHolders,
+          locks,
+          lockTtl,
+          lockPausePct,
+          watchers,
+          failpoints,
+          checkBudget,
+          snapshotThreshold);
+    }
   }
 }

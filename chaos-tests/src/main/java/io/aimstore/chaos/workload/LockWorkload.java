@@ -54,8 +54,7 @@ public final class LockWorkload {
   private final Settings settings;
   private final Stats stats;
   private final long seed;
-  private final List<Thread> threads = new ArrayList<>();
-  private final List<AimStoreClient> clients = new ArrayList<>();
+  private final ClientThreads holders = new ClientThreads();
   private final ConcurrentLinkedQueue<FencedWrite> accepted = new ConcurrentLinkedQueue<>();
   private final ConcurrentLinkedQueue<Uncertain> uncertain = new ConcurrentLinkedQueue<>();
   private final ConcurrentLinkedQueue<Observation> observations = new ConcurrentLinkedQueue<>();
@@ -92,19 +91,13 @@ public final class LockWorkload {
   public void start(List<List<String>> endpoints, long maxRoundsPerHolder) {
     for (int h = 0; h < settings.holders(); h++) {
       int id = h;
-      AimStoreClient client =
-          AimStoreClient.builder()
-              .endpoints(endpoints.get(h % endpoints.size()))
-              .requestTimeout(Duration.ofSeconds(6))
-              .attemptTimeout(Duration.ofSeconds(2))
-              .name("chaos-holder-" + h)
-              .build();
-      clients.add(client);
-      Thread t = new Thread(() -> loop(id, client, maxRoundsPerHolder), "holder-" + h);
-      t.setDaemon(true);
-      threads.add(t);
+      holders.add(
+          "holder-" + h,
+          endpoints.get(h % endpoints.size()),
+          Duration.ofSeconds(6),
+          client -> loop(id, client, maxRoundsPerHolder));
     }
-    threads.forEach(Thread::start);
+    holders.start();
   }
 
   public void stop() {
@@ -112,12 +105,7 @@ public final class LockWorkload {
   }
 
   public void join(Duration timeout) throws InterruptedException {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    for (Thread t : threads) {
-      t.join(Math.max(1, (deadline - System.nanoTime()) / 1_000_000));
-    }
-    clients.forEach(AimStoreClient::close);
-    clients.clear();
+    holders.join(timeout);
   }
 
   /** Fenced writes attempted (accepted, refused, not applied or uncertain). */

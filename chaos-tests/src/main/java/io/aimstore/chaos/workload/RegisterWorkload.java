@@ -15,11 +15,9 @@ import io.aimstore.chaos.history.OpKind;
 import io.aimstore.chaos.history.Operation;
 import io.aimstore.chaos.history.Outcome;
 import io.aimstore.chaos.history.WatchEvent;
-import io.aimstore.client.AimStoreClient;
 import io.aimstore.client.AimStoreException;
 import io.aimstore.client.KV;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
@@ -71,8 +69,7 @@ public final class RegisterWorkload {
   private final Mix mix;
   private final Stats stats;
   private final long seed;
-  private final List<Thread> threads = new ArrayList<>();
-  private final List<AimStoreClient> clients = new ArrayList<>();
+  private final ClientThreads clients = new ClientThreads();
   private volatile boolean stopping;
 
   public RegisterWorkload(Keyspace keyspace, Recorder recorder, Mix mix, Stats stats, long seed) {
@@ -86,20 +83,13 @@ public final class RegisterWorkload {
   /** Starts one thread per client; each runs until {@link #stop()} or {@code maxOpsPerClient}. */
   public void start(List<ClientSpec> specs, long maxOpsPerClient) {
     for (ClientSpec spec : specs) {
-      AimStoreClient client =
-          AimStoreClient.builder()
-              .endpoints(spec.endpoints())
-              .requestTimeout(Duration.ofSeconds(spec.readOnly() ? 4 : 6))
-              .attemptTimeout(Duration.ofSeconds(2))
-              .name("chaos-register-" + spec.id())
-              .build();
-      clients.add(client);
-      Thread t =
-          new Thread(() -> loop(spec, client.kv(), maxOpsPerClient), "register-" + spec.id());
-      t.setDaemon(true);
-      threads.add(t);
+      clients.add(
+          "register-" + spec.id(),
+          spec.endpoints(),
+          Duration.ofSeconds(spec.readOnly() ? 4 : 6),
+          client -> loop(spec, client.kv(), maxOpsPerClient));
     }
-    threads.forEach(Thread::start);
+    clients.start();
   }
 
   public void stop() {
@@ -108,12 +98,7 @@ public final class RegisterWorkload {
 
   /** Waits for the clients to finish their last operation, then closes them. */
   public void join(Duration timeout) throws InterruptedException {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    for (Thread t : threads) {
-      t.join(Math.max(1, (deadline - System.nanoTime()) / 1_000_000));
-    }
-    clients.forEach(AimStoreClient::close);
-    clients.clear();
+    clients.join(timeout);
   }
 
   private void loop(ClientSpec spec, KV kv, long maxOps) {

@@ -7,29 +7,20 @@ import io.aimstore.chaos.history.History;
 import java.time.Duration;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 class RandomizedLinearizabilityTest {
 
   private static final int SEEDS = 200;
   private static final Duration BUDGET = Duration.ofSeconds(10);
 
-  @Test
-  void historiesOfARealRegisterAreLinearizable() {
+  /** Histories of a real register (no transactions), and of a real map with transactions. */
+  @ParameterizedTest(name = "{0} clients, {1} of the operations transactions")
+  @CsvSource({"3, 0", "4, 0.2"})
+  void historiesOfARealStoreAreLinearizable(int clients, double txnShare) {
     for (long seed = 0; seed < SEEDS; seed++) {
-      History history = new RandomHistories(seed, 3, 5, 0.05, 0).generate(300);
-
-      LinearizabilityResult result = LinearizabilityChecker.check(history, BUDGET);
-
-      assertThat(result.verdict())
-          .as("seed %d: %s", seed, result.explanation())
-          .isEqualTo(Verdict.LINEARIZABLE);
-    }
-  }
-
-  @Test
-  void historiesWithTransactionsOfARealMapAreLinearizable() {
-    for (long seed = 0; seed < SEEDS; seed++) {
-      History history = new RandomHistories(seed, 4, 5, 0.05, 0.2).generate(300);
+      History history = new RandomHistories(seed, clients, 5, 0.05, txnShare).generate(300);
 
       LinearizabilityResult result = LinearizabilityChecker.check(history, BUDGET);
 

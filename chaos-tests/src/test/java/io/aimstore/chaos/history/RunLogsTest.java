@@ -46,14 +46,4 @@ class RunLogsTest {
     RunLogs.writeFinalRead(values, List.of("a", "missing"), dir.resolve("r.jsonl"));
     assertThat(RunLogs.readFinalRead(dir.resolve("r.jsonl"))).isEqualTo(values);
   }
-
-  @Test
-  void prettyJsonParsesBackToTheSameValue() {
-    Map<String, Object> v = new java.util.LinkedHashMap<>();
-    v.put("a", 1L);
-    v.put("b", List.of("x", true, Map.of()));
-    v.put("c", List.of());
-    assertThat(Json.parse(Json.pretty(v))).isEqualTo(v);
-    assertThat(Json.write(Map.of("n", 3))).isEqualTo("{\"n\":3}");
-  }
 }

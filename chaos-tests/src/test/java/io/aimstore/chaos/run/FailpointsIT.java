@@ -3,6 +3,7 @@ package io.aimstore.chaos.run;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.aimstore.chaos.check.LinearizabilityResult.Verdict;
+import io.aimstore.testkit.Commands;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -22,7 +23,7 @@ class FailpointsIT {
   @Test
   @Timeout(value = 8, unit = TimeUnit.MINUTES)
   void staleReadsAreReportedAsNotLinearizable() throws Exception {
-    RunResult result = run(Profile.staleReads(), 27800);
+    RunResult result = run(Profile.staleReads());
 
     assertThat(result.linearizable()).as(result.closingLine()).isEqualTo(Verdict.NOT_LINEARIZABLE);
     assertThat(result.exitCode()).isNotZero();
@@ -35,22 +36,21 @@ class FailpointsIT {
   @Test
   @Timeout(value = 8, unit = TimeUnit.MINUTES)
   void acknowledgingBeforeCommitIsReported() throws Exception {
-    RunResult result = run(Profile.ackBeforeCommit(), 28000);
+    RunResult result = run(Profile.ackBeforeCommit());
 
     assertThat(result.violationFound()).as(result.closingLine()).isTrue();
     assertThat(result.linearizable()).as(result.closingLine()).isEqualTo(Verdict.NOT_LINEARIZABLE);
     assertThat(result.exitCode()).isNotZero();
   }
 
-  private static RunResult run(Profile profile, int basePort) throws Exception {
+  private static RunResult run(Profile profile) throws Exception {
     RunResult result =
         ChaosRun.run(
-            new ChaosRun.Options(profile, ChaosIT.seed(), basePort, ChaosIT.runsDir(), false),
-            System.out);
+            new ChaosRun.Options(profile, ChaosIT.seed(), 0, ChaosIT.runsDir(), false), System.out);
     assertThat(result.error()).as("the run itself broke: " + result.dir()).isNull();
     // the expected failure needs no forensics: drop the members' data and binaries
     ChaosRun.deleteData(result.dir().resolve("cluster"));
-    ChaosRun.deleteTree(result.dir().resolve("bin"));
+    Commands.deleteTree(result.dir().resolve("bin"));
     return result;
   }
 }

@@ -31,6 +31,7 @@ import io.aimstore.internal.LockForceRelease;
 import io.aimstore.internal.LockRelease;
 import io.aimstore.internal.LogEntry;
 import io.aimstore.internal.RevokeReason;
+import io.aimstore.server.ManualClock;
 import io.aimstore.server.storage.RocksBackend;
 import io.aimstore.server.storage.Snapshot;
 import io.aimstore.server.storage.StorageOptions;
@@ -39,15 +40,16 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 
 /**
  * A {@link Store} on a fresh {@link RocksBackend} in a temporary directory, fed one command per log
- * entry (index 1, 2, 3, ...) or several commands in one entry, as group commit does. The clock is
- * fake: each entry's commands are proposed at {@link #now()}, which advances by {@link #TICK_MS}
- * per entry unless a test sets it.
+ * entry (index 1, 2, 3, ...) or several commands in one entry, as group commit does. The clock is a
+ * {@link ManualClock}: each entry's commands are proposed at {@link #now()}, which advances by
+ * {@link #TICK_MS} per entry unless a test sets it.
  */
 final class CoreHarness implements AutoCloseable {
   static final long START_MS = 1_700_000_000_000L;
@@ -67,7 +69,7 @@ final class CoreHarness implements AutoCloseable {
   private RocksBackend backend;
   private Store store;
   private long index;
-  private long now = START_MS;
+  private final ManualClock clock = new ManualClock(START_MS);
   private final List<LogEntry> log = new ArrayList<>();
   private final List<ApplyResult> results = new ArrayList<>();
 
@@ -124,11 +126,11 @@ final class CoreHarness implements AutoCloseable {
   }
 
   long now() {
-    return now;
+    return clock.millis();
   }
 
   void setNow(long ms) {
-    now = ms;
+    clock.setMillis(ms);
   }
 
   long revision() {
@@ -149,7 +151,7 @@ final class CoreHarness implements AutoCloseable {
   ApplyResult applyEntry(Command... commands) {
     LogEntry.Builder e = LogEntry.newBuilder().addAllCommands(List.of(commands));
     if (e.getCommandsList().stream().allMatch(c -> c.getProposedAtMs() == 0)) {
-      e.setLeaderTimeMs(now);
+      e.setLeaderTimeMs(clock.millis());
     }
     LogEntry entry = e.build();
     ApplyResult r = store.apply(entry, TERM, ++index);
@@ -157,7 +159,7 @@ final class CoreHarness implements AutoCloseable {
     assertThat(store.appliedIndex()).isEqualTo(index);
     log.add(entry);
     results.add(r);
-    now += TICK_MS;
+    clock.advance(Duration.ofMillis(TICK_MS));
     return r;
   }
 

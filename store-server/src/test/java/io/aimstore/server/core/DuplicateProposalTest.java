@@ -5,8 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.aimstore.internal.LogEntry;
 import io.aimstore.internal.ProposalId;
 import java.nio.file.Path;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -14,20 +12,7 @@ import org.junit.jupiter.api.io.TempDir;
  * A proposal that reaches the log twice (a leader stepped down after replicating it and the
  * proposer sent it again) takes effect once, on every member, across restarts.
  */
-class DuplicateProposalTest {
-  @TempDir Path dir;
-  CoreHarness h;
-
-  @BeforeEach
-  void open() {
-    h = CoreHarness.open(dir);
-  }
-
-  @AfterEach
-  void close() {
-    h.close();
-  }
-
+class DuplicateProposalTest extends CoreTest {
   private LogEntry entry(long sequence, String key, String value) {
     return LogEntry.newBuilder()
         .addCommands(h.putCmd(key, value))

@@ -21,36 +21,19 @@ import io.aimstore.internal.CommandResult;
 import io.aimstore.internal.ErrorCode;
 import io.aimstore.server.core.CoreHarness.Cmd;
 import io.aimstore.server.core.CoreHarness.Ops;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Random;
 import java.util.function.Function;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /** Put, get and delete with etcd v3 semantics, and the global, gap-free revision counter. */
-class KvTest {
-  @TempDir Path dir;
-  CoreHarness h;
-
-  @BeforeEach
-  void open() {
-    h = CoreHarness.open(dir);
-  }
-
-  @AfterEach
-  void close() {
-    h.close();
-  }
-
+class KvTest extends CoreTest {
   @Test
   void newStoreIsEmptyAtRevisionZero() {
     assertThat(h.revision()).isZero();

@@ -18,31 +18,14 @@ import io.aimstore.internal.RevokeReason;
 import io.aimstore.server.core.CoreHarness.Cmd;
 import io.aimstore.server.core.CoreHarness.Ops;
 import io.aimstore.server.storage.Table;
-import java.nio.file.Path;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /** Leases: grant, attach, revoke, checkpoint. */
-class LeaseTest {
-  @TempDir Path dir;
-  CoreHarness h;
-
-  @BeforeEach
-  void open() {
-    h = CoreHarness.open(dir);
-  }
-
-  @AfterEach
-  void close() {
-    h.close();
-  }
-
+class LeaseTest extends CoreTest {
   @Test
   void grantWithAnExplicitIdRecordsTheOwnerAndGrantTime() {
     h.setNow(1_800_000_000_000L);

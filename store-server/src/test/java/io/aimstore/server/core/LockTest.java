@@ -22,39 +22,28 @@ import io.aimstore.internal.LockRecord;
 import io.aimstore.server.core.CoreHarness.Cmd;
 import io.aimstore.server.core.CoreHarness.Ops;
 import io.aimstore.server.storage.Table;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.BiFunction;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /** Fair, fenced locks: queues of claim keys, tokens, release, fencing and force-release. */
-class LockTest {
-  @TempDir Path dir;
-  CoreHarness h;
+class LockTest extends CoreTest {
   long a;
   long b;
   long c;
 
   @BeforeEach
-  void open() {
-    h = CoreHarness.open(dir);
+  void grantLeases() {
     a = h.grant(0, 60);
     b = h.grant(0, 60);
     c = h.grant(0, 60);
     h.put("unrelated", "x"); // rev 1, so tokens are not just 1, 2, 3
-  }
-
-  @AfterEach
-  void close() {
-    h.close();
   }
 
   private long holder(String lock) {

@@ -10,13 +10,9 @@ import io.aimstore.api.v1.RangeRequest;
 import io.aimstore.api.v1.RangeRequest.SortOrder;
 import io.aimstore.api.v1.RangeRequest.SortTarget;
 import io.aimstore.api.v1.RangeResponse;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -24,20 +20,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 /**
  * Range reads: range_end conventions, prefixes, limit/more/count, sorting, keys_only, count_only.
  */
-class RangeTest {
-  @TempDir Path dir;
-  CoreHarness h;
-
-  @BeforeEach
-  void open() {
-    h = CoreHarness.open(dir);
-  }
-
-  @AfterEach
-  void close() {
-    h.close();
-  }
-
+class RangeTest extends CoreTest {
   private static final List<String> KEYS = List.of("a", "ab", "abc", "b", "ba", "c", "d/1", "d/2");
 
   private void putKeys() {
@@ -67,7 +50,7 @@ class RangeTest {
   void rangeEndIsExclusiveAndNulMeansEverythingFromKey(
       String name, String key, String end, List<String> expected) {
     putKeys();
-    RangeResponse r = h.range(RangeRequest.newBuilder().setKey(bs(key)).setRangeEnd(bs(end)));
+    RangeResponse r = h.range(between(key, end));
     assertThat(h.keys(r)).containsExactlyElementsOf(expected);
     assertThat(r.getCount()).isEqualTo(expected.size());
     assertThat(r.getMore()).isFalse();
@@ -121,8 +104,7 @@ class RangeTest {
   void limitCutsTheResultAndSetsMoreButCountIsTheWholeRange(
       long limit, List<String> expected, boolean more) {
     putKeys();
-    RangeResponse r =
-        h.range(RangeRequest.newBuilder().setKey(bs("a")).setRangeEnd(bs("c")).setLimit(limit));
+    RangeResponse r = h.range(between("a", "c").setLimit(limit));
     assertThat(h.keys(r)).containsExactlyElementsOf(expected);
     assertThat(r.getMore()).isEqualTo(more);
     assertThat(r.getCount()).isEqualTo(5);
@@ -170,17 +152,21 @@ class RangeTest {
         Arguments.of(SortOrder.NONE, SortTarget.VALUE, List.of("b", "d", "c", "a")));
   }
 
+  /** The sort data's four keys, sorted by {@code target} in {@code order}. */
+  static RangeRequest.Builder sorted(SortOrder order, SortTarget target) {
+    return between("a", "e").setSortOrder(order).setSortTarget(target);
+  }
+
+  /** Keys from {@code key} up to, but not including, {@code end}. */
+  static RangeRequest.Builder between(String key, String end) {
+    return RangeRequest.newBuilder().setKey(bs(key)).setRangeEnd(bs(end));
+  }
+
   @ParameterizedTest(name = "{0} by {1}")
   @MethodSource("sorts")
   void sortOrdersAndTargets(SortOrder order, SortTarget target, List<String> expected) {
     putSortData();
-    RangeResponse r =
-        h.range(
-            RangeRequest.newBuilder()
-                .setKey(bs("a"))
-                .setRangeEnd(bs("e"))
-                .setSortOrder(order)
-                .setSortTarget(target));
+    RangeResponse r = h.range(sorted(order, target));
     assertThat(h.keys(r)).containsExactlyElementsOf(expected);
     assertThat(r.getCount()).isEqualTo(4);
   }
@@ -189,14 +175,7 @@ class RangeTest {
   @MethodSource("sorts")
   void limitAppliesAfterSorting(SortOrder order, SortTarget target, List<String> expected) {
     putSortData();
-    RangeResponse r =
-        h.range(
-            RangeRequest.newBuilder()
-                .setKey(bs("a"))
-                .setRangeEnd(bs("e"))
-                .setSortOrder(order)
-                .setSortTarget(target)
-                .setLimit(2));
+    RangeResponse r = h.range(sorted(order, target).setLimit(2));
     assertThat(h.keys(r)).containsExactlyElementsOf(expected.subList(0, 2));
     assertThat(r.getMore()).isTrue();
     assertThat(r.getCount()).isEqualTo(4);
@@ -207,21 +186,8 @@ class RangeTest {
   void keysOnlyDropsValuesButSortsAndKeepsMetadata(
       SortOrder order, SortTarget target, List<String> expected) {
     putSortData();
-    RangeResponse full =
-        h.range(
-            RangeRequest.newBuilder()
-                .setKey(bs("a"))
-                .setRangeEnd(bs("e"))
-                .setSortOrder(order)
-                .setSortTarget(target));
-    RangeResponse keysOnly =
-        h.range(
-            RangeRequest.newBuilder()
-                .setKey(bs("a"))
-                .setRangeEnd(bs("e"))
-                .setSortOrder(order)
-                .setSortTarget(target)
-                .setKeysOnly(true));
+    RangeResponse full = h.range(sorted(order, target));
+    RangeResponse keysOnly = h.range(sorted(order, target).setKeysOnly(true));
     assertThat(h.keys(keysOnly)).containsExactlyElementsOf(expected);
     assertThat(keysOnly.getKvsList())
         .containsExactlyElementsOf(
@@ -232,13 +198,7 @@ class RangeTest {
   @Test
   void countOnlyReturnsTheCountAndNoKeys() {
     putKeys();
-    RangeResponse r =
-        h.range(
-            RangeRequest.newBuilder()
-                .setKey(bs("a"))
-                .setRangeEnd(bs("c"))
-                .setCountOnly(true)
-                .setLimit(2));
+    RangeResponse r = h.range(between("a", "c").setCountOnly(true).setLimit(2));
     assertThat(r.getKvsList()).isEmpty();
     assertThat(r.getCount()).isEqualTo(5);
     assertThat(r.getMore()).isFalse();
@@ -252,11 +212,7 @@ class RangeTest {
     RangeResponse r = h.all();
     assertThat(h.keys(r)).containsExactly("a", "abc", "b", "ba", "c", "d/2");
     assertThat(r.getCount()).isEqualTo(6);
-    assertThat(
-            h.keys(
-                h.range(
-                    RangeRequest.newBuilder().setKey(bs("a")).setRangeEnd(bs("b")).setLimit(2))))
-        .containsExactly("a", "abc");
+    assertThat(h.keys(h.range(between("a", "b").setLimit(2)))).containsExactly("a", "abc");
   }
 
   @Test
@@ -275,12 +231,7 @@ class RangeTest {
   @Test
   void readAtRevisionZeroIsTheCurrentRevision() {
     putKeys();
-    assertThat(h.range(RangeRequest.newBuilder().setKey(bs("a")).setRangeEnd(bs("\0"))))
-        .isEqualTo(
-            h.range(
-                RangeRequest.newBuilder()
-                    .setKey(bs("a"))
-                    .setRangeEnd(bs("\0"))
-                    .setRevision(h.revision())));
+    assertThat(h.range(between("a", "\0")))
+        .isEqualTo(h.range(between("a", "\0").setRevision(h.revision())));
   }
 }

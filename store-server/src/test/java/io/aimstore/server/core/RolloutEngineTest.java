@@ -23,24 +23,18 @@ import io.aimstore.internal.ErrorCode;
 import io.aimstore.internal.FleetHold;
 import io.aimstore.internal.RolloutAction;
 import io.aimstore.internal.RolloutTick;
-import java.nio.file.Path;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** The rollout state machine inside apply, with the harness's fake clock: no sockets, no sleeps. */
-class RolloutEngineTest {
+class RolloutEngineTest extends CoreTest {
   static final String FLEET = "f1";
-  @TempDir Path dir;
-  CoreHarness h;
   Fence fence;
   long lease;
 
   @BeforeEach
-  void open() {
-    h = CoreHarness.open(dir);
+  void grantLeaseAndTakeTheConfigLock() {
     lease = h.ok(CoreHarness.Cmd.grant(0, 60)).getLeaseGrant().getId();
     for (int i = 1; i <= 10; i++) {
       h.ok(
@@ -53,11 +47,6 @@ class RolloutEngineTest {
     long token =
         h.ok(CoreHarness.Cmd.acquire(AimKeys.configLock(FLEET), lease)).getLockAcquire().getToken();
     fence = Fence.newBuilder().setLock(AimKeys.configLock(FLEET)).setToken(token).build();
-  }
-
-  @AfterEach
-  void close() {
-    h.close();
   }
 
   static ByteString bs(String s) {

@@ -21,33 +21,16 @@ import io.aimstore.internal.ErrorCode;
 import io.aimstore.server.core.CoreHarness.Cmd;
 import io.aimstore.server.core.CoreHarness.Ops;
 import io.aimstore.server.storage.Table;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /** Transactions: compares, branches, reads of their own writes, one revision, overlap rules. */
-class TxnTest {
+class TxnTest extends CoreTest {
   static final long LEASE = 100;
-
-  @TempDir Path dir;
-  CoreHarness h;
-
-  @BeforeEach
-  void open() {
-    h = CoreHarness.open(dir);
-  }
-
-  @AfterEach
-  void close() {
-    h.close();
-  }
 
   /** Key "k": value "m", create 2, mod 3, version 2, lease 100. */
   private void setupK() {

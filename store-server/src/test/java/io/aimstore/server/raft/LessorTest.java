@@ -12,6 +12,7 @@ import io.aimstore.internal.CommandResult;
 import io.aimstore.internal.LeaseGrant;
 import io.aimstore.internal.LogEntry;
 import io.aimstore.internal.RevokeReason;
+import io.aimstore.server.ManualClock;
 import io.aimstore.server.core.Access;
 import io.aimstore.server.core.ApplyResult;
 import io.aimstore.server.core.Limits;
@@ -20,6 +21,7 @@ import io.aimstore.server.storage.RocksBackend;
 import io.aimstore.server.storage.StorageOptions;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -34,15 +36,11 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class LessorTest {
   static final LessorSettings NO_GRACE =
-      new LessorSettings(
-          java.time.Duration.ofMillis(100),
-          500,
-          java.time.Duration.ofSeconds(1),
-          java.time.Duration.ZERO);
+      new LessorSettings(Duration.ofMillis(100), 500, Duration.ofSeconds(1), Duration.ZERO);
   @TempDir Path dir;
   Store store;
   long index;
-  long nowNanos = 1_000_000_000L;
+  final ManualClock clock = new ManualClock(1_000);
   final List<Command> proposed = new ArrayList<>();
   final List<Lessor> lessors = new ArrayList<>();
   Lessor lessor;
@@ -65,14 +63,26 @@ class LessorTest {
     Lessor[] self = new Lessor[1];
     self[0] =
         new Lessor(
-            () -> nowNanos,
+            clock::nanos,
             cmd ->
                 CompletableFuture.completedFuture(
-                    apply(cmd.setProposedAtMs(nowNanos / 1_000_000).build())),
+                    apply(cmd.setProposedAtMs(clock.millis()).build())),
             settings,
             LessorMetrics.NONE);
     lessors.add(self[0]);
     return self[0];
+  }
+
+  /** A lessor (not loaded yet) whose proposals are kept in {@code held} and never commit. */
+  Lessor lessorWhoseProposalsNeverCommit(List<Command> held) {
+    return new Lessor(
+        clock::nanos,
+        cmd -> {
+          held.add(cmd.build());
+          return new CompletableFuture<>();
+        },
+        NO_GRACE,
+        LessorMetrics.NONE);
   }
 
   CommandResult apply(Command c) {
@@ -116,7 +126,7 @@ class LessorTest {
   }
 
   void advanceMs(long ms) {
-    nowNanos += ms * 1_000_000;
+    clock.advance(Duration.ofMillis(ms));
   }
 
   long expiries() {
@@ -168,15 +178,7 @@ class LessorTest {
   @Test
   void aKeepAliveAfterTheLeaderDecidedExpiryIsAnsweredWithZero() {
     List<Command> held = new ArrayList<>();
-    Lessor slowLog =
-        new Lessor(
-            () -> nowNanos,
-            cmd -> {
-              held.add(cmd.build());
-              return new CompletableFuture<>();
-            },
-            NO_GRACE,
-            LessorMetrics.NONE);
+    Lessor slowLog = lessorWhoseProposalsNeverCommit(held);
     slowLog.load(store);
     slowLog.onLeaderReady();
     long id = grant(2);
@@ -198,11 +200,7 @@ class LessorTest {
   void expiryIsRateLimitedOldestFirst() {
     Lessor limited =
         newLessor(
-            new LessorSettings(
-                java.time.Duration.ofMillis(100),
-                50,
-                java.time.Duration.ofSeconds(1),
-                java.time.Duration.ZERO));
+            new LessorSettings(Duration.ofMillis(100), 50, Duration.ofSeconds(1), Duration.ZERO));
     lessors.remove(lessor);
     lessor.onStepDown();
     List<Long> ids = new ArrayList<>();
@@ -300,10 +298,7 @@ class LessorTest {
     Lessor next =
         newLessor(
             new LessorSettings(
-                java.time.Duration.ofMillis(100),
-                500,
-                java.time.Duration.ofSeconds(1),
-                java.time.Duration.ofSeconds(1)));
+                Duration.ofMillis(100), 500, Duration.ofSeconds(1), Duration.ofSeconds(1)));
     next.load(store);
     next.onLeaderReady();
     advanceMs(3_999);
@@ -320,7 +315,7 @@ class LessorTest {
     List<Command> held = new ArrayList<>();
     Lessor slow =
         new Lessor(
-            () -> nowNanos,
+            clock::nanos,
             cmd -> {
               held.add(cmd.build());
               return CompletableFuture.completedFuture(CommandResult.getDefaultInstance());
@@ -377,15 +372,7 @@ class LessorTest {
   @Test
   void theGhostGaugeShowsALeasePastItsDeadline() {
     List<Command> held = new ArrayList<>();
-    Lessor stuck =
-        new Lessor(
-            () -> nowNanos,
-            cmd -> {
-              held.add(cmd.build());
-              return new CompletableFuture<>();
-            },
-            NO_GRACE,
-            LessorMetrics.NONE);
+    Lessor stuck = lessorWhoseProposalsNeverCommit(held);
     long id = grant(2);
     stuck.load(store);
     stuck.onLeaderReady();

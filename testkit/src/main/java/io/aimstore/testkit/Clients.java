@@ -1,0 +1,28 @@
+package io.aimstore.testkit;
+
+import io.aimstore.client.AimStoreClient;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/** The clients a cluster handed out, all closed with it. */
+final class Clients {
+  private final List<AimStoreClient> open = new CopyOnWriteArrayList<>();
+
+  /** A client of {@code endpoints}: 20 s per request, 3 s per attempt. */
+  AimStoreClient open(List<String> endpoints) {
+    AimStoreClient c =
+        AimStoreClient.builder()
+            .endpoints(endpoints)
+            .requestTimeout(Duration.ofSeconds(20))
+            .attemptTimeout(Duration.ofSeconds(3))
+            .build();
+    open.add(c);
+    return c;
+  }
+
+  void closeAll() {
+    open.forEach(AimStoreClient::close);
+    open.clear();
+  }
+}

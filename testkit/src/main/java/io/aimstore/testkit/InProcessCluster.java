@@ -1,0 +1,250 @@
+package io.aimstore.testkit;
+
+import io.aimstore.certs.ClusterCertificates;
+import io.aimstore.client.AimStoreClient;
+import io.aimstore.server.AimstoreNode;
+import io.aimstore.server.ConfigException;
+import io.aimstore.server.NodeConfig;
+import io.aimstore.server.SecuritySettings;
+import io.aimstore.server.api.MemberEndpoints;
+import io.aimstore.server.raft.RaftSettings;
+import io.aimstore.server.storage.StorageOptions;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.BindException;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalInt;
+
+/**
+ * A cluster of real members in this JVM: real Ratis, real gRPC on loopback ports of a {@link
+ * PortPlan#free free port plan}, real RocksDB under a directory of the test's ({@code dir/nI}).
+ * Needs {@code aimstore-server} on the classpath. Its members' internals are at hand through {@link
+ * #node}; {@link #kill9} stops a member (a JVM cannot kill part of itself) and {@link #pause} is
+ * not supported.
+ */
+public final class InProcessCluster implements Cluster {
+  /** Fast elections and small log segments, so that purging and snapshots happen in tests. */
+  public static final RaftSettings SETTINGS =
+      RaftSettings.DEFAULT
+          .withElectionTimeouts(Duration.ofMillis(300), Duration.ofMillis(600))
+          .withLogRetention(16 * 1024, 10);
+
+  private final Path base;
+  private final Map<String, MemberEndpoints> members = new LinkedHashMap<>();
+  private final AimstoreNode[] nodes;
+  private final RaftSettings raft;
+  private final Clients clients = new Clients();
+  private final Map<Integer, Clock> clocks = new HashMap<>();
+  private ClusterCertificates certs;
+
+  public InProcessCluster(Path base, int size) {
+    this(base, size, SETTINGS);
+  }
+
+  public InProcessCluster(Path base, int size, RaftSettings raft) {
+    this.base = base;
+    this.raft = raft;
+    this.nodes = new AimstoreNode[size];
+    pickPorts();
+  }
+
+  private void pickPorts() {
+    PortPlan plan = PortPlan.free();
+    for (int i = 1; i <= nodes.length; i++) {
+      String name = "n" + i;
+      members.put(
+          name,
+          new MemberEndpoints(
+              name,
+              "127.0.0.1:" + plan.client(i),
+              "127.0.0.1:" + plan.raft(i),
+              "127.0.0.1:" + plan.metrics(i)));
+    }
+  }
+
+  /**
+   * Starts every member and waits for a leader. A port found free may be taken by someone else
+   * before the member binds it; then every member starts again on another plan (up to three times).
+   */
+  @Override
+  public InProcessCluster start() {
+    for (int attempt = 1; ; attempt++) {
+      try {
+        for (int i = 1; i <= nodes.length; i++) {
+          start(i);
+        }
+        awaitLeader();
+        return this;
+      } catch (UncheckedIOException e) {
+        if (!portTaken(e) || attempt == 3) {
+          throw e;
+        }
+        for (int i = 1; i <= nodes.length; i++) {
+          stop(i);
+        }
+        pickPorts();
+      }
+    }
+  }
+
+  @Override
+  public int size() {
+    return nodes.length;
+  }
+
+  /**
+   * Makes the members run with mutual TLS: a CA and member certificates under {@code base/tls} (see
+   * {@link ClusterCertificates}). Call before {@link #start()}.
+   */
+  public InProcessCluster secure() {
+    certs = new ClusterCertificates(base.resolve("tls"), Clock.systemUTC());
+    return this;
+  }
+
+  /** The cluster's certificates; null unless {@link #secure()}. */
+  public ClusterCertificates certs() {
+    return certs;
+  }
+
+  /** Member {@code i} runs with {@code clock} as its wall clock (from its next start). */
+  public InProcessCluster clock(int i, Clock clock) {
+    clocks.put(i, clock);
+    return this;
+  }
+
+  private SecuritySettings security(String name) {
+    if (certs == null) {
+      return SecuritySettings.insecureForDevelopment();
+    }
+    Path crt = certs.member(name, List.of("127.0.0.1", "localhost"), Duration.ofDays(1));
+    return new SecuritySettings(
+        false,
+        certs.dir().resolve("ca.crt"),
+        crt,
+        ClusterCertificates.keyOf(crt),
+        SecuritySettings.DEFAULT_MAX_QUARANTINE);
+  }
+
+  @Override
+  public void start(int i) {
+    NodeConfig config =
+        new NodeConfig(
+            "test", "n" + i, dataDir(i), members, raft, StorageOptions.DEFAULT, security("n" + i));
+    try {
+      nodes[i - 1] = AimstoreNode.start(config, clocks.getOrDefault(i, Clock.systemUTC()));
+    } catch (ConfigException e) {
+      throw new IllegalStateException(e);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  @Override
+  public void stop(int i) {
+    AimstoreNode n = nodes[i - 1];
+    nodes[i - 1] = null;
+    if (n != null) {
+      n.close();
+    }
+  }
+
+  /** Stops member {@code i}: a member in this JVM cannot be killed. */
+  @Override
+  public void kill9(int i) {
+    stop(i);
+  }
+
+  @Override
+  public void pause(int i) {
+    throw new UnsupportedOperationException("a member in this JVM cannot be paused");
+  }
+
+  @Override
+  public void resume(int i) {
+    throw new UnsupportedOperationException("a member in this JVM cannot be paused");
+  }
+
+  /** Stops member {@code i} and deletes its data directory. */
+  @Override
+  public void wipe(int i) {
+    stop(i);
+    Commands.deleteTree(dataDir(i));
+  }
+
+  @Override
+  public boolean running(int i) {
+    return nodes[i - 1] != null;
+  }
+
+  /** Member {@code i}'s node, or null while it is stopped. */
+  public AimstoreNode node(int i) {
+    return nodes[i - 1];
+  }
+
+  /** The first running member that leads (Ratis' own view). */
+  @Override
+  public OptionalInt leader() {
+    for (int i = 1; i <= nodes.length; i++) {
+      if (nodes[i - 1] != null && nodes[i - 1].raft().isLeader()) {
+        return OptionalInt.of(i);
+      }
+    }
+    return OptionalInt.empty();
+  }
+
+  @Override
+  public OptionalInt awaitLeader(Duration limit) {
+    long deadline = System.nanoTime() + limit.toNanos();
+    while (System.nanoTime() < deadline) {
+      OptionalInt leader = leader();
+      if (leader.isPresent()) {
+        return leader;
+      }
+      try {
+        Thread.sleep(20);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        break;
+      }
+    }
+    return OptionalInt.empty();
+  }
+
+  @Override
+  public String endpoint(int i) {
+    return members.get("n" + i).client();
+  }
+
+  @Override
+  public AimStoreClient client(List<String> endpoints) {
+    return clients.open(endpoints);
+  }
+
+  @Override
+  public Path dataDir(int i) {
+    return base.resolve("n" + i);
+  }
+
+  @Override
+  public void close() {
+    clients.closeAll();
+    for (int i = 1; i <= nodes.length; i++) {
+      stop(i);
+    }
+  }
+
+  private static boolean portTaken(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof BindException) {
+        return true;
+      }
+    }
+    return false;
+  }
+}
