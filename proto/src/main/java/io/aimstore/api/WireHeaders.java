@@ -21,5 +21,13 @@ public final class WireHeaders {
   public static final Metadata.Key<String> RETRY_SAFE =
       Metadata.Key.of("aimstore-retry-safe", Metadata.ASCII_STRING_MARSHALLER);
 
+  /**
+   * Error trailer: why the store refused the request, when a client may act on it (e.g. {@code
+   * COMPACTED}, {@code LEASE_NOT_FOUND}); the names of {@code aimstore.internal.ErrorReason}.
+   * Compatible APIs (etcd's) map it to their own error texts.
+   */
+  public static final Metadata.Key<String> ERROR_REASON =
+      Metadata.Key.of("aimstore-error-reason", Metadata.ASCII_STRING_MARSHALLER);
+
   private WireHeaders() {}
 }

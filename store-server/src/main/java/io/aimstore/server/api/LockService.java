@@ -21,7 +21,6 @@ import io.aimstore.api.v1.LockListResponse;
 import io.aimstore.api.v1.LockReleaseRequest;
 import io.aimstore.api.v1.LockReleaseResponse;
 import io.aimstore.api.v1.RangeRequest;
-import io.aimstore.internal.ClaimRecord;
 import io.aimstore.internal.Command;
 import io.aimstore.internal.LeaseRecord;
 import io.aimstore.internal.LockAcquire;
@@ -99,101 +98,117 @@ public final class LockService extends LockGrpc.LockImplBase {
 
   @Override
   public void acquire(LockAcquireRequest req, StreamObserver<LockAcquireResponse> obs) {
-    long start = System.nanoTime();
     CompletableFuture<LockAcquireResponse> result = new CompletableFuture<>();
     if (obs instanceof ServerCallStreamObserver<LockAcquireResponse> call) {
       call.setOnCancelHandler(() -> result.cancel(false));
     }
     Replies.send(result, obs);
+    if (req.getWaitTimeoutMs() < 0) {
+      result.completeExceptionally(
+          StoreException.invalid("wait_timeout_ms must be >= 0, got " + req.getWaitTimeoutMs()));
+      return;
+    }
+    // The client may retry elsewhere after giving up on a call: the same lease then gets this same
+    // claim back, so a cancelled wait keeps it.
+    acquire(
+        LockAcquire.newBuilder().setName(req.getName()).setLease(req.getLease()).build(),
+        req.getWaitTimeoutMs(),
+        OnCancel.KEEP_CLAIM,
+        result);
+  }
+
+  /** What becomes of a queued claim when its caller cancels the wait. */
+  public enum OnCancel {
+    KEEP_CLAIM,
+    LEAVE_QUEUE
+  }
+
+  /**
+   * Validates {@code claim}, queues it through the log and completes {@code result} once it holds
+   * the lock on this member's state. Fails with ABORTED if the claim goes while waiting (its lease
+   * ended, or it was released). Cancelling {@code result} stops the wait.
+   *
+   * @param waitMs how long to wait in the queue: 0 does not wait (FAILED_PRECONDITION when held), a
+   *     negative value waits until {@code result} is cancelled; when it runs out the claim leaves
+   *     the queue and the call fails with DEADLINE_EXCEEDED naming the holder
+   */
+  public void acquire(
+      LockAcquire claim,
+      long waitMs,
+      OnCancel onCancel,
+      CompletableFuture<LockAcquireResponse> result) {
+    long start = System.nanoTime();
     try {
-      validator.checkLockName(req.getName());
-      if (req.getLease() <= 0) {
-        throw StoreException.invalid(
-            "a lock must be held on a lease (lease > 0): grant one or open a session, so the lock goes"
-                + " when its holder does");
-      }
-      if (req.getWaitTimeoutMs() < 0) {
-        throw StoreException.invalid("wait_timeout_ms must be >= 0, got " + req.getWaitTimeoutMs());
-      }
+      validator.checkLockAcquire(claim);
     } catch (StoreException e) {
       result.completeExceptionally(e);
       return;
     }
     writes
-        .submitAndApplyLocally(
-            Command.newBuilder()
-                .setLockAcquire(
-                    LockAcquire.newBuilder().setName(req.getName()).setLease(req.getLease())))
+        .submitAndApplyLocally(Command.newBuilder().setLockAcquire(claim))
         .whenCompleteAsync(
             (r, err) -> {
               if (err != null) {
                 result.completeExceptionally(err);
                 return;
               }
-              LockAcquireResult claim = r.getLockAcquire();
+              LockAcquireResult queued = r.getLockAcquire();
               CompletableFuture<Void> granted =
-                  waiters.await(req.getName(), claim.getToken(), req.getLease());
+                  waiters.await(claim.getName(), queued.getToken(), claim.getLease());
               result.whenComplete(
                   (v, e) -> {
                     if (e != null) {
                       granted.cancel(false);
                     }
                   });
-              long waitMs = req.getWaitTimeoutMs();
-              granted
-                  .orTimeout(Math.max(1, waitMs), TimeUnit.MILLISECONDS)
-                  .whenComplete(
-                      (v, e) -> {
-                        if (e == null) {
-                          acquisitions.increment();
-                          waitTime.record(Duration.ofNanos(System.nanoTime() - start));
-                          result.complete(
-                              LockAcquireResponse.newBuilder()
-                                  .setHeader(headers.at(r.getRevision()))
-                                  .setKey(claim.getKey())
-                                  .setToken(claim.getToken())
-                                  .build());
-                          return;
-                        }
-                        Throwable cause =
-                            e instanceof CompletionException && e.getCause() != null
-                                ? e.getCause()
-                                : e;
-                        if (result.isCancelled()) {
-                          // The client gave up on this call and may be retrying on another
-                          // member, where the same lease gets this same claim back: keep it.
-                          return;
-                        }
-                        if (cause instanceof TimeoutException) {
-                          giveUp(req, claim.getToken(), waitMs, result);
-                        } else {
-                          result.completeExceptionally(cause);
-                        }
-                      });
+              CompletableFuture<Void> bounded =
+                  waitMs < 0
+                      ? granted
+                      : granted.orTimeout(Math.max(1, waitMs), TimeUnit.MILLISECONDS);
+              bounded.whenComplete(
+                  (v, e) -> {
+                    if (e == null) {
+                      acquisitions.increment();
+                      waitTime.record(Duration.ofNanos(System.nanoTime() - start));
+                      result.complete(
+                          LockAcquireResponse.newBuilder()
+                              .setHeader(headers.at(r.getRevision()))
+                              .setKey(queued.getKey())
+                              .setToken(queued.getToken())
+                              .build());
+                      return;
+                    }
+                    Throwable cause =
+                        e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
+                    if (result.isCancelled()) {
+                      if (onCancel == OnCancel.LEAVE_QUEUE) {
+                        leaveQueue(claim.getName(), queued.getToken(), 3);
+                      }
+                      return;
+                    }
+                    if (cause instanceof TimeoutException) {
+                      giveUp(claim.getName(), queued.getToken(), waitMs, result);
+                    } else {
+                      result.completeExceptionally(cause);
+                    }
+                  });
             },
             reads.pool()); // off the apply thread: waiters look at the store
   }
 
   /** The wait ran out: leave the queue, then say who holds the lock. */
   private void giveUp(
-      LockAcquireRequest req,
-      long token,
-      long waitMs,
-      CompletableFuture<LockAcquireResponse> result) {
-    leaveQueue(req.getName(), token, 3)
+      String name, long token, long waitMs, CompletableFuture<LockAcquireResponse> result) {
+    leaveQueue(name, token, 3)
         .thenRun(
             () -> {
-              String holder = describeHolder(req.getName());
+              String holder = describeHolder(name);
               Status s =
                   waitMs == 0
                       ? Status.FAILED_PRECONDITION.withDescription(
-                          "lock " + req.getName() + " is held" + holder)
+                          "lock " + name + " is held" + holder)
                       : Status.DEADLINE_EXCEEDED.withDescription(
-                          "gave up after "
-                              + waitMs
-                              + " ms waiting for lock "
-                              + req.getName()
-                              + holder);
+                          "gave up after " + waitMs + " ms waiting for lock " + name + holder);
               result.completeExceptionally(s.asRuntimeException());
             });
   }
@@ -380,12 +395,6 @@ public final class LockService extends LockGrpc.LockImplBase {
             .setQuarantinedUntilMs(st.record().getQuarantinedUntilMs());
     long holder = st.record().getHolderToken();
     for (KeyValue kv : st.claims()) {
-      ClaimRecord claim;
-      try {
-        claim = ClaimRecord.parseFrom(kv.getValue());
-      } catch (InvalidProtocolBufferException e) {
-        claim = ClaimRecord.getDefaultInstance();
-      }
       LeaseRecord lease = store.lease(kv.getLease());
       Lessor.LiveInfo live = lessor.live(kv.getLease());
       LockClaim.Builder c =
@@ -393,7 +402,7 @@ public final class LockService extends LockGrpc.LockImplBase {
               .setToken(kv.getCreateRevision())
               .setLease(kv.getLease())
               .setKey(kv.getKey())
-              .setQueuedAtMs(claim.getQueuedAtMs())
+              .setQueuedAtMs(Store.claimQueuedAtMs(kv))
               .setLastKeepaliveAgeMs(live == null ? -1 : live.sinceKeepAliveMs());
       if (lease != null) {
         c.setOwner(lease.getOwner());

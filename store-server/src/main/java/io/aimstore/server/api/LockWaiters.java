@@ -73,7 +73,7 @@ public final class LockWaiters implements ApplyListener {
     for (RevisionEvents re : result.events()) {
       for (Event e : re.events()) {
         if (e.getType() == Event.EventType.DELETE) {
-          String lock = Store.lockOfKey(e.getKv().getKey());
+          String lock = Store.lockOf(e.hasPrevKv() ? e.getPrevKv() : e.getKv());
           if (lock != null) {
             touched.add(lock);
           }

@@ -82,8 +82,14 @@ final class EntryApplier {
         new KeyspaceWriter(
             batch,
             meta.revision(),
-            key -> {
+            (key, leaseBefore, leaseAfter) -> {
               String lock = LockTable.lockOf(key);
+              if (lock == null) {
+                lock = LockTable.etcdLockOf(key, leaseBefore);
+              }
+              if (lock == null) {
+                lock = LockTable.etcdLockOf(key, leaseAfter);
+              }
               if (lock != null) {
                 touchedLocks.add(lock);
               }
@@ -208,16 +214,17 @@ final class EntryApplier {
 
   private void checkPut(PutRequest p, KeyValue prev) {
     if ((p.getIgnoreValue() || p.getIgnoreLease()) && prev == null) {
-      throw StoreException.notFound(
+      throw new StoreException(
+          io.aimstore.internal.ErrorCode.NOT_FOUND,
           "key "
               + RequestValidator.printable(p.getKey())
-              + " not found: ignore_value and ignore_lease need an existing key");
+              + " not found: ignore_value and ignore_lease need an existing key",
+          io.aimstore.internal.ErrorReason.KEY_NOT_FOUND);
     }
     if (p.getLease() != 0) {
       LeaseRecord lease = LeaseTable.get(batch, p.getLease());
       if (lease == null) {
-        throw StoreException.notFound(
-            "lease " + p.getLease() + " not found (expired or revoked); grant a new one");
+        throw StoreException.leaseNotFound(p.getLease(), " (expired or revoked); grant a new one");
       }
     }
   }
@@ -339,20 +346,17 @@ final class EntryApplier {
 
   private void compact(long revision) {
     if (revision <= meta.compactRevision()) {
-      throw StoreException.outOfRange(
+      throw new StoreException(
+          io.aimstore.internal.ErrorCode.OUT_OF_RANGE,
           "revision "
               + revision
               + " has already been compacted (compact revision "
               + meta.compactRevision()
-              + ")");
+              + ")",
+          io.aimstore.internal.ErrorReason.COMPACTED);
     }
     if (revision > writer.revision()) {
-      throw StoreException.outOfRange(
-          "revision "
-              + revision
-              + " is a future revision (current revision "
-              + writer.revision()
-              + ")");
+      throw StoreException.futureRevision(revision, writer.revision());
     }
     Compactor.compact(batch, revision);
     meta = meta.withCompactRevision(revision);
@@ -380,7 +384,9 @@ final class EntryApplier {
     long id = g.getId();
     if (id != 0 && LeaseTable.get(batch, id) != null) {
       throw new StoreException(
-          io.aimstore.internal.ErrorCode.ALREADY_EXISTS, "lease " + id + " already exists");
+          io.aimstore.internal.ErrorCode.ALREADY_EXISTS,
+          "lease " + id + " already exists",
+          io.aimstore.internal.ErrorReason.LEASE_EXISTS);
     }
     if (id == 0) {
       id = newLeaseId();
@@ -414,7 +420,7 @@ final class EntryApplier {
     RequestValidator.checkOwner(a.hasOwner() ? a.getOwner() : null);
     LeaseRecord lease = LeaseTable.get(batch, a.getId());
     if (lease == null) {
-      throw StoreException.notFound("lease " + a.getId() + " not found (expired or revoked)");
+      throw StoreException.leaseNotFound(a.getId(), " (expired or revoked)");
     }
     LeaseTable.put(batch, lease.toBuilder().setOwner(a.getOwner()).build());
     return LeaseAdoptResponse.newBuilder()
@@ -425,7 +431,7 @@ final class EntryApplier {
 
   private LeaseRevokeResponse revoke(long id, RevokeReason reason) {
     if (LeaseTable.get(batch, id) == null) {
-      throw StoreException.notFound("lease " + id + " not found (already expired or revoked)");
+      throw StoreException.leaseNotFound(id, " (already expired or revoked)");
     }
     List<KeyValue> victims = new ArrayList<>();
     for (ByteString key : LeaseTable.keys(batch, id, Integer.MAX_VALUE)) {
@@ -488,31 +494,47 @@ final class EntryApplier {
   private LockAcquireResult acquire(LockAcquire a) {
     LeaseRecord lease = LeaseTable.get(batch, a.getLease());
     if (lease == null) {
-      throw StoreException.notFound(
-          "lease "
-              + a.getLease()
-              + " not found (expired or revoked): cannot queue for lock "
-              + a.getName());
+      throw StoreException.leaseNotFound(
+          a.getLease(), " (expired or revoked): cannot queue for lock " + a.getName());
     }
     if (!lease.getQuarantineOf().isEmpty()) {
       throw StoreException.invalid("lease " + a.getLease() + " is a quarantine lease");
     }
-    ByteString key = LockTable.claimKey(a.getName(), a.getLease());
+    boolean etcd = a.getStyle() == LockAcquire.Style.ETCD;
+    ByteString key =
+        etcd
+            ? LockTable.etcdClaimKey(a.getName(), a.getLease())
+            : LockTable.claimKey(a.getName(), a.getLease());
     KeyValue existing = reader.get(key, LATEST);
     if (existing != null) {
+      if (existing.getLease() != a.getLease()) {
+        throw StoreException.failedPrecondition(
+            "key "
+                + RequestValidator.printable(key)
+                + " exists but is not attached to lease "
+                + a.getLease()
+                + ", so it is not that lease's claim on lock "
+                + a.getName());
+      }
+      if (etcd && !existing.getValue().equals(a.getValue())) {
+        writer.put(key, a.getValue(), a.getLease(), 0, existing); // a campaign's new value
+      }
       return LockAcquireResult.newBuilder()
           .setKey(key)
           .setToken(existing.getCreateRevision())
           .setExisted(true)
           .build();
     }
-    ClaimRecord claim =
-        ClaimRecord.newBuilder()
-            .setLock(a.getName())
-            .setLease(a.getLease())
-            .setQueuedAtMs(now)
-            .build();
-    writer.put(key, claim.toByteString(), a.getLease(), 0, null);
+    ByteString value =
+        etcd
+            ? a.getValue()
+            : ClaimRecord.newBuilder()
+                .setLock(a.getName())
+                .setLease(a.getLease())
+                .setQueuedAtMs(now)
+                .build()
+                .toByteString();
+    writer.put(key, value, a.getLease(), 0, null);
     return LockAcquireResult.newBuilder().setKey(key).setToken(writer.openRevision()).build();
   }
 
@@ -548,7 +570,12 @@ final class EntryApplier {
           "lock " + name + " is held by token " + holderToken + ", not " + f.getExpectedToken());
     }
     LeaseRecord holderLease = LeaseTable.get(batch, lock.getHolderLease());
-    KeyValue claim = reader.get(LockTable.claimKey(name, lock.getHolderLease()), LATEST);
+    KeyValue claim = null;
+    for (LockTable.Claim c : LockTable.claims(reader, LATEST, name)) {
+      if (c.token() == holderToken) {
+        claim = reader.get(c.key(), LATEST);
+      }
+    }
     if (claim == null) {
       throw new IllegalStateException(
           "lock " + name + " records holder " + holderToken + " without a claim");

@@ -1,6 +1,7 @@
 package io.aimstore.server.core;
 
 import com.google.protobuf.ByteString;
+import com.google.protobuf.InvalidProtocolBufferException;
 import io.aimstore.api.v1.DroneStatus;
 import io.aimstore.api.v1.HoldRecord;
 import io.aimstore.api.v1.KeyValue;
@@ -8,6 +9,7 @@ import io.aimstore.api.v1.RangeRequest;
 import io.aimstore.api.v1.RangeResponse;
 import io.aimstore.api.v1.ResponseHeader;
 import io.aimstore.api.v1.Rollout;
+import io.aimstore.internal.ClaimRecord;
 import io.aimstore.internal.Command;
 import io.aimstore.internal.CommandResult;
 import io.aimstore.internal.LeaseRecord;
@@ -131,12 +133,10 @@ public final class Store {
   /** Refuses reads of compacted or future revisions. */
   static void checkReadable(long revision, long current, long compact) {
     if (revision > current) {
-      throw StoreException.outOfRange(
-          "revision " + revision + " is a future revision (current revision " + current + ")");
+      throw StoreException.futureRevision(revision, current);
     }
     if (revision < compact) {
-      throw StoreException.outOfRange(
-          "revision " + revision + " has been compacted (compact revision " + compact + ")");
+      throw StoreException.compacted(revision, compact);
     }
   }
 
@@ -234,9 +234,25 @@ public final class Store {
     }
   }
 
-  /** The lock a claim or quarantine key belongs to, or null for any other key. */
-  public static String lockOfKey(ByteString key) {
-    return LockTable.lockOf(key);
+  /**
+   * The lock a claim (the store's or an etcd-style one) or quarantine key belongs to, or null for
+   * any other key. {@code kv} is the key as it was (a delete event's prev_kv).
+   */
+  public static String lockOf(KeyValue kv) {
+    String lock = LockTable.lockOf(kv.getKey());
+    return lock != null ? lock : LockTable.etcdLockOf(kv.getKey(), kv.getLease());
+  }
+
+  /** When a claim was queued (unix ms), or 0 when unknown (etcd-style claims do not record it). */
+  public static long claimQueuedAtMs(KeyValue claim) {
+    if (!LockTable.isStoreClaim(claim.getKey())) {
+      return 0;
+    }
+    try {
+      return ClaimRecord.parseFrom(claim.getValue()).getQueuedAtMs();
+    } catch (InvalidProtocolBufferException e) {
+      return 0;
+    }
   }
 
   /** A fleet as the aim services see it. */
