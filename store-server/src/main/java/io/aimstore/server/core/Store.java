@@ -277,6 +277,39 @@ public final class Store {
     return LockTable.AUDIT_PREFIX;
   }
 
+  /**
+   * A hash of the keyspace's history up to a revision.
+   *
+   * @param hash CRC-32C over every stored version (key and record) at or below {@code revision}
+   * @param compactRevision the compact revision when the hash was taken
+   * @param revision the revision it covers
+   */
+  public record KeyspaceHash(int hash, long compactRevision, long revision) {}
+
+  /**
+   * Hashes the stored versions of every key up to {@code revision} (0: the current one). Members
+   * that applied the same log, and compacted at the same revision, give the same hash: compare it
+   * to find a member whose keyspace diverged.
+   */
+  public KeyspaceHash hashKeyspace(long revision) {
+    try (Snapshot s = backend.snapshot()) {
+      Meta m = Meta.read(s);
+      long rev = revision == 0 ? m.revision() : revision;
+      checkReadable(rev, m.revision(), m.compactRevision());
+      java.util.zip.CRC32C crc = new java.util.zip.CRC32C();
+      try (Cursor c = s.cursor(Table.KV)) {
+        for (c.seekToFirst(); c.isValid(); c.next()) {
+          byte[] k = c.key();
+          if (Keys.revisionOf(k) <= rev) {
+            crc.update(k);
+            crc.update(c.value());
+          }
+        }
+      }
+      return new KeyspaceHash((int) crc.getValue(), m.compactRevision(), rev);
+    }
+  }
+
   /** SHA-256 of every table's contents: equal on members that applied the same log. */
   public String stateHash() {
     try (Snapshot s = backend.snapshot()) {
