@@ -5,17 +5,25 @@ import java.util.function.Consumer;
 
 /**
  * Hands an aimstore streaming service (which needs the server call's flow control and cancellation)
- * a call of its own type that is really the etcd call: readiness, ready and cancel handlers are the
- * etcd call's, and every response goes to {@code onNext}, which translates and sends it. Failures
- * and completion end the etcd call, translated by {@link EtcdErrors}.
+ * a call of its own type that is really the etcd call: readiness is the etcd call's, its ready and
+ * cancel events run the handlers the service sets, and every response goes to {@code onNext}, which
+ * translates and sends it. Failures and completion end the etcd call, translated by {@link
+ * EtcdErrors}.
+ *
+ * <p>gRPC takes a call's handlers only while the service method runs, so this relay must be made
+ * then; the aimstore service it is handed to may start later (an Observe reads before it watches).
  */
 final class CallRelay<A, E> extends ServerCallStreamObserver<A> {
   private final ServerCallStreamObserver<E> call;
   private final Consumer<A> onNext;
+  private volatile Runnable onReady = () -> {};
+  private volatile Runnable onCancel = () -> {};
 
   CallRelay(ServerCallStreamObserver<E> call, Consumer<A> onNext) {
     this.call = call;
     this.onNext = onNext;
+    call.setOnReadyHandler(() -> onReady.run());
+    call.setOnCancelHandler(() -> onCancel.run());
   }
 
   @Override
@@ -25,7 +33,10 @@ final class CallRelay<A, E> extends ServerCallStreamObserver<A> {
 
   @Override
   public void setOnCancelHandler(Runnable handler) {
-    call.setOnCancelHandler(handler);
+    onCancel = handler;
+    if (call.isCancelled()) {
+      handler.run();
+    }
   }
 
   @Override
@@ -40,7 +51,7 @@ final class CallRelay<A, E> extends ServerCallStreamObserver<A> {
 
   @Override
   public void setOnReadyHandler(Runnable handler) {
-    call.setOnReadyHandler(handler);
+    onReady = handler;
   }
 
   @Override

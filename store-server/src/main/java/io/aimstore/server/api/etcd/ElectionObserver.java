@@ -31,8 +31,10 @@ final class ElectionObserver {
   private final ServerCallStreamObserver<LeaderResponse> call;
   private final TreeMap<Long, KeyValue> byCreate = new TreeMap<>();
   private final Map<ByteString, Long> createOf = new HashMap<>();
+  private final CallRelay<WatchResponse, LeaderResponse> relay;
   private KeyValue sent;
 
+  /** Call it while the Observe call is being set up (it takes the call's handlers). */
   ElectionObserver(
       ByteString prefix,
       KvService kv,
@@ -42,6 +44,7 @@ final class ElectionObserver {
     this.kv = kv;
     this.watch = watch;
     this.call = call;
+    this.relay = new CallRelay<>(call, this::onWatch);
   }
 
   void start() {
@@ -63,8 +66,11 @@ final class ElectionObserver {
   }
 
   private void watchFrom(long revision) {
+    if (call.isCancelled()) {
+      return;
+    }
     watch
-        .watch(new CallRelay<WatchResponse, LeaderResponse>(call, this::onWatch))
+        .watch(relay)
         .onNext(
             WatchRequest.newBuilder()
                 .setCreateRequest(
