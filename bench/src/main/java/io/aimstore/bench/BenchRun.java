@@ -103,7 +103,8 @@ final class BenchRun {
       Path dir = runDir.resolve("clusters").resolve(kind.id() + "-set" + set);
       int base = config.portBase(kind);
       return switch (kind) {
-        case AIMSTORE -> new AimstoreCluster(repo, dir, base, registry, aimstoreVersion);
+        case AIMSTORE -> new AimstoreCluster(repo, dir, base, registry, aimstoreVersion, false);
+        case AIMSTORE_ETCD -> new AimstoreCluster(repo, dir, base, registry, aimstoreVersion, true);
         case ETCD ->
             new EtcdCluster(
                 new EtcdConfig(

@@ -3,6 +3,7 @@ package io.aimstore.bench.cluster;
 import io.aimstore.bench.SystemKind;
 import io.aimstore.bench.driver.AimstoreDriver;
 import io.aimstore.bench.driver.Driver;
+import io.aimstore.bench.driver.EtcdDriver;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -33,22 +34,39 @@ public final class AimstoreCluster implements Cluster {
   private final int basePort;
   private final ProcessRegistry registry;
   private final String version;
+  private final boolean etcdApi;
 
   /** Member index → the PID its pid file named when last read. */
   private final Map<Integer, Long> pids = new ConcurrentHashMap<>();
 
+  /**
+   * @param etcdApi clients are the etcd driver, through aimstore's etcd v3 API ({@link
+   *     SystemKind#AIMSTORE_ETCD}); otherwise aimstore's own client
+   */
   public AimstoreCluster(
-      Path repo, Path dir, int basePort, ProcessRegistry registry, String version) {
+      Path repo,
+      Path dir,
+      int basePort,
+      ProcessRegistry registry,
+      String version,
+      boolean etcdApi) {
     this.repo = repo;
     this.dir = dir;
     this.basePort = basePort;
     this.registry = registry;
     this.version = version;
+    this.etcdApi = etcdApi;
   }
 
   @Override
   public SystemKind kind() {
-    return SystemKind.AIMSTORE;
+    return etcdApi ? SystemKind.AIMSTORE_ETCD : SystemKind.AIMSTORE;
+  }
+
+  private Driver driver(List<String> addresses) {
+    return etcdApi
+        ? new EtcdDriver(addresses.stream().map(a -> "http://" + a).toList(), kind())
+        : new AimstoreDriver(addresses);
   }
 
   private List<String> script(String... args) {
@@ -115,7 +133,7 @@ public final class AimstoreCluster implements Cluster {
 
   @Override
   public Driver connect() {
-    return new AimstoreDriver(endpoints());
+    return driver(endpoints());
   }
 
   public List<String> endpoints() {
@@ -151,7 +169,7 @@ public final class AimstoreCluster implements Cluster {
 
   @Override
   public Driver connect(int member) {
-    return new AimstoreDriver(List.of(clientAddress(member)));
+    return driver(List.of(clientAddress(member)));
   }
 
   @Override
