@@ -133,6 +133,7 @@ public record BenchConfig(
       case AIMSTORE -> basePort;
       case ETCD -> basePort + 100;
       case ZOOKEEPER -> basePort + 200;
+      case AIMSTORE_ETCD -> basePort + 300;
     };
   }
 

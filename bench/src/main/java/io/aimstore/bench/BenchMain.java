@@ -79,7 +79,9 @@ public final class BenchMain implements Callable<Integer> {
   @Option(
       names = "--systems",
       split = ",",
-      description = "Systems in interleaving order (default aimstore,etcd,zk).")
+      description =
+          "Systems in interleaving order (default aimstore,etcd,zk,aimstore-etcd: the last is"
+              + " aimstore driven by the etcd driver through its etcd API).")
   List<String> systems;
 
   @Option(
@@ -211,7 +213,7 @@ public final class BenchMain implements Callable<Integer> {
       }
       // aimstore runs from a copy of its build, so that a rebuild during the run cannot touch it
       Path aimstoreRoot = repo;
-      if (config.systems().contains(SystemKind.AIMSTORE)) {
+      if (config.systems().stream().anyMatch(s -> s.server() == SystemKind.AIMSTORE)) {
         aimstoreRoot = BuildSnapshot.snapshot(repo, runDir.resolve("aimstore-build"));
       }
       Properties v = EnvironmentProbe.buildVersions();

@@ -104,14 +104,15 @@ final class BenchRun {
       Path dir = runDir.resolve("clusters").resolve(kind.id() + "-set" + set);
       int base = config.portBase(kind);
       return switch (kind) {
-        case AIMSTORE ->
+        case AIMSTORE, AIMSTORE_ETCD ->
             new AimstoreCluster(
                 repo,
                 dir,
                 new PortPlan(base),
                 System.getenv("AIMSTORE_JAVA_OPTS"),
                 registry,
-                aimstoreVersion);
+                aimstoreVersion,
+                kind == SystemKind.AIMSTORE_ETCD);
         case ETCD ->
             new EtcdCluster(
                 new EtcdConfig(

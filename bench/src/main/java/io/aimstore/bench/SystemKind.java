@@ -2,11 +2,16 @@ package io.aimstore.bench;
 
 import java.util.Locale;
 
-/** The systems the bench compares. aimstore is always the numerator of a ratio. */
+/**
+ * The systems the bench compares. aimstore is always the numerator of a ratio. {@link
+ * #AIMSTORE_ETCD} is aimstore's cluster driven by the etcd driver, unchanged, through aimstore's
+ * etcd v3 API.
+ */
 public enum SystemKind {
   AIMSTORE("aimstore", "aimstore", true),
   ETCD("etcd", "etcd", false),
-  ZOOKEEPER("zookeeper", "ZooKeeper", true);
+  ZOOKEEPER("zookeeper", "ZooKeeper", true),
+  AIMSTORE_ETCD("aimstore-etcd", "aimstore (etcd API)", true);
 
   private final String id;
   private final String displayName;
@@ -32,6 +37,11 @@ public enum SystemKind {
     return displayName;
   }
 
+  /** The server that runs: aimstore for both ways of reaching it. */
+  public SystemKind server() {
+    return this == AIMSTORE_ETCD ? AIMSTORE : this;
+  }
+
   /** Accepts the id, the display name or "zk". */
   public static SystemKind parse(String s) {
     String v = s.strip().toLowerCase(Locale.ROOT);
@@ -43,6 +53,7 @@ public enum SystemKind {
         return k;
       }
     }
-    throw new IllegalArgumentException("unknown system '" + s + "' (aimstore, etcd, zk)");
+    throw new IllegalArgumentException(
+        "unknown system '" + s + "' (aimstore, etcd, zk, aimstore-etcd)");
   }
 }

@@ -48,7 +48,8 @@ class BenchRunTest {
     List<Workload> all = Workloads.all();
     Duration quick = BenchMain.estimate(BenchConfig.quickRun(), all);
     Duration full = BenchMain.estimate(BenchConfig.full(), all);
-    assertThat(quick).isBetween(Duration.ofMinutes(3), Duration.ofMinutes(8));
+    // four systems: aimstore, etcd, ZooKeeper and aimstore through its etcd API
+    assertThat(quick).isBetween(Duration.ofMinutes(3), Duration.ofMinutes(12));
     assertThat(full).isGreaterThan(Duration.ofMinutes(40));
   }
 }

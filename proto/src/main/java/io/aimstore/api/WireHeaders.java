@@ -29,5 +29,13 @@ public final class WireHeaders {
   public static final Metadata.Key<String> ON_BEHALF_OF =
       Metadata.Key.of("aimstore-on-behalf-of", Metadata.ASCII_STRING_MARSHALLER);
 
+  /**
+   * Error trailer: why the store refused the request, when a client may act on it (e.g. {@code
+   * COMPACTED}, {@code LEASE_NOT_FOUND}); the names of {@code aimstore.internal.ErrorReason}.
+   * Compatible APIs (etcd's) map it to their own error texts.
+   */
+  public static final Metadata.Key<String> ERROR_REASON =
+      Metadata.Key.of("aimstore-error-reason", Metadata.ASCII_STRING_MARSHALLER);
+
   private WireHeaders() {}
 }

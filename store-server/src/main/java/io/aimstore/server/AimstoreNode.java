@@ -19,6 +19,7 @@ import io.aimstore.server.api.Reads;
 import io.aimstore.server.api.RolloutService;
 import io.aimstore.server.api.WatchService;
 import io.aimstore.server.api.Writes;
+import io.aimstore.server.api.etcd.EtcdApi;
 import io.aimstore.server.core.ApplyResult;
 import io.aimstore.server.core.Limits;
 import io.aimstore.server.core.RequestValidator;
@@ -48,6 +49,7 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -179,17 +181,28 @@ public final class AimstoreNode implements AutoCloseable {
         1,
         1,
         TimeUnit.SECONDS);
-    List<BindableService> services =
+    ClusterService clusterService = new ClusterService(cluster, raft, headers, peers);
+    LeaseService leaseService =
+        new LeaseService(writes, validator, headers, lessor, router, reads, guard);
+    WatchService watchService = new WatchService(watchHub, validator, headers, guard);
+    LockService lockService =
+        new LockService(
+            validator, headers, locks, router, reads, guard, config.security().maxQuarantine());
+    List<BindableService> services = new ArrayList<>();
+    services.addAll(
         List.of(
             kv,
-            new ClusterService(cluster, raft, headers, peers),
-            new LeaseService(writes, validator, headers, lessor, router, reads, guard),
-            new WatchService(watchHub, validator, headers, guard),
-            new LockService(
-                validator, headers, locks, router, reads, guard, config.security().maxQuarantine()),
+            clusterService,
+            leaseService,
+            watchService,
+            lockService,
             new ConfigService(kv, writes, headers, guard),
             new RolloutService(writes, headers, reads, guard),
-            new AuthService(writes, headers, reads, guard));
+            new AuthService(writes, headers, reads, guard)));
+    // etcd's v3 API beside aimstore's, served by the same services (docs/api.md)
+    services.addAll(
+        EtcdApi.services(
+            kv, watchService, leaseService, lockService, clusterService, reads, headers, limits));
     NettyServerBuilder server =
         NettyServerBuilder.forAddress(socket(self.client()))
             .maxInboundMessageSize(4 * 1024 * 1024)

@@ -95,6 +95,26 @@ class LayeringTest {
   }
 
   @Test
+  void theEtcdApiOnlyTranslatesToAimstoresServices() {
+    noClasses()
+        .that()
+        .resideInAPackage("io.aimstore.server.api.etcd..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAnyPackage(
+            "io.aimstore.server.raft..",
+            "io.aimstore.server.watch..",
+            "io.aimstore.server.storage..")
+        .orShould()
+        .dependOnClassesThat()
+        .haveFullyQualifiedName("io.aimstore.server.api.Writes")
+        .because(
+            "etcd calls go through aimstore's own services (validation, limits, forwarding,"
+                + " errors), never around them")
+        .check(classes);
+  }
+
+  @Test
   void apiDoesNotTouchStorageDirectly() {
     noClasses()
         .that()

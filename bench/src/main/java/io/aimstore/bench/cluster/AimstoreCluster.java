@@ -3,6 +3,7 @@ package io.aimstore.bench.cluster;
 import io.aimstore.bench.SystemKind;
 import io.aimstore.bench.driver.AimstoreDriver;
 import io.aimstore.bench.driver.Driver;
+import io.aimstore.bench.driver.EtcdDriver;
 import io.aimstore.testkit.Commands;
 import io.aimstore.testkit.PortPlan;
 import io.aimstore.testkit.ProcessCluster;
@@ -27,10 +28,13 @@ public final class AimstoreCluster implements Cluster {
   private final ProcessCluster members;
   private final String javaOpts;
   private final String version;
+  private final boolean etcdApi;
 
   /**
    * @param build a tree holding the scripts and jars (the run's {@code BuildSnapshot})
    * @param javaOpts the members' JVM options, or null for the script's default
+   * @param etcdApi clients are the etcd driver, through aimstore's etcd v3 API ({@link
+   *     SystemKind#AIMSTORE_ETCD}); otherwise aimstore's own client
    */
   public AimstoreCluster(
       Path build,
@@ -38,7 +42,9 @@ public final class AimstoreCluster implements Cluster {
       PortPlan ports,
       String javaOpts,
       ProcessRegistry registry,
-      String version) {
+      String version,
+      boolean etcdApi) {
+    this.etcdApi = etcdApi;
     this.members =
         new ProcessCluster(
             build,
@@ -57,7 +63,13 @@ public final class AimstoreCluster implements Cluster {
 
   @Override
   public SystemKind kind() {
-    return SystemKind.AIMSTORE;
+    return etcdApi ? SystemKind.AIMSTORE_ETCD : SystemKind.AIMSTORE;
+  }
+
+  private Driver driver(List<String> addresses) {
+    return etcdApi
+        ? new EtcdDriver(addresses.stream().map(a -> "http://" + a).toList(), kind())
+        : new AimstoreDriver(addresses);
   }
 
   /** Starts the members and returns once one of them leads. */
@@ -68,7 +80,7 @@ public final class AimstoreCluster implements Cluster {
 
   @Override
   public Driver connect() {
-    return new AimstoreDriver(members.endpoints());
+    return driver(members.endpoints());
   }
 
   @Override
@@ -83,7 +95,7 @@ public final class AimstoreCluster implements Cluster {
 
   @Override
   public Driver connect(int member) {
-    return new AimstoreDriver(List.of(clientAddress(member)));
+    return driver(List.of(clientAddress(member)));
   }
 
   /** The member that says it leads (each member's Status). */

@@ -34,6 +34,7 @@ public final class EtcdDriver
   private static final GetOption SERIALIZABLE = GetOption.builder().withSerializable(true).build();
 
   private final List<String> endpoints;
+  private final SystemKind system;
   private final Client client;
   private final KV kv;
 
@@ -41,14 +42,23 @@ public final class EtcdDriver
    * @param endpoints client URLs, e.g. {@code http://127.0.0.1:17501}
    */
   public EtcdDriver(List<String> endpoints) {
+    this(endpoints, SystemKind.ETCD);
+  }
+
+  /**
+   * @param system the system the endpoints belong to: etcd, or aimstore through its etcd API (the
+   *     driver does the same either way)
+   */
+  public EtcdDriver(List<String> endpoints, SystemKind system) {
     this.endpoints = List.copyOf(endpoints);
+    this.system = system;
     this.client = Client.builder().endpoints(endpoints.toArray(String[]::new)).build();
     this.kv = client.getKVClient();
   }
 
   @Override
   public SystemKind system() {
-    return SystemKind.ETCD;
+    return system;
   }
 
   @Override

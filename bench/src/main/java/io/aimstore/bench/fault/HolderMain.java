@@ -41,6 +41,9 @@ public final class HolderMain {
         switch (kind) {
           case AIMSTORE -> new AimstoreDriver(addresses);
           case ETCD -> new EtcdDriver(addresses.stream().map(a -> "http://" + a).toList());
+          case AIMSTORE_ETCD ->
+              new EtcdDriver(
+                  addresses.stream().map(a -> "http://" + a).toList(), SystemKind.AIMSTORE_ETCD);
           case ZOOKEEPER ->
               new ZookeeperDriver(String.join(",", addresses), Duration.ofSeconds(30));
         };

@@ -86,7 +86,7 @@ public final class HolderProcess implements AutoCloseable {
       addresses.add(cluster.clientAddress(i));
     }
     String csv = String.join(",", addresses);
-    if (holds == Holds.LOCK && kind == SystemKind.AIMSTORE) {
+    if (holds == Holds.LOCK && kind == SystemKind.AIMSTORE) { // aimctl; the etcd API: HolderMain
       return List.of(
           repo.resolve("ops/bin/aimctl").toString(),
           "--endpoints",

@@ -27,7 +27,8 @@ public final class Plots {
       Map.of(
           SystemKind.AIMSTORE, new Color(0x1f, 0x77, 0xb4),
           SystemKind.ETCD, new Color(0x2c, 0xa0, 0x2c),
-          SystemKind.ZOOKEEPER, new Color(0xff, 0x7f, 0x0e));
+          SystemKind.ZOOKEEPER, new Color(0xff, 0x7f, 0x0e),
+          SystemKind.AIMSTORE_ETCD, new Color(0x94, 0x67, 0xbd));
 
   private Plots() {}
 

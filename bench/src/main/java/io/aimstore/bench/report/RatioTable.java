@@ -16,10 +16,18 @@ public final class RatioTable {
             quick ? "QUICK RUN (short warm-up and windows, indicative only):" : "Full run:",
             reps,
             reps == 1 ? "" : "s"));
-    String fmt = "%-21s %-11s %10s %10s %10s  %-22s %-22s%n";
+    String fmt = "%-21s %-11s %10s %10s %10s %10s  %-22s %-22s%n";
     sb.append(
         String.format(
-            fmt, "workload", "metric", "aimstore", "etcd", "ZooKeeper", "÷ etcd", "÷ ZooKeeper"));
+            fmt,
+            "workload",
+            "metric",
+            "aimstore",
+            "etcd",
+            "ZooKeeper",
+            "aim/etcd",
+            "÷ etcd",
+            "÷ ZooKeeper"));
     for (WorkloadSummary w : summaries) {
       List<Metric> rows = w.view().summary();
       for (int i = 0; i < rows.size(); i++) {
@@ -32,6 +40,7 @@ public final class RatioTable {
                 Format.cell(m, w.cell(SystemKind.AIMSTORE, m)),
                 Format.cell(m, w.cell(SystemKind.ETCD, m)),
                 Format.cell(m, w.cell(SystemKind.ZOOKEEPER, m)),
+                Format.cell(m, w.cell(SystemKind.AIMSTORE_ETCD, m)),
                 Format.ratio(w.ratio(SystemKind.ETCD, m)),
                 Format.ratio(w.ratio(SystemKind.ZOOKEEPER, m))));
       }

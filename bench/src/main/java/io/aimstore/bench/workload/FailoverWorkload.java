@@ -41,7 +41,7 @@ public final class FailoverWorkload extends Workload {
   public Duration estimate(Duration settle, Duration measure, Scale scale, SystemKind system) {
     // find the leader, kill, recover, restart the member and let it catch up: aimstore ~15 s (its
     // leader query and member start are JVMs), etcd and ZooKeeper ~3 s on a busy 2-core machine
-    long perTrial = system == SystemKind.AIMSTORE ? 15 : 3;
+    long perTrial = system.server() == SystemKind.AIMSTORE ? 15 : 3;
     return Duration.ofSeconds(perTrial * scale.trials() + 3);
   }
 

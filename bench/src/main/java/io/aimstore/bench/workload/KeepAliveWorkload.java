@@ -43,7 +43,7 @@ public final class KeepAliveWorkload extends Workload {
       return Duration.ZERO;
     }
     // granting and revoking the leases: aimstore ~0.7 ms per lease, etcd ~0.4 ms
-    long perLease = system == SystemKind.AIMSTORE ? 700 : 400;
+    long perLease = system.server() == SystemKind.AIMSTORE ? 700 : 400;
     return settle.plus(measure).plusNanos(scale.leases() * perLease * 1000).plusSeconds(2);
   }
 

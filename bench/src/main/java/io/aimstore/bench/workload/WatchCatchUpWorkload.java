@@ -38,7 +38,7 @@ public final class WatchCatchUpWorkload extends Workload {
       return Duration.ZERO;
     }
     // written at ~1,500 puts/s (aimstore; etcd ~4,000), replayed faster still
-    long perPutMicros = system == SystemKind.AIMSTORE ? 700 : 250;
+    long perPutMicros = system.server() == SystemKind.AIMSTORE ? 700 : 250;
     return Duration.ofMillis(scale.catchUpRevisions() * perPutMicros / 1000 + 2000L);
   }
 

@@ -41,10 +41,10 @@ class MarkdownReportTest {
 
     assertThat(md)
         .contains(
-            "| `put-throughput-64` | throughput (ops/s) | 4,000 | 1,000 | 1,000 | 4.00× (2.00–4.00)"
-                + " | 4.00× (2.00–6.00) |");
+            "| `put-throughput-64` | throughput (ops/s) | 4,000 | 1,000 | 1,000 | — | 4.00×"
+                + " (2.00–4.00) | 4.00× (2.00–6.00) |");
     assertThat(md).contains("### put-throughput-64 title — `put-throughput-64`");
-    assertThat(md).contains("| latency p50 (ms) | 1.00 | 2.00 | 1.00 | 0.50× (0.50–0.50) |");
+    assertThat(md).contains("| latency p50 (ms) | 1.00 | 2.00 | 1.00 | — | 0.50× (0.50–0.50) |");
     assertThat(md).contains("## Limits").contains("ZooKeeper has no leases apart from");
     assertThat(md)
         .contains(
@@ -131,8 +131,8 @@ class MarkdownReportTest {
 
     assertThat(md)
         .contains(
-            "| `watch-idle-memory-10k` | RSS per idle watcher (B) | 500 | 850 | — | 0.59× | — |")
-        .contains("| member RSS growth (MiB) | 4.80 | 8.10 | — | 0.59× | — |")
+            "| `watch-idle-memory-10k` | RSS per idle watcher (B) | 500 | 850 | — | — | 0.59× | — |")
+        .contains("| member RSS growth (MiB) | 4.80 | 8.10 | — | — | 0.59× | — |")
         .contains("one follower before and after 10,000 watches")
         .doesNotContain("| throughput (ops/s) | 9");
     assertThat(md).contains("Not measured in this run: `put-latency`").contains("`footprint`");

@@ -1,6 +1,7 @@
 package io.aimstore.server.api;
 
 import io.aimstore.api.WireHeaders;
+import io.aimstore.internal.ErrorReason;
 import io.aimstore.server.core.StoreException;
 import io.aimstore.server.raft.ReplicationException;
 import io.aimstore.server.raft.StoreUnavailableException;
@@ -18,7 +19,7 @@ import org.slf4j.LoggerFactory;
 /**
  * The one place that decides which failure becomes which gRPC status. Clients read the trailer
  * {@link WireHeaders#RETRY_SAFE}: "true" means the request was not applied and may be sent again as
- * is.
+ * is; a refusal a client may act on names its reason in {@link WireHeaders#ERROR_REASON}.
  */
 public final class GrpcErrors {
   private static final Logger LOG = LoggerFactory.getLogger(GrpcErrors.class);
@@ -68,7 +69,11 @@ public final class GrpcErrors {
             case DEADLINE_EXCEEDED -> Status.Code.DEADLINE_EXCEEDED;
             default -> Status.Code.UNKNOWN;
           };
-      return code.toStatus().withDescription(s.getMessage()).asRuntimeException();
+      Metadata trailers = new Metadata();
+      if (s.reason() != ErrorReason.REASON_UNSPECIFIED) {
+        trailers.put(WireHeaders.ERROR_REASON, s.reason().name());
+      }
+      return code.toStatus().withDescription(s.getMessage()).asRuntimeException(trailers);
     }
     if (e instanceof ReplicationException r) {
       if (r.proposed()) {

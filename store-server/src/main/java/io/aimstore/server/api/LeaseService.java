@@ -237,8 +237,7 @@ public final class LeaseService extends LeaseGrpc.LeaseImplBase {
               store -> {
                 LeaseRecord r = store.lease(req.getId());
                 if (r == null) {
-                  throw StoreException.notFound(
-                      "lease " + req.getId() + " not found (expired or revoked)");
+                  throw StoreException.leaseNotFound(req.getId(), " (expired or revoked)");
                 }
                 if (!visible(access, r)) {
                   throw access.denied(

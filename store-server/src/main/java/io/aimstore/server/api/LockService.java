@@ -17,6 +17,7 @@ import io.aimstore.api.v1.LockReleaseResponse;
 import io.aimstore.api.v1.Permission;
 import io.aimstore.api.v1.UnquarantineRequest;
 import io.aimstore.api.v1.UnquarantineResponse;
+import io.aimstore.internal.LockAcquire;
 import io.aimstore.server.core.Access;
 import io.aimstore.server.core.RequestValidator;
 import io.aimstore.server.core.Store;
@@ -65,34 +66,63 @@ public final class LockService extends LockGrpc.LockImplBase {
 
   @Override
   public void acquire(LockAcquireRequest req, StreamObserver<LockAcquireResponse> obs) {
-    Replies.run(
-        () -> {
-          validator.checkLockName(req.getName());
-          if (req.getLease() <= 0) {
-            throw StoreException.invalid(
-                "a lock must be held on a lease (lease > 0): grant one or open a session, so the"
-                    + " lock goes when its holder does");
+    CompletableFuture<LockAcquireResponse> result = new CompletableFuture<>();
+    if (obs instanceof ServerCallStreamObserver<LockAcquireResponse> call) {
+      call.setOnCancelHandler(() -> result.cancel(false));
+    }
+    Replies.send(result, obs);
+    if (req.getWaitTimeoutMs() < 0) {
+      result.completeExceptionally(
+          StoreException.invalid("wait_timeout_ms must be >= 0, got " + req.getWaitTimeoutMs()));
+      return;
+    }
+    acquire(
+        LockAcquire.newBuilder().setName(req.getName()).setLease(req.getLease()).build(),
+        req.getWaitTimeoutMs(),
+        LockKeeper.OnCancel.KEEP_CLAIM,
+        result);
+  }
+
+  /**
+   * Checks {@code claim} and the caller's LOCK permission, then has the {@link LockKeeper} queue it
+   * and complete {@code result} once it holds the lock (see {@link LockKeeper#acquire}); cancelling
+   * {@code result} stops the wait. The one path to a lock, for aimstore's Lock API and etcd's lock
+   * and election APIs alike. Call it in the handler, where the caller's identity is known.
+   */
+  public void acquire(
+      LockAcquire claim,
+      long waitMs,
+      LockKeeper.OnCancel onCancel,
+      CompletableFuture<LockAcquireResponse> result) {
+    CompletableFuture<LockKeeper.Grant> grant;
+    try {
+      validator.checkLockAcquire(claim);
+      Access a = guard.access();
+      a.requireName(Permission.LOCK, "lock", claim.getName());
+      grant = keeper.acquire(claim, waitMs, onCancel, a.identity());
+    } catch (RuntimeException e) {
+      result.completeExceptionally(e);
+      return;
+    }
+    result.whenComplete(
+        (v, e) -> {
+          if (result.isCancelled()) {
+            grant.cancel(false);
           }
-          if (req.getWaitTimeoutMs() < 0) {
-            throw StoreException.invalid(
-                "wait_timeout_ms must be >= 0, got " + req.getWaitTimeoutMs());
+        });
+    grant.whenComplete(
+        (g, e) -> {
+          if (e != null) {
+            result.completeExceptionally(e);
+          } else {
+            result.complete(
+                LockAcquireResponse.newBuilder()
+                    .setHeader(headers.at(g.revision()))
+                    .setKey(g.key())
+                    .setToken(g.token())
+                    .build());
           }
-          Access a = guard.access();
-          a.requireName(Permission.LOCK, "lock", req.getName());
-          CompletableFuture<LockKeeper.Grant> grant =
-              keeper.acquire(req.getName(), req.getLease(), req.getWaitTimeoutMs(), a.identity());
-          if (obs instanceof ServerCallStreamObserver<LockAcquireResponse> call) {
-            call.setOnCancelHandler(() -> grant.cancel(false));
-          }
-          return grant.thenApply(
-              g ->
-                  LockAcquireResponse.newBuilder()
-                      .setHeader(headers.at(g.revision()))
-                      .setKey(g.key())
-                      .setToken(g.token())
-                      .build());
-        },
-        obs);
+        });
   }
 
   @Override

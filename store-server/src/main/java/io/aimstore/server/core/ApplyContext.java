@@ -44,8 +44,15 @@ final class ApplyContext {
     this.writer = new KeyspaceWriter(batch, meta.revision(), this::keyChanged);
   }
 
-  private void keyChanged(ByteString key) {
+  /** Follows the claims of locks: the store's own and etcd-style ones (see {@link LockTable}). */
+  private void keyChanged(ByteString key, long leaseBefore, long leaseAfter) {
     String lock = LockTable.lockOf(key);
+    if (lock == null) {
+      lock = LockTable.etcdLockOf(key, leaseBefore);
+    }
+    if (lock == null) {
+      lock = LockTable.etcdLockOf(key, leaseAfter);
+    }
     if (lock != null) {
       touchedLocks.add(lock);
     }

@@ -18,6 +18,8 @@ import io.aimstore.api.v1.RequestOp;
 import io.aimstore.api.v1.ResponseOp;
 import io.aimstore.api.v1.TxnRequest;
 import io.aimstore.api.v1.TxnResponse;
+import io.aimstore.internal.ErrorCode;
+import io.aimstore.internal.ErrorReason;
 import io.aimstore.internal.LeaseRecord;
 import java.util.ArrayList;
 import java.util.List;
@@ -59,16 +61,17 @@ final class KeyspaceApplier {
 
   private void checkPut(PutRequest p, KeyValue prev) {
     if ((p.getIgnoreValue() || p.getIgnoreLease()) && prev == null) {
-      throw StoreException.notFound(
+      throw new StoreException(
+          ErrorCode.NOT_FOUND,
           "key "
               + RequestValidator.printable(p.getKey())
-              + " not found: ignore_value and ignore_lease need an existing key");
+              + " not found: ignore_value and ignore_lease need an existing key",
+          ErrorReason.KEY_NOT_FOUND);
     }
     if (p.getLease() != 0) {
       LeaseRecord lease = LeaseTable.get(ctx.batch, p.getLease());
       if (lease == null) {
-        throw StoreException.notFound(
-            "lease " + p.getLease() + " not found (expired or revoked); grant a new one");
+        throw StoreException.leaseNotFound(p.getLease(), " (expired or revoked); grant a new one");
       }
     }
   }
@@ -192,20 +195,17 @@ final class KeyspaceApplier {
   CompactionResponse compact(long revision) {
     Meta meta = ctx.meta();
     if (revision <= meta.compactRevision()) {
-      throw StoreException.outOfRange(
+      throw new StoreException(
+          ErrorCode.OUT_OF_RANGE,
           "revision "
               + revision
               + " has already been compacted (compact revision "
               + meta.compactRevision()
-              + ")");
+              + ")",
+          ErrorReason.COMPACTED);
     }
     if (revision > ctx.writer.revision()) {
-      throw StoreException.outOfRange(
-          "revision "
-              + revision
-              + " is a future revision (current revision "
-              + ctx.writer.revision()
-              + ")");
+      throw StoreException.futureRevision(revision, ctx.writer.revision());
     }
     Compactor.compact(ctx.batch, revision);
     ctx.meta(meta.withCompactRevision(revision));

@@ -77,7 +77,11 @@ final class KeyspaceReader {
     }
   }
 
-  /** Serves a range request at {@code revision} (already checked against compaction). */
+  /**
+   * Serves a range request at {@code revision} (already checked against compaction). {@code count}
+   * is every key in the range; the min/max revision filters and {@code limit} only shape {@code
+   * kvs}, and {@code more} says that more keys passed the filters than {@code limit} allowed.
+   */
   RangeResponse.Builder range(RangeRequest req, long revision) {
     RangeResponse.Builder out = RangeResponse.newBuilder();
     boolean naturalOrder =
@@ -87,15 +91,21 @@ final class KeyspaceReader {
     // keys_only drops values, but only after a sort by value has used them (as etcd does)
     boolean sortsByValue = req.getSortTarget() == RangeRequest.SortTarget.VALUE;
     boolean stripEarly = req.getKeysOnly() && !sortsByValue;
+    Predicate<KeyValue> passes = revisionFilter(req);
     List<KeyValue> kvs = new ArrayList<>();
     long[] count = {0};
+    long[] matched = {0};
     scan(
         req.getKey(),
         req.getRangeEnd(),
         revision,
         kv -> {
           count[0]++;
-          if (!req.getCountOnly() && (!naturalOrder || limit <= 0 || kvs.size() < limit)) {
+          if (req.getCountOnly() || !passes.test(kv)) {
+            return true;
+          }
+          matched[0]++;
+          if (!naturalOrder || limit <= 0 || kvs.size() < limit) {
             kvs.add(stripEarly ? kv.toBuilder().clearValue().build() : kv);
           }
           return true;
@@ -108,8 +118,24 @@ final class KeyspaceReader {
     for (KeyValue kv : page) {
       out.addKvs(req.getKeysOnly() && !stripEarly ? kv.toBuilder().clearValue().build() : kv);
     }
-    out.setMore(!req.getCountOnly() && out.getKvsCount() < count[0]);
+    out.setMore(out.getKvsCount() < matched[0]);
     return out;
+  }
+
+  /** The request's min/max mod and create revision bounds (0 = unbounded) as one test. */
+  private static Predicate<KeyValue> revisionFilter(RangeRequest req) {
+    long minMod = req.getMinModRevision();
+    long maxMod = req.getMaxModRevision();
+    long minCreate = req.getMinCreateRevision();
+    long maxCreate = req.getMaxCreateRevision();
+    if (minMod == 0 && maxMod == 0 && minCreate == 0 && maxCreate == 0) {
+      return kv -> true;
+    }
+    return kv ->
+        (minMod == 0 || kv.getModRevision() >= minMod)
+            && (maxMod == 0 || kv.getModRevision() <= maxMod)
+            && (minCreate == 0 || kv.getCreateRevision() >= minCreate)
+            && (maxCreate == 0 || kv.getCreateRevision() <= maxCreate);
   }
 
   private static Comparator<KeyValue> comparator(RangeRequest req) {

@@ -8,7 +8,6 @@ import io.aimstore.server.storage.Batch;
 import io.aimstore.server.storage.Table;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.function.Consumer;
 
 /**
  * Writes new versions of keys inside one applied entry and hands out revisions. Writes of one
@@ -16,8 +15,17 @@ import java.util.function.Consumer;
  * it current if anything was written, so revisions stay gap-free.
  */
 final class KeyspaceWriter {
+  /** Told of every key written or deleted. */
+  interface ChangeListener {
+    /**
+     * @param leaseBefore the lease the key was attached to before (0 if none or new)
+     * @param leaseAfter the lease it is attached to now (0 if none or deleted)
+     */
+    void changed(ByteString key, long leaseBefore, long leaseAfter);
+  }
+
   private final Batch batch;
-  private final Consumer<ByteString> onChange;
+  private final ChangeListener onChange;
   private final List<Event> open = new ArrayList<>();
   private final List<RevisionEvents> closed = new ArrayList<>();
   private long revision;
@@ -26,7 +34,7 @@ final class KeyspaceWriter {
    * @param revision the current revision
    * @param onChange told of every key written or deleted (the lock table follows its claims)
    */
-  KeyspaceWriter(Batch batch, long revision, Consumer<ByteString> onChange) {
+  KeyspaceWriter(Batch batch, long revision, ChangeListener onChange) {
     this.batch = batch;
     this.revision = revision;
     this.onChange = onChange;
@@ -62,7 +70,7 @@ final class KeyspaceWriter {
       LeaseTable.attach(batch, lease, key);
     }
     KeyValue kv = KeyspaceReader.toKeyValue(key, rev, record);
-    record(key, Event.newBuilder().setType(Event.EventType.PUT).setKv(kv), prev);
+    record(key, Event.newBuilder().setType(Event.EventType.PUT).setKv(kv), prev, lease);
     return kv;
   }
 
@@ -79,16 +87,16 @@ final class KeyspaceWriter {
       LeaseTable.detach(batch, prev.getLease(), key);
     }
     KeyValue kv = KeyValue.newBuilder().setKey(key).setModRevision(rev).build();
-    record(key, Event.newBuilder().setType(Event.EventType.DELETE).setKv(kv), prev);
+    record(key, Event.newBuilder().setType(Event.EventType.DELETE).setKv(kv), prev, 0);
   }
 
-  private void record(ByteString key, Event.Builder event, KeyValue prev) {
+  private void record(ByteString key, Event.Builder event, KeyValue prev, long leaseAfter) {
     if (prev != null) {
       event.setPrevKv(prev);
     }
     batch.put(Table.EVENTS, Keys.event(openRevision(), open.size()), key.toByteArray());
     open.add(event.build());
-    onChange.accept(key);
+    onChange.changed(key, prev == null ? 0 : prev.getLease(), leaseAfter);
   }
 
   /** Whether the open revision has writes. */

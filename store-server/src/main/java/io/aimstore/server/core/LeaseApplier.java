@@ -12,6 +12,7 @@ import io.aimstore.api.v1.LeaseGrantResponse;
 import io.aimstore.api.v1.LeaseRevokeResponse;
 import io.aimstore.api.v1.Owner;
 import io.aimstore.internal.ErrorCode;
+import io.aimstore.internal.ErrorReason;
 import io.aimstore.internal.LeaseCheckpoint;
 import io.aimstore.internal.LeaseGrant;
 import io.aimstore.internal.LeaseRecord;
@@ -55,7 +56,8 @@ final class LeaseApplier {
     RequestValidator.checkOwner(g.hasOwner() ? g.getOwner() : null);
     long id = g.getId();
     if (id != 0 && LeaseTable.get(ctx.batch, id) != null) {
-      throw new StoreException(ErrorCode.ALREADY_EXISTS, "lease " + id + " already exists");
+      throw new StoreException(
+          ErrorCode.ALREADY_EXISTS, "lease " + id + " already exists", ErrorReason.LEASE_EXISTS);
     }
     if (id == 0) {
       id = ctx.newLeaseId();
@@ -213,8 +215,7 @@ final class LeaseApplier {
   LeaseRecord existing(long id, String already) {
     LeaseRecord lease = LeaseTable.get(ctx.batch, id);
     if (lease == null) {
-      throw StoreException.notFound(
-          "lease " + id + " not found (" + already + "expired or revoked)");
+      throw StoreException.leaseNotFound(id, " (" + already + "expired or revoked)");
     }
     return lease;
   }

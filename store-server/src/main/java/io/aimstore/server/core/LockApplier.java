@@ -82,11 +82,8 @@ final class LockApplier {
   LockAcquireResult acquire(LockAcquire a) {
     LeaseRecord lease = LeaseTable.get(ctx.batch, a.getLease());
     if (lease == null) {
-      throw StoreException.notFound(
-          "lease "
-              + a.getLease()
-              + " not found (expired or revoked): cannot queue for lock "
-              + a.getName());
+      throw StoreException.leaseNotFound(
+          a.getLease(), " (expired or revoked): cannot queue for lock " + a.getName());
     }
     if (!lease.getQuarantineOf().isEmpty()) {
       throw StoreException.invalid("lease " + a.getLease() + " is a quarantine lease");
@@ -99,22 +96,41 @@ final class LockApplier {
               + lease.getIdentity()
               + ": a lock is held on its holder's own lease, even by an admin");
     }
-    ByteString key = LockTable.claimKey(a.getName(), a.getLease());
+    boolean etcd = a.getStyle() == LockAcquire.Style.ETCD;
+    ByteString key =
+        etcd
+            ? LockTable.etcdClaimKey(a.getName(), a.getLease())
+            : LockTable.claimKey(a.getName(), a.getLease());
     KeyValue existing = ctx.reader.get(key, LATEST);
     if (existing != null) {
+      if (existing.getLease() != a.getLease()) {
+        throw StoreException.failedPrecondition(
+            "key "
+                + RequestValidator.printable(key)
+                + " exists but is not attached to lease "
+                + a.getLease()
+                + ", so it is not that lease's claim on lock "
+                + a.getName());
+      }
+      if (etcd && !existing.getValue().equals(a.getValue())) {
+        ctx.writer.put(key, a.getValue(), a.getLease(), 0, existing); // a campaign's new value
+      }
       return LockAcquireResult.newBuilder()
           .setKey(key)
           .setToken(existing.getCreateRevision())
           .setExisted(true)
           .build();
     }
-    ClaimRecord claim =
-        ClaimRecord.newBuilder()
-            .setLock(a.getName())
-            .setLease(a.getLease())
-            .setQueuedAtMs(ctx.now())
-            .build();
-    ctx.writer.put(key, claim.toByteString(), a.getLease(), 0, null);
+    ByteString value =
+        etcd
+            ? a.getValue()
+            : ClaimRecord.newBuilder()
+                .setLock(a.getName())
+                .setLease(a.getLease())
+                .setQueuedAtMs(ctx.now())
+                .build()
+                .toByteString();
+    ctx.writer.put(key, value, a.getLease(), 0, null);
     return LockAcquireResult.newBuilder().setKey(key).setToken(ctx.writer.openRevision()).build();
   }
 
@@ -171,7 +187,12 @@ final class LockApplier {
               + " ms)");
     }
     LeaseRecord holderLease = LeaseTable.get(ctx.batch, lock.getHolderLease());
-    KeyValue claim = ctx.reader.get(LockTable.claimKey(name, lock.getHolderLease()), LATEST);
+    KeyValue claim = null;
+    for (LockTable.Claim c : LockTable.claims(ctx.reader, LATEST, name)) {
+      if (c.token() == holderToken) {
+        claim = ctx.reader.get(c.key(), LATEST);
+      }
+    }
     if (claim == null) {
       throw new IllegalStateException(
           "lock " + name + " records holder " + holderToken + " without a claim");

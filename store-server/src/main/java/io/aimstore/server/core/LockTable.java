@@ -36,10 +36,25 @@ import java.util.List;
  *
  * <p>Table LOCKS keeps, per lock with claims, the current holder and since when, updated by {@link
  * #refresh} whenever a claim or marker of the lock changes.
+ *
+ * <p>etcd's lock and election recipes (etcdctl lock / elect, clientv3's Mutex and Election, the
+ * v3lock and v3election services) queue keys {@code N/<lease in hex>} in the plain keyspace, each
+ * attached to the lease its name spells. Such a key is a claim on lock N too: it is queued with the
+ * store's own claims by create revision, so {@code aimctl lock show N} names its holder and its
+ * create revision is a fencing token like any other. A key is such a claim exactly when it is
+ * outside {@code /_aimstore/}, valid UTF-8, has a non-empty part before its last '/', and its last
+ * segment is {@code Long.toHexString} of the lease it is attached to:
+ *
+ * <pre>
+ *   rev 20  put "jobs/lock/1f" lease 0x1f   claim on "jobs/lock" (holder: 20)
+ *   rev 21  claim /_aimstore/locks/jobs/lock/…0022 (lease 0x22)   holder: 20, waiters: 21
+ *   rev 22  put "jobs/lock/x"                                    not a claim (no lease, not hex)
+ * </pre>
  */
 final class LockTable {
   static final String LOCKS_PREFIX = Limits.RESERVED_PREFIX + "locks/";
   static final String QUARANTINE_PREFIX = Limits.RESERVED_PREFIX + "quarantine/";
+  private static final ByteString RESERVED = utf8(Limits.RESERVED_PREFIX);
   private static final int LEASE_HEX_DIGITS = 16;
 
   private LockTable() {}
@@ -50,6 +65,27 @@ final class LockTable {
   static ByteString claimKey(String name, long lease) {
     String hex = Long.toHexString(lease); // unsigned, no sign even for a negative id
     return utf8(LOCKS_PREFIX + name + "/" + "0".repeat(LEASE_HEX_DIGITS - hex.length()) + hex);
+  }
+
+  /** The claim key etcd's recipes use: {@code name/<lease in hex>}, in the plain keyspace. */
+  static ByteString etcdClaimKey(String name, long lease) {
+    return utf8(name + "/" + Long.toHexString(lease));
+  }
+
+  /**
+   * The lock that {@code key}, attached to {@code lease}, claims in etcd's layout, or null if it is
+   * no such claim (see the class comment).
+   */
+  static String etcdLockOf(ByteString key, long lease) {
+    if (lease == 0 || !key.isValidUtf8() || key.startsWith(RESERVED)) {
+      return null;
+    }
+    String k = key.toStringUtf8();
+    int slash = k.lastIndexOf('/');
+    if (slash <= 0 || !k.substring(slash + 1).equals(Long.toHexString(lease))) {
+      return null;
+    }
+    return k.substring(0, slash);
   }
 
   static ByteString quarantineKey(String name) {
@@ -72,10 +108,13 @@ final class LockTable {
     return k.substring(LOCKS_PREFIX.length(), slash);
   }
 
-  /** The claims on lock {@code name}, in grant order (lowest token first). */
+  /**
+   * The claims on lock {@code name}, the store's and etcd-style ones, in grant order (lowest token
+   * first).
+   */
   static List<Claim> claims(KeyspaceReader reader, long revision, String name) {
-    ByteString prefix = utf8(LOCKS_PREFIX + name + "/");
     List<Claim> claims = new ArrayList<>();
+    ByteString prefix = utf8(LOCKS_PREFIX + name + "/");
     reader.scan(
         prefix,
         KeyRanges.prefixEnd(prefix),
@@ -87,8 +126,31 @@ final class LockTable {
           }
           return true;
         });
+    ByteString etcdPrefix = utf8(name + "/");
+    if (!etcdPrefix.startsWith(RESERVED)) {
+      reader.scan(
+          etcdPrefix,
+          KeyRanges.prefixEnd(etcdPrefix),
+          revision,
+          kv -> {
+            if (name.equals(etcdLockOf(kv.getKey(), kv.getLease()))) {
+              claims.add(
+                  new Claim(
+                      kv.getKey(),
+                      kv.getCreateRevision(),
+                      kv.getLease(),
+                      ClaimRecord.newBuilder().setLock(name).setLease(kv.getLease()).build()));
+            }
+            return true;
+          });
+    }
     claims.sort(Comparator.comparingLong(Claim::token));
     return claims;
+  }
+
+  /** Whether {@code key} is a claim the store manages (not an etcd-style one). */
+  static boolean isStoreClaim(ByteString key) {
+    return lockOf(key) != null && key.startsWith(utf8(LOCKS_PREFIX));
   }
 
   static LockRecord record(Reader reader, String name) {

@@ -13,6 +13,8 @@ import io.aimstore.api.v1.RangeRequest;
 import io.aimstore.api.v1.RequestOp;
 import io.aimstore.api.v1.TxnRequest;
 import io.aimstore.internal.ErrorCode;
+import io.aimstore.internal.ErrorReason;
+import io.aimstore.internal.LockAcquire;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -43,6 +45,12 @@ public final class RequestValidator {
     if (r.getRevision() < 0) {
       throw StoreException.invalid("revision must be >= 0, got " + r.getRevision());
     }
+    if (r.getMinModRevision() < 0
+        || r.getMaxModRevision() < 0
+        || r.getMinCreateRevision() < 0
+        || r.getMaxCreateRevision() < 0) {
+      throw StoreException.invalid("min/max mod and create revisions must be >= 0");
+    }
   }
 
   public void checkPut(PutRequest p) {
@@ -50,6 +58,7 @@ public final class RequestValidator {
     checkWritable(p.getKey());
     if (p.getValue().size() > limits.maxValueBytes()) {
       throw StoreException.invalid(
+          ErrorReason.REQUEST_TOO_LARGE,
           "value is "
               + p.getValue().size()
               + " bytes; the limit is "
@@ -57,10 +66,12 @@ public final class RequestValidator {
               + " bytes (max value size)");
     }
     if (p.getIgnoreValue() && !p.getValue().isEmpty()) {
-      throw StoreException.invalid("ignore_value is set, so value must be empty");
+      throw StoreException.invalid(
+          ErrorReason.VALUE_PROVIDED, "ignore_value is set, so value must be empty");
     }
     if (p.getIgnoreLease() && p.getLease() != 0) {
-      throw StoreException.invalid("ignore_lease is set, so lease must be 0");
+      throw StoreException.invalid(
+          ErrorReason.LEASE_PROVIDED, "ignore_lease is set, so lease must be 0");
     }
     if (p.getLease() < 0) {
       throw StoreException.invalid("lease id must be >= 0, got " + p.getLease());
@@ -79,6 +90,7 @@ public final class RequestValidator {
   public void checkTxn(TxnRequest t) {
     if (t.getCompareCount() > limits.maxTxnOps()) {
       throw StoreException.invalid(
+          ErrorReason.TOO_MANY_OPS,
           "txn has " + t.getCompareCount() + " compares; the limit is " + limits.maxTxnOps());
     }
     for (Compare c : t.getCompareList()) {
@@ -92,6 +104,7 @@ public final class RequestValidator {
   private void checkOps(String branch, List<RequestOp> ops) {
     if (ops.size() > limits.maxTxnOps()) {
       throw StoreException.invalid(
+          ErrorReason.TOO_MANY_OPS,
           "txn "
               + branch
               + " branch has "
@@ -129,7 +142,8 @@ public final class RequestValidator {
       if (op.hasRequestPut()) {
         ByteString k = op.getRequestPut().getKey();
         if (puts.contains(k)) {
-          throw StoreException.invalid("txn puts key " + printable(k) + " twice");
+          throw StoreException.invalid(
+              ErrorReason.DUPLICATE_KEY, "txn puts key " + printable(k) + " twice");
         }
         puts.add(k);
       } else if (op.hasRequestDeleteRange()) {
@@ -139,7 +153,8 @@ public final class RequestValidator {
     for (DeleteRangeRequest d : deletes) {
       for (ByteString k : puts) {
         if (KeyRanges.contains(d.getKey(), d.getRangeEnd(), k)) {
-          throw StoreException.invalid("txn both puts and deletes key " + printable(k));
+          throw StoreException.invalid(
+              ErrorReason.DUPLICATE_KEY, "txn both puts and deletes key " + printable(k));
         }
       }
     }
@@ -156,6 +171,7 @@ public final class RequestValidator {
     long max = limits.maxLeaseTtl().toSeconds();
     if (g.getTtl() < min || g.getTtl() > max) {
       throw StoreException.invalid(
+          ErrorReason.LEASE_TTL_OUT_OF_RANGE,
           "lease TTL must be between " + min + " and " + max + " seconds, got " + g.getTtl());
     }
     if (g.getId() < 0) {
@@ -164,12 +180,55 @@ public final class RequestValidator {
     checkOwner(g.hasOwner() ? g.getOwner() : null);
   }
 
-  /** Every lease names who holds it: at least a name, a host and a pid. */
+  /**
+   * Label of an owner recorded by a compatible API whose clients do not send their process
+   * (etcd's): the value names the API, e.g. {@code etcd-v3}; such an owner may leave pid at 0 and
+   * names the client's connection in label {@link #PEER_LABEL} instead.
+   */
+  public static final String API_LABEL = "api";
+
+  /** Label naming the client connection (ip:port) a lease was granted over. */
+  public static final String PEER_LABEL = "peer";
+
+  /**
+   * Every lease names who holds it: at least a name, a host and a pid (or, for an owner recorded by
+   * a compatible API, the connection it came from).
+   */
   public static void checkOwner(Owner o) {
-    if (o == null || o.getName().isBlank() || o.getHost().isBlank() || o.getPid() <= 0) {
+    boolean viaApi =
+        o != null
+            && o.getLabelsMap().containsKey(API_LABEL)
+            && !o.getLabelsOrDefault(PEER_LABEL, "").isBlank();
+    if (o == null
+        || o.getName().isBlank()
+        || o.getHost().isBlank()
+        || (o.getPid() <= 0 && !viaApi)) {
       throw StoreException.invalid(
           "a lease needs its owner's identity: owner.name, owner.host and owner.pid (> 0) are"
               + " required");
+    }
+  }
+
+  /**
+   * A claim on a lock: a valid name and a lease (so the claim goes when its holder does); an
+   * etcd-style claim key must also be a key a put could write.
+   */
+  public void checkLockAcquire(LockAcquire a) {
+    checkLockName(a.getName());
+    if (a.getLease() <= 0) {
+      throw StoreException.invalid(
+          "a lock must be held on a lease (lease > 0): grant one or open a session, so the lock goes"
+              + " when its holder does");
+    }
+    if (a.getStyle() == LockAcquire.Style.ETCD) {
+      checkPut(
+          PutRequest.newBuilder()
+              .setKey(LockTable.etcdClaimKey(a.getName(), a.getLease()))
+              .setValue(a.getValue())
+              .setLease(a.getLease())
+              .build());
+    } else if (!a.getValue().isEmpty()) {
+      throw StoreException.invalid("a claim of the store's own layout carries no value");
     }
   }
 
@@ -208,10 +267,11 @@ public final class RequestValidator {
 
   private void checkKey(ByteString key, boolean mayBeEmpty) {
     if (key.isEmpty() && !mayBeEmpty) {
-      throw StoreException.invalid("key is empty");
+      throw StoreException.invalid(ErrorReason.EMPTY_KEY, "key is empty");
     }
     if (key.size() > limits.maxKeyBytes()) {
       throw StoreException.invalid(
+          ErrorReason.REQUEST_TOO_LARGE,
           "key is "
               + key.size()
               + " bytes; the limit is "

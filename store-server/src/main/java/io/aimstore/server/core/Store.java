@@ -1,6 +1,7 @@
 package io.aimstore.server.core;
 
 import com.google.protobuf.ByteString;
+import com.google.protobuf.InvalidProtocolBufferException;
 import io.aimstore.api.v1.AuditRecord;
 import io.aimstore.api.v1.DroneStatus;
 import io.aimstore.api.v1.HoldRecord;
@@ -9,6 +10,7 @@ import io.aimstore.api.v1.RangeRequest;
 import io.aimstore.api.v1.RangeResponse;
 import io.aimstore.api.v1.ResponseHeader;
 import io.aimstore.api.v1.Rollout;
+import io.aimstore.internal.ClaimRecord;
 import io.aimstore.internal.Command;
 import io.aimstore.internal.CommandResult;
 import io.aimstore.internal.LeaseRecord;
@@ -141,12 +143,10 @@ public final class Store {
   /** Refuses reads of compacted or future revisions. */
   static void checkReadable(long revision, long current, long compact) {
     if (revision > current) {
-      throw StoreException.outOfRange(
-          "revision " + revision + " is a future revision (current revision " + current + ")");
+      throw StoreException.futureRevision(revision, current);
     }
     if (revision < compact) {
-      throw StoreException.outOfRange(
-          "revision " + revision + " has been compacted (compact revision " + compact + ")");
+      throw StoreException.compacted(revision, compact);
     }
   }
 
@@ -260,9 +260,25 @@ public final class Store {
     }
   }
 
-  /** The lock a claim or quarantine key belongs to, or null for any other key. */
-  public static String lockOfKey(ByteString key) {
-    return LockTable.lockOf(key);
+  /**
+   * The lock a claim (the store's or an etcd-style one) or quarantine key belongs to, or null for
+   * any other key. {@code kv} is the key as it was (a delete event's prev_kv).
+   */
+  public static String lockOf(KeyValue kv) {
+    String lock = LockTable.lockOf(kv.getKey());
+    return lock != null ? lock : LockTable.etcdLockOf(kv.getKey(), kv.getLease());
+  }
+
+  /** When a claim was queued (unix ms), or 0 when unknown (etcd-style claims do not record it). */
+  public static long claimQueuedAtMs(KeyValue claim) {
+    if (!LockTable.isStoreClaim(claim.getKey())) {
+      return 0;
+    }
+    try {
+      return ClaimRecord.parseFrom(claim.getValue()).getQueuedAtMs();
+    } catch (InvalidProtocolBufferException e) {
+      return 0;
+    }
   }
 
   /** A fleet as the aim services see it. */
@@ -296,6 +312,39 @@ public final class Store {
   public List<AuditRecord> audit(long sinceMs, int max) {
     try (Snapshot s = backend.snapshot()) {
       return AuditLog.read(s, sinceMs, max);
+    }
+  }
+
+  /**
+   * A hash of the keyspace's history up to a revision.
+   *
+   * @param hash CRC-32C over every stored version (key and record) at or below {@code revision}
+   * @param compactRevision the compact revision when the hash was taken
+   * @param revision the revision it covers
+   */
+  public record KeyspaceHash(int hash, long compactRevision, long revision) {}
+
+  /**
+   * Hashes the stored versions of every key up to {@code revision} (0: the current one). Members
+   * that applied the same log, and compacted at the same revision, give the same hash: compare it
+   * to find a member whose keyspace diverged.
+   */
+  public KeyspaceHash hashKeyspace(long revision) {
+    try (Snapshot s = backend.snapshot()) {
+      Meta m = Meta.read(s);
+      long rev = revision == 0 ? m.revision() : revision;
+      checkReadable(rev, m.revision(), m.compactRevision());
+      java.util.zip.CRC32C crc = new java.util.zip.CRC32C();
+      try (Cursor c = s.cursor(Table.KV)) {
+        for (c.seekToFirst(); c.isValid(); c.next()) {
+          byte[] k = c.key();
+          if (Keys.revisionOf(k) <= rev) {
+            crc.update(k);
+            crc.update(c.value());
+          }
+        }
+      }
+      return new KeyspaceHash((int) crc.getValue(), m.compactRevision(), rev);
     }
   }
 

@@ -1,7 +1,6 @@
 package io.aimstore.server.raft;
 
 import com.google.protobuf.ByteString;
-import com.google.protobuf.InvalidProtocolBufferException;
 import io.aimstore.api.v1.Event;
 import io.aimstore.api.v1.ForceReleaseRequest;
 import io.aimstore.api.v1.ForceReleaseResponse;
@@ -11,7 +10,6 @@ import io.aimstore.api.v1.LockInfo;
 import io.aimstore.api.v1.LockReleaseResponse;
 import io.aimstore.api.v1.UnquarantineRequest;
 import io.aimstore.api.v1.UnquarantineResponse;
-import io.aimstore.internal.ClaimRecord;
 import io.aimstore.internal.Command;
 import io.aimstore.internal.CommandResult;
 import io.aimstore.internal.ErrorCode;
@@ -79,53 +77,65 @@ public final class LockKeeper implements ApplyListener {
     this.metrics = metrics;
   }
 
+  /** What becomes of a queued claim when its caller cancels the wait. */
+  public enum OnCancel {
+    /**
+     * Keep it: the client gave up on this call and may retry on another member, where the same
+     * lease gets the same claim back (aimstore's Lock API).
+     */
+    KEEP_CLAIM,
+    /** Leave the queue (etcd's lock and election calls, which delete their key on cancel). */
+    LEAVE_QUEUE
+  }
+
   /**
-   * Queues a claim on {@code name} for {@code lease} (or finds the lease's existing one) and
-   * completes when it holds the lock. Fails with FAILED_PRECONDITION ({@code waitMs} 0) or
-   * DEADLINE_EXCEEDED when the wait runs out — the claim then leaves the queue and the message
-   * names the holder — and with ABORTED when the claim goes while waiting. Cancelling the returned
-   * future (the client gave up on the call and may retry on another member) keeps the claim: the
-   * same lease gets the same claim back.
+   * Queues {@code claim} (or finds its lease's existing one) for {@code caller} and completes when
+   * it holds the lock. Fails with FAILED_PRECONDITION ({@code waitMs} 0) or DEADLINE_EXCEEDED when
+   * the wait runs out — the claim then leaves the queue and the message names the holder — and with
+   * ABORTED when the claim goes while waiting. A negative {@code waitMs} waits until the returned
+   * future is cancelled; what a cancel does to the claim is {@code onCancel}.
    */
-  public CompletableFuture<Grant> acquire(String name, long lease, long waitMs, String caller) {
+  public CompletableFuture<Grant> acquire(
+      LockAcquire claim, long waitMs, OnCancel onCancel, String caller) {
+    String name = claim.getName();
     long start = System.nanoTime();
     CompletableFuture<Grant> result = new CompletableFuture<>();
     proposer
-        .submitAndApplyLocally(
-            Command.newBuilder()
-                .setCaller(caller)
-                .setLockAcquire(LockAcquire.newBuilder().setName(name).setLease(lease)))
+        .submitAndApplyLocally(Command.newBuilder().setCaller(caller).setLockAcquire(claim))
         .whenCompleteAsync(
             (r, err) -> {
               if (err != null) {
                 result.completeExceptionally(unwrap(err));
                 return;
               }
-              LockAcquireResult claim = r.getLockAcquire();
-              CompletableFuture<Void> granted = await(name, claim, lease);
+              LockAcquireResult queued = r.getLockAcquire();
+              CompletableFuture<Void> granted = await(name, queued, claim.getLease());
               result.whenComplete(
                   (v, e) -> {
                     if (e != null) {
                       granted.cancel(false);
                     }
                   });
-              granted
-                  .orTimeout(Math.max(1, waitMs), TimeUnit.MILLISECONDS)
-                  .whenComplete(
-                      (v, e) -> {
-                        if (e == null) {
-                          metrics.granted(System.nanoTime() - start);
-                          result.complete(
-                              new Grant(claim.getKey(), claim.getToken(), r.getRevision()));
-                        } else if (!result.isCancelled()) {
-                          Throwable cause = unwrap(e);
-                          if (cause instanceof TimeoutException) {
-                            giveUp(name, claim.getToken(), waitMs, result);
-                          } else {
-                            result.completeExceptionally(cause);
-                          }
-                        }
-                      });
+              CompletableFuture<Void> bounded =
+                  waitMs < 0
+                      ? granted
+                      : granted.orTimeout(Math.max(1, waitMs), TimeUnit.MILLISECONDS);
+              bounded.whenComplete(
+                  (v, e) -> {
+                    if (e == null) {
+                      metrics.granted(System.nanoTime() - start);
+                      result.complete(
+                          new Grant(queued.getKey(), queued.getToken(), r.getRevision()));
+                    } else if (result.isCancelled()) {
+                      if (onCancel == OnCancel.LEAVE_QUEUE) {
+                        leaveQueue(name, queued.getToken(), 3);
+                      }
+                    } else if (unwrap(e) instanceof TimeoutException) {
+                      giveUp(name, queued.getToken(), waitMs, result);
+                    } else {
+                      result.completeExceptionally(unwrap(e));
+                    }
+                  });
             },
             executor);
     return result;
@@ -197,7 +207,7 @@ public final class LockKeeper implements ApplyListener {
     for (RevisionEvents re : result.events()) {
       for (Event e : re.events()) {
         if (e.getType() == Event.EventType.DELETE) {
-          for (Waiter w : waiting(Store.lockOfKey(e.getKv().getKey()))) {
+          for (Waiter w : waiting(Store.lockOf(e.hasPrevKv() ? e.getPrevKv() : e.getKv()))) {
             if (w.claimKey().equals(e.getKv().getKey())) {
               gone.add(w);
             }
@@ -342,12 +352,6 @@ public final class LockKeeper implements ApplyListener {
             .setQuarantinedUntilMs(st.record().getQuarantinedUntilMs());
     long holder = st.record().getHolderToken();
     for (KeyValue kv : st.claims()) {
-      ClaimRecord claim;
-      try {
-        claim = ClaimRecord.parseFrom(kv.getValue());
-      } catch (InvalidProtocolBufferException e) {
-        claim = ClaimRecord.getDefaultInstance();
-      }
       LeaseRecord lease = store.lease(kv.getLease());
       Lessor.LiveInfo live = lessor.live(kv.getLease());
       LockClaim.Builder c =
@@ -355,7 +359,7 @@ public final class LockKeeper implements ApplyListener {
               .setToken(kv.getCreateRevision())
               .setLease(kv.getLease())
               .setKey(kv.getKey())
-              .setQueuedAtMs(claim.getQueuedAtMs())
+              .setQueuedAtMs(Store.claimQueuedAtMs(kv))
               .setLastKeepaliveAgeMs(live == null ? -1 : live.sinceKeepAliveMs());
       if (lease != null) {
         c.setOwner(lease.getOwner()).setIdentity(lease.getIdentity());

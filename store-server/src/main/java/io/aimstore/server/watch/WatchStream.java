@@ -3,9 +3,10 @@ package io.aimstore.server.watch;
 import io.aimstore.api.v1.WatchCreateRequest;
 import io.aimstore.api.v1.WatchResponse;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
@@ -19,7 +20,14 @@ public final class WatchStream {
   private final WatchHub hub;
   private final ResponseSink sink;
   private final Executor executor;
-  private final Map<Long, Watcher> watchers = new ConcurrentHashMap<>();
+
+  /**
+   * In creation order: the drain visits watchers in this order, so the "created" responses (each
+   * the first of its watcher's queue) go out in the order the creates came, as etcd's clients
+   * expect.
+   */
+  private final Map<Long, Watcher> watchers = Collections.synchronizedMap(new LinkedHashMap<>());
+
   private final AtomicBoolean draining = new AtomicBoolean();
   private final AtomicLong autoIds = new AtomicLong();
   private volatile boolean closed;
@@ -65,7 +73,7 @@ public final class WatchStream {
 
   /** Every watch of the stream gets a progress notification. */
   public void progress() {
-    for (Watcher w : watchers.values()) {
+    for (Watcher w : snapshot()) {
       hub.notifyProgress(w);
     }
     scheduleDrain();
@@ -74,7 +82,7 @@ public final class WatchStream {
   /** The client went away. */
   public void close() {
     closed = true;
-    for (Watcher w : new ArrayList<>(watchers.values())) {
+    for (Watcher w : snapshot()) {
       hub.unregister(w, null, 0);
     }
     watchers.clear();
@@ -90,7 +98,14 @@ public final class WatchStream {
   }
 
   List<Watcher> watchers() {
-    return new ArrayList<>(watchers.values());
+    return snapshot();
+  }
+
+  /** The watchers now, in creation order. */
+  private List<Watcher> snapshot() {
+    synchronized (watchers) {
+      return new ArrayList<>(watchers.values());
+    }
   }
 
   /** The receiver can take more: resume sending. */
@@ -118,7 +133,7 @@ public final class WatchStream {
       boolean progress = true;
       while (progress && !closed && sink.isReady()) {
         progress = false;
-        for (Watcher w : watchers.values()) {
+        for (Watcher w : snapshot()) {
           WatchResponse r = w.poll();
           if (r != null) {
             synchronized (this) {
@@ -143,7 +158,7 @@ public final class WatchStream {
     } finally {
       draining.set(false);
     }
-    if (!closed && sink.isReady() && watchers.values().stream().anyMatch(Watcher::hasQueued)) {
+    if (!closed && sink.isReady() && snapshot().stream().anyMatch(Watcher::hasQueued)) {
       scheduleDrain();
     }
   }

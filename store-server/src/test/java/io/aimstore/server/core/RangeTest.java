@@ -171,6 +171,61 @@ class RangeTest extends CoreTest {
     assertThat(r.getCount()).isEqualTo(4);
   }
 
+  static Stream<Arguments> revisionFilters() {
+    // sort data: create a2 b4 c3 d1, mod a10 b7 c3 d9
+    return Stream.of(
+        Arguments.of(
+            "min mod 8", RangeRequest.newBuilder().setMinModRevision(8), List.of("a", "d")),
+        Arguments.of(
+            "max mod 7", RangeRequest.newBuilder().setMaxModRevision(7), List.of("b", "c")),
+        Arguments.of(
+            "min create 2",
+            RangeRequest.newBuilder().setMinCreateRevision(2),
+            List.of("a", "b", "c")),
+        Arguments.of(
+            "max create 3",
+            RangeRequest.newBuilder().setMaxCreateRevision(3),
+            List.of("a", "c", "d")),
+        Arguments.of(
+            "create 2..3 and mod >= 4",
+            RangeRequest.newBuilder()
+                .setMinCreateRevision(2)
+                .setMaxCreateRevision(3)
+                .setMinModRevision(4),
+            List.of("a")),
+        Arguments.of("nothing passes", RangeRequest.newBuilder().setMinModRevision(11), List.of()));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("revisionFilters")
+  void revisionFiltersShapeKvsButCountIsTheWholeRange(
+      String name, RangeRequest.Builder filter, List<String> expected) {
+    putSortData();
+    RangeResponse r = h.range(filter.setKey(bs("a")).setRangeEnd(bs("e")));
+    assertThat(h.keys(r)).containsExactlyElementsOf(expected);
+    assertThat(r.getCount()).isEqualTo(4);
+    assertThat(r.getMore()).isFalse();
+  }
+
+  @Test
+  void lastCreatedBelowARevisionIsTheMutexWaitQuery() {
+    // etcd's lock recipe waits on the newest key created before its own: sort by create,
+    // descending, limit 1, max_create_revision = own - 1
+    putSortData();
+    RangeResponse r =
+        h.range(
+            RangeRequest.newBuilder()
+                .setKey(bs("a"))
+                .setRangeEnd(bs("e"))
+                .setSortTarget(SortTarget.CREATE)
+                .setSortOrder(SortOrder.DESCEND)
+                .setMaxCreateRevision(3)
+                .setLimit(1));
+    assertThat(h.keys(r)).containsExactly("c");
+    assertThat(r.getMore()).isTrue();
+    assertThat(r.getCount()).isEqualTo(4);
+  }
+
   @ParameterizedTest(name = "{0} by {1}, limit 2")
   @MethodSource("sorts")
   void limitAppliesAfterSorting(SortOrder order, SortTarget target, List<String> expected) {

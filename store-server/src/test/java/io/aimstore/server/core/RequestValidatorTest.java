@@ -448,4 +448,61 @@ class RequestValidatorTest {
         .hasMessage("lease TTL must be between 5 and 60 seconds, got 4");
     assertThat(small.limits().maxKeyBytes()).isEqualTo(8);
   }
+
+  @Test
+  void anOwnerRecordedByACompatibleApiNamesItsConnectionInsteadOfAPid() {
+    Owner etcd =
+        Owner.newBuilder()
+            .setName("etcd-client")
+            .setHost("10.0.0.7")
+            .putLabels(RequestValidator.API_LABEL, "etcd-v3")
+            .putLabels(RequestValidator.PEER_LABEL, "10.0.0.7:50311")
+            .build();
+    RequestValidator.checkOwner(etcd);
+    assertThat(
+            catchThrowableOfType(
+                StoreException.class,
+                () ->
+                    RequestValidator.checkOwner(
+                        etcd.toBuilder().removeLabels(RequestValidator.PEER_LABEL).build())))
+        .hasMessageContaining("owner.pid (> 0)");
+    assertThat(
+            catchThrowableOfType(
+                StoreException.class,
+                () ->
+                    RequestValidator.checkOwner(
+                        etcd.toBuilder().removeLabels(RequestValidator.API_LABEL).build())))
+        .hasMessageContaining("owner.pid (> 0)");
+  }
+
+  @Test
+  void anEtcdStyleClaimMustBeAKeyAPutCouldWrite() {
+    RequestValidator v = new RequestValidator(Limits.DEFAULT);
+    io.aimstore.internal.LockAcquire.Builder claim =
+        io.aimstore.internal.LockAcquire.newBuilder()
+            .setName("jobs/lock")
+            .setLease(0x1f)
+            .setStyle(io.aimstore.internal.LockAcquire.Style.ETCD);
+    v.checkLockAcquire(claim.build());
+    assertThat(
+            catchThrowableOfType(
+                StoreException.class,
+                () -> v.checkLockAcquire(claim.clone().setName("/_aimstore/x").build())))
+        .hasMessageContaining("managed by the store");
+    assertThat(
+            catchThrowableOfType(
+                StoreException.class, () -> v.checkLockAcquire(claim.clone().setLease(0).build())))
+        .hasMessageContaining("lease > 0");
+    assertThat(
+            catchThrowableOfType(
+                StoreException.class,
+                () ->
+                    v.checkLockAcquire(
+                        claim
+                            .clone()
+                            .setStyle(io.aimstore.internal.LockAcquire.Style.AIMSTORE)
+                            .setValue(bs("x"))
+                            .build())))
+        .hasMessageContaining("carries no value");
+  }
 }

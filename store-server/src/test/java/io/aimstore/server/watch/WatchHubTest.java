@@ -460,6 +460,26 @@ class WatchHubTest {
     assertThat(sink.overlapped).isFalse();
   }
 
+  /** etcd's clients match a create to its "created" response by order on the stream. */
+  @Test
+  void createdResponsesComeInTheOrderOfTheCreates() {
+    startHub(FAST);
+    Sink sink = new Sink();
+    sink.block();
+    WatchStream s = open(sink);
+    List<Long> ids = new ArrayList<>();
+    for (long id : new long[] {500, 3, 77, 1_000_000, 12, 9, 4096, 1, 250, 33}) {
+      s.create(watchKey(id, "k" + id).build());
+      ids.add(id);
+    }
+    sink.unblock();
+    s.onReady();
+    eventually()
+        .until(() -> sink.sent.stream().filter(WatchResponse::getCreated).count() == ids.size());
+    assertThat(sink.sent.stream().filter(WatchResponse::getCreated).map(WatchResponse::getWatchId))
+        .containsExactlyElementsOf(ids);
+  }
+
   @Test
   void filtersByKeyPrefixRangeAndEventTypeAndSendsPrevKvOnlyWhenAsked() {
     startHub(FAST);

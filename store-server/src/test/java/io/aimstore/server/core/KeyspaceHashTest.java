@@ -1,0 +1,58 @@
+package io.aimstore.server.core;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.aimstore.internal.ErrorReason;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The keyspace hash (etcd's HashKV): equal for equal histories, fixed once a revision is past. */
+class KeyspaceHashTest {
+  @TempDir Path one;
+  @TempDir Path two;
+
+  private static void history(CoreHarness h) {
+    h.put("a", "1");
+    h.put("b", "2");
+    h.put("a", "3");
+    h.delete("b");
+  }
+
+  @Test
+  void sameHistoryGivesTheSameHashAndALaterWriteDoesNotChangeAPastRevisionsHash() {
+    try (CoreHarness h1 = CoreHarness.open(one);
+        CoreHarness h2 = CoreHarness.open(two)) {
+      history(h1);
+      history(h2);
+      Store.KeyspaceHash at4 = h1.store().hashKeyspace(0);
+      assertThat(at4.revision()).isEqualTo(4);
+      assertThat(h2.store().hashKeyspace(4)).isEqualTo(at4);
+      assertThat(h1.store().hashKeyspace(3)).isNotEqualTo(at4);
+
+      h1.put("c", "4");
+      assertThat(h1.store().hashKeyspace(4)).isEqualTo(at4);
+      assertThat(h1.store().hashKeyspace(0).hash()).isNotEqualTo(at4.hash());
+
+      h2.put("c", "other");
+      assertThat(h2.store().hashKeyspace(5).hash()).isNotEqualTo(h1.store().hashKeyspace(5).hash());
+    }
+  }
+
+  @Test
+  void compactedAndFutureRevisionsAreRefusedWithTheirReasons() {
+    try (CoreHarness h = CoreHarness.open(one)) {
+      history(h);
+      h.compact(3);
+      assertThat(h.store().hashKeyspace(0).compactRevision()).isEqualTo(3);
+      assertThatThrownBy(() -> h.store().hashKeyspace(2))
+          .isInstanceOfSatisfying(
+              StoreException.class, e -> assertThat(e.reason()).isEqualTo(ErrorReason.COMPACTED));
+      assertThatThrownBy(() -> h.store().hashKeyspace(99))
+          .isInstanceOfSatisfying(
+              StoreException.class,
+              e -> assertThat(e.reason()).isEqualTo(ErrorReason.FUTURE_REVISION));
+    }
+  }
+}
