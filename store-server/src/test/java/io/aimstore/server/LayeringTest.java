@@ -169,6 +169,8 @@ class LayeringTest {
     noClasses()
         .that()
         .doNotHaveFullyQualifiedName("io.aimstore.server.api.GrpcErrors")
+        .and()
+        .doNotHaveFullyQualifiedName("io.aimstore.server.api.etcd.EtcdErrors")
         .should()
         .callMethodWhere(
             DescribedPredicate.describe(
@@ -190,7 +192,9 @@ class LayeringTest {
                 (JavaConstructorCall call) ->
                     call.getTargetOwner().isAssignableTo(io.grpc.StatusRuntimeException.class)
                         || call.getTargetOwner().isAssignableTo(io.grpc.StatusException.class)))
-        .because("one place (api.GrpcErrors) decides which failure becomes which gRPC status")
+        .because(
+            "one place (api.GrpcErrors) decides which failure becomes which gRPC status; the etcd"
+                + " API's EtcdErrors only translates those statuses into etcd's own error texts")
         .check(classes);
   }
 

@@ -76,30 +76,38 @@ public final class LockService extends LockGrpc.LockImplBase {
           StoreException.invalid("wait_timeout_ms must be >= 0, got " + req.getWaitTimeoutMs()));
       return;
     }
+    // the client may retry on another member after giving up a call: the same lease then gets the
+    // same claim back, so a cancelled wait keeps it
     acquire(
         LockAcquire.newBuilder().setName(req.getName()).setLease(req.getLease()).build(),
         req.getWaitTimeoutMs(),
-        LockKeeper.OnCancel.KEEP_CLAIM,
+        false,
         result);
   }
 
   /**
    * Checks {@code claim} and the caller's LOCK permission, then has the {@link LockKeeper} queue it
    * and complete {@code result} once it holds the lock (see {@link LockKeeper#acquire}); cancelling
-   * {@code result} stops the wait. The one path to a lock, for aimstore's Lock API and etcd's lock
-   * and election APIs alike. Call it in the handler, where the caller's identity is known.
+   * {@code result} stops the wait, and the claim leaves the queue if {@code leaveQueueOnCancel}.
+   * The one path to a lock, for aimstore's Lock API and etcd's lock and election APIs alike. Call
+   * it in the handler, where the caller's identity is known.
    */
   public void acquire(
       LockAcquire claim,
       long waitMs,
-      LockKeeper.OnCancel onCancel,
+      boolean leaveQueueOnCancel,
       CompletableFuture<LockAcquireResponse> result) {
     CompletableFuture<LockKeeper.Grant> grant;
     try {
       validator.checkLockAcquire(claim);
       Access a = guard.access();
       a.requireName(Permission.LOCK, "lock", claim.getName());
-      grant = keeper.acquire(claim, waitMs, onCancel, a.identity());
+      grant =
+          keeper.acquire(
+              claim,
+              waitMs,
+              leaveQueueOnCancel ? LockKeeper.OnCancel.LEAVE_QUEUE : LockKeeper.OnCancel.KEEP_CLAIM,
+              a.identity());
     } catch (RuntimeException e) {
       result.completeExceptionally(e);
       return;

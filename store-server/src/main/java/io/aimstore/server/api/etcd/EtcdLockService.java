@@ -11,7 +11,6 @@ import io.aimstore.internal.LockAcquire;
 import io.aimstore.server.api.KvService;
 import io.aimstore.server.api.LockService;
 import io.aimstore.server.core.StoreException;
-import io.aimstore.server.raft.LockKeeper;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
 import java.util.concurrent.CompletableFuture;
@@ -71,7 +70,7 @@ final class EtcdLockService extends LockGrpc.LockImplBase {
             .setValue(value)
             .build(),
         -1,
-        LockKeeper.OnCancel.LEAVE_QUEUE,
+        true, // etcd deletes its key when a lock call is cancelled
         held);
   }
 
