@@ -17,7 +17,6 @@ import io.aimstore.ops.cli.StatusCommand;
 import io.aimstore.ops.cli.TxnCommand;
 import io.aimstore.ops.cli.WatchCommand;
 import io.aimstore.ops.output.Format;
-import io.grpc.Status;
 import java.io.PrintStream;
 import java.time.Duration;
 import java.util.List;
@@ -113,7 +112,8 @@ public final class Aimctl implements AutoCloseable {
   static String describe(Exception e) {
     if (e instanceof AimStoreException a) {
       String hint = "";
-      if (a.code() == Status.Code.UNAVAILABLE || a.code() == Status.Code.DEADLINE_EXCEEDED) {
+      if (a.code() == AimStoreException.Code.UNAVAILABLE
+          || a.code() == AimStoreException.Code.DEADLINE_EXCEEDED) {
         hint =
             "\nhint: is the cluster up? Check with 'ops/bin/aimstore-cluster status' or pass"
                 + " --endpoints";

@@ -58,9 +58,9 @@ public final class MemberCommand {
       String leader = await(client().cluster().status("")).getLeaderName();
       if (leader.isEmpty()) {
         throw new AimStoreException(
-            io.grpc.Status.Code.UNAVAILABLE,
+            AimStoreException.Code.UNAVAILABLE,
             "no leader right now (election in progress?)",
-            true,
+            AimStoreException.Outcome.NOT_APPLIED,
             null);
       }
       if (json()) {

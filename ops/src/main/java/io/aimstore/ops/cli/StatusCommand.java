@@ -124,9 +124,9 @@ public final class StatusCommand extends CommandBase {
       }
       if (System.nanoTime() > deadline) {
         throw new AimStoreException(
-            io.grpc.Status.Code.UNAVAILABLE,
+            AimStoreException.Code.UNAVAILABLE,
             "cluster did not serve within " + wait.toSeconds() + "s; last error: " + last,
-            false,
+            AimStoreException.Outcome.NOT_APPLIED,
             null);
       }
       err.printf("\rwaiting for a leader... %ds", (System.nanoTime() - start) / 1_000_000_000);

@@ -18,7 +18,7 @@ public final class ClusterImpl implements ClusterApi {
   }
 
   private ClusterGrpc.ClusterFutureStub stub(io.grpc.Channel ch) {
-    return ClusterGrpc.newFutureStub(ch).withDeadline(conn.attemptOptions().getDeadline());
+    return ClusterGrpc.newFutureStub(ch);
   }
 
   @Override

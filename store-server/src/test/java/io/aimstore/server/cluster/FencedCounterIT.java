@@ -8,7 +8,6 @@ import io.aimstore.api.v1.PutRequest;
 import io.aimstore.client.AimStoreClient;
 import io.aimstore.client.AimStoreException;
 import io.aimstore.client.KV;
-import io.grpc.Status;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -124,7 +123,7 @@ class FencedCounterIT {
         await(client.kv().put(put.build()));
         accepted.add(c + 1);
       } catch (AimStoreException e) {
-        assertThat(e.code()).isEqualTo(Status.Code.FAILED_PRECONDITION);
+        assertThat(e.code()).isEqualTo(AimStoreException.Code.FAILED_PRECONDITION);
         refused.incrementAndGet();
       }
       try {

@@ -21,7 +21,6 @@ import io.aimstore.client.DroneAgent;
 import io.aimstore.client.LockHandle;
 import io.aimstore.client.Session;
 import io.aimstore.client.SessionOptions;
-import io.grpc.Status;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -200,7 +199,7 @@ class RolloutIT {
           .satisfies(
               e ->
                   assertThat(AimStoreException.from(e).code())
-                      .isEqualTo(Status.Code.FAILED_PRECONDITION));
+                      .isEqualTo(AimStoreException.Code.FAILED_PRECONDITION));
 
       Rollout back =
           await(
@@ -246,7 +245,7 @@ class RolloutIT {
         .satisfies(
             e ->
                 assertThat(AimStoreException.from(e).code())
-                    .isEqualTo(Status.Code.FAILED_PRECONDITION))
+                    .isEqualTo(AimStoreException.Code.FAILED_PRECONDITION))
         .hasMessageContaining("config lock");
     try (Session ops = client.session(SessionOptions.ttl(Duration.ofSeconds(10)));
         LockHandle lock =
@@ -301,7 +300,7 @@ class RolloutIT {
         .satisfies(
             e ->
                 assertThat(AimStoreException.from(e).code())
-                    .isEqualTo(Status.Code.INVALID_ARGUMENT))
+                    .isEqualTo(AimStoreException.Code.INVALID_ARGUMENT))
         .hasMessageContaining("max_altitude_m must be at least 10 above")
         .hasMessageContaining("min_battery_pct must be >= 30 when sensitivity > 8")
         .hasMessageContaining("parameter key 'Bad Key'");
@@ -310,6 +309,6 @@ class RolloutIT {
         .satisfies(
             e ->
                 assertThat(AimStoreException.from(e).code())
-                    .isEqualTo(Status.Code.PERMISSION_DENIED));
+                    .isEqualTo(AimStoreException.Code.PERMISSION_DENIED));
   }
 }
