@@ -27,6 +27,7 @@ import io.aimstore.server.metrics.HealthCheck;
 import io.aimstore.server.metrics.MetricsEndpoint;
 import io.aimstore.server.metrics.MicrometerLessorMetrics;
 import io.aimstore.server.metrics.MicrometerWatchMetrics;
+import io.aimstore.server.metrics.ProcessMeters;
 import io.aimstore.server.raft.AimStateMachine;
 import io.aimstore.server.raft.ApplyListener;
 import io.aimstore.server.raft.Lessor;
@@ -86,6 +87,7 @@ public final class AimstoreNode implements AutoCloseable {
   private final ExecutorService readExecutor;
   private final Server grpc;
   private final MetricsEndpoint metrics;
+  private final ProcessMeters processMeters;
   private final Lessor lessor;
   private final WatchHub watchHub;
   private final ScheduledExecutorService timers;
@@ -216,6 +218,7 @@ public final class AimstoreNode implements AutoCloseable {
     }
     this.grpc = server.build().start();
     registerGauges();
+    this.processMeters = ProcessMeters.bindTo(registry);
     this.metrics =
         new MetricsEndpoint(socket(self.metrics()), registry, this::health, this::readiness);
     LOG.info(
@@ -373,6 +376,7 @@ public final class AimstoreNode implements AutoCloseable {
   public void close() {
     LOG.info("event=member_stopping member={}", config.name());
     metrics.close();
+    processMeters.close();
     timers.shutdownNow();
     grpc.shutdownNow();
     watchHub.close();
