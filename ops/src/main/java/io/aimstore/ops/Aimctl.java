@@ -29,12 +29,14 @@ import java.util.Locale;
 import java.util.Map;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ScopeType;
 
 /** aimctl: the operator's command line for aimstore, built on the Java client. */
 @Command(
     name = "aimctl",
+    mixinStandardHelpOptions = true,
     version = "aimctl 0.1.0",
     description = {
       "Talk to an aimstore cluster: keys, leases, locks, watches, members, configs and rollouts.",
@@ -168,12 +170,21 @@ public final class Aimctl implements AutoCloseable {
     return cl;
   }
 
-  /** Gives every command and subcommand -h/--help (and -V/--version). */
+  /** Gives every subcommand -h/--help (aimctl itself has them, and -V/--version). */
   private static void withHelpOptions(CommandLine cl) {
-    if (!cl.getCommandSpec().mixinStandardHelpOptions()) {
-      cl.getCommandSpec().mixinStandardHelpOptions(true);
+    if (cl.getCommandSpec().options().stream().noneMatch(o -> o.usageHelp())) {
+      cl.getCommandSpec().addMixin("help", CommandSpec.forAnnotatedObject(new HelpOption()));
     }
     cl.getSubcommands().values().forEach(Aimctl::withHelpOptions);
+  }
+
+  /** The -h/--help option every command takes. */
+  static final class HelpOption {
+    @Option(
+        names = {"-h", "--help"},
+        usageHelp = true,
+        description = "Show this help message and exit.")
+    boolean help;
   }
 
   public Format format() {

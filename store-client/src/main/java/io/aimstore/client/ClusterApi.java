@@ -2,6 +2,7 @@ package io.aimstore.client;
 
 import io.aimstore.api.v1.MemberListResponse;
 import io.aimstore.api.v1.StatusResponse;
+import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -24,4 +25,15 @@ public interface ClusterApi {
 
   /** Every member with its addresses and role, as the answering member's configuration has it. */
   CompletableFuture<MemberListResponse> members();
+
+  /**
+   * Status of the member at {@code endpoint}, asked once and directly within {@code timeout}: no
+   * failover, no retry (for probing members one by one; a refused connection fails at once).
+   *
+   * @param endpoint one of this client's endpoints
+   * @throws IllegalArgumentException when {@code endpoint} is not one of them
+   * @throws AimStoreException (in the future) UNAVAILABLE or DEADLINE_EXCEEDED naming the endpoint
+   *     when it cannot be reached or does not answer in time
+   */
+  CompletableFuture<StatusResponse> statusAt(String endpoint, Duration timeout);
 }

@@ -114,18 +114,24 @@ public record ClusterHealth(
     return out;
   }
 
-  /** One line: "healthy: 3 of 3 members serve, leader n1". */
+  /**
+   * One line: "healthy: 3 of 3 members serve, leader n1", "no quorum: 1 of 3 members answer; ...".
+   */
   public String summary() {
     long serving =
         members.stream().filter(m -> m.answered() && !problems.containsKey(m.name())).count();
+    long answering = members.stream().filter(MemberProbe::answered).count();
     String who = serving + " of " + size + " members serve";
     return switch (verdict) {
       case HEALTHY -> "healthy: " + who + ", leader " + leader.orElseThrow();
       case DEGRADED -> "degraded: " + who + ", leader " + leader.orElseThrow();
       case NO_QUORUM ->
           "no quorum: "
-              + who
-              + "; no leader that a majority follows (writes and linearizable reads fail)";
+              + answering
+              + " of "
+              + size
+              + " members answer; no leader that a majority follows (writes and linearizable"
+              + " reads fail)";
     };
   }
 }

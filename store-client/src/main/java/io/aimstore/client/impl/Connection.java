@@ -174,6 +174,35 @@ public final class Connection implements AutoCloseable {
     return result;
   }
 
+  /** One attempt on endpoint {@code index}, within {@code timeout}: no failover, no retry. */
+  public <T> CompletableFuture<T> callOnce(
+      int index, Function<Channel, ListenableFuture<T>> call, Duration timeout) {
+    CompletableFuture<T> result = new CompletableFuture<>();
+    AttemptTrace trace = new AttemptTrace(endpoints.get(index), timeout);
+    ListenableFuture<T> f;
+    try {
+      f = call.apply(ClientInterceptors.intercept(channels[index], trace));
+    } catch (RuntimeException e) {
+      result.completeExceptionally(Failures.of(e, trace));
+      return result;
+    }
+    Futures.addCallback(
+        f,
+        new FutureCallback<T>() {
+          @Override
+          public void onSuccess(T value) {
+            result.complete(value);
+          }
+
+          @Override
+          public void onFailure(Throwable t) {
+            result.completeExceptionally(Failures.of(t, trace));
+          }
+        },
+        MoreExecutors.directExecutor());
+    return result;
+  }
+
   /** One call across its attempts. */
   private record Call<T>(
       Function<Channel, ListenableFuture<T>> start,
