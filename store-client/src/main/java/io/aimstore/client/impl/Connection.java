@@ -245,14 +245,14 @@ public final class Connection implements AutoCloseable {
               failover(index);
               schedule(() -> attempt(c, attempt + 1), backoff);
             } else {
-              c.result.completeExceptionally(finalFailure(e, c.total));
+              c.result.completeExceptionally(trace.answered() ? e : finalFailure(e, c.total));
             }
           }
         },
         MoreExecutors.directExecutor());
   }
 
-  /** The last attempt's failure, saying how long the call tried when no member could serve it. */
+  /** The last attempt's failure when no member answered, saying how long the call tried. */
   private AimStoreException finalFailure(AimStoreException e, Duration total) {
     if (e.code() != Code.UNAVAILABLE && e.code() != Code.DEADLINE_EXCEEDED) {
       return e;
