@@ -22,6 +22,7 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
+import javax.net.ssl.SSLContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -36,7 +37,8 @@ import org.slf4j.LoggerFactory;
  * bounded single-thread pools — one for the health checks, one for {@code /metrics} — so a slow
  * scrape never delays a probe, and a client that sends half a request, or nothing, holds nothing
  * but its socket until its timeout. One request per connection (HTTP/1.1 with {@code Connection:
- * close}); GET and HEAD.
+ * close}); GET and HEAD; plain HTTP, or HTTPS with a given {@link SSLContext} (the handshake runs
+ * on the same thread, under the same timeout).
  */
 public final class MetricsEndpoint implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(MetricsEndpoint.class);
@@ -60,6 +62,7 @@ public final class MetricsEndpoint implements AutoCloseable {
   private final ExecutorService metricsPool = pool("metrics-http-scrape");
   private final Map<String, Route> routes;
   private final Queue<Connection> answered = new ConcurrentLinkedQueue<>();
+  private final SSLContext tls;
   private final Duration readTimeout;
   private int open;
   private volatile boolean closed;
@@ -75,7 +78,20 @@ public final class MetricsEndpoint implements AutoCloseable {
       Supplier<HealthCheck> health,
       Supplier<HealthCheck> ready)
       throws IOException {
-    this(address, registry, health, ready, READ_TIMEOUT);
+    this(address, registry, health, ready, null);
+  }
+
+  /**
+   * @param tls serve HTTPS with this context; null for plain HTTP
+   */
+  public MetricsEndpoint(
+      InetSocketAddress address,
+      PrometheusMeterRegistry registry,
+      Supplier<HealthCheck> health,
+      Supplier<HealthCheck> ready,
+      SSLContext tls)
+      throws IOException {
+    this(address, registry, health, ready, tls, READ_TIMEOUT);
   }
 
   /** The same, with its own time for a client to send its request and take the answer. */
@@ -84,8 +100,10 @@ public final class MetricsEndpoint implements AutoCloseable {
       PrometheusMeterRegistry registry,
       Supplier<HealthCheck> health,
       Supplier<HealthCheck> ready,
+      SSLContext tls,
       Duration readTimeout)
       throws IOException {
+    this.tls = tls;
     this.readTimeout = readTimeout;
     this.routes =
         Map.of(
@@ -130,13 +148,15 @@ public final class MetricsEndpoint implements AutoCloseable {
   private final class Connection {
     final SocketChannel channel;
     final SelectionKey key;
+    final Wire wire;
     final ByteBuffer request = ByteBuffer.allocate(MAX_REQUEST_BYTES);
     final long deadline = System.nanoTime() + readTimeout.toNanos();
     volatile ByteBuffer answer;
 
-    Connection(SocketChannel channel, SelectionKey key) {
+    Connection(SocketChannel channel, SelectionKey key, Wire wire) {
       this.channel = channel;
       this.key = key;
+      this.wire = wire;
     }
   }
 
@@ -153,7 +173,7 @@ public final class MetricsEndpoint implements AutoCloseable {
           } else if (k.isReadable()) {
             read((Connection) k.attachment());
           } else if (k.isWritable()) {
-            write((Connection) k.attachment());
+            writable((Connection) k.attachment());
           }
         }
         selector.selectedKeys().clear();
@@ -180,15 +200,21 @@ public final class MetricsEndpoint implements AutoCloseable {
       }
       ch.configureBlocking(false);
       SelectionKey key = ch.register(selector, SelectionKey.OP_READ);
-      key.attach(new Connection(ch, key));
       open++;
+      try {
+        key.attach(new Connection(ch, key, tls == null ? Wire.PLAIN : new TlsWire(tls)));
+      } catch (IOException e) {
+        key.cancel();
+        open--;
+        ch.close();
+      }
     }
   }
 
   private void read(Connection c) {
     int n;
     try {
-      n = c.channel.read(c.request);
+      n = c.wire.read(c.channel, c.request);
     } catch (IOException e) {
       close(c);
       return;
@@ -196,6 +222,9 @@ public final class MetricsEndpoint implements AutoCloseable {
     if (n < 0) {
       close(c);
       return;
+    }
+    if (c.wire.pendingWrite()) {
+      c.key.interestOps(SelectionKey.OP_READ | SelectionKey.OP_WRITE); // the handshake goes on
     }
     String head = new String(c.request.array(), 0, c.request.position(), StandardCharsets.UTF_8);
     int end = head.indexOf("\r\n\r\n");
@@ -254,10 +283,25 @@ public final class MetricsEndpoint implements AutoCloseable {
     write(c);
   }
 
+  /** The channel can take more: the answer, or what the handshake still has to send. */
+  private void writable(Connection c) {
+    if (c.answer != null) {
+      write(c);
+      return;
+    }
+    try {
+      if (c.wire.flush(c.channel)) {
+        c.key.interestOps(SelectionKey.OP_READ);
+        read(c); // the handshake may go on with bytes already here
+      }
+    } catch (IOException e) {
+      close(c);
+    }
+  }
+
   private void write(Connection c) {
     try {
-      c.channel.write(c.answer);
-      if (!c.answer.hasRemaining()) {
+      if (c.wire.write(c.channel, c.answer)) {
         close(c);
       }
     } catch (IOException e) {

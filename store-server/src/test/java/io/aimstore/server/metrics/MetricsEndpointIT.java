@@ -38,6 +38,7 @@ class MetricsEndpointIT {
             registry,
             () -> HealthCheck.ok("serving"),
             () -> HealthCheck.failing("no leader known"),
+            null,
             Duration.ofSeconds(3));
   }
 
