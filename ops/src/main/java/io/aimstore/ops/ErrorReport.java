@@ -43,7 +43,7 @@ public final class ErrorReport {
       err.println(
           "hint: no member of "
               + target.describe()
-              + " answered; is the cluster up? ('aimctl status', 'ops/bin/aimstore-cluster status')");
+              + " answered in time; is the cluster up, with a quorum? ('aimctl status')");
     }
     return ExitCodes.FAILED;
   }

@@ -178,8 +178,8 @@ class AimctlIT {
             "aimctl: not applied: nothing changed (safe to run again)",
             "hint: no member of 127.0.0.1:"
                 + port
-                + " (from --endpoints) answered; is the cluster up? ('aimctl status',"
-                + " 'ops/bin/aimstore-cluster status')");
+                + " (from --endpoints) answered in time; is the cluster up, with a quorum?"
+                + " ('aimctl status')");
     Run unknownHost = Cli.raw("", "get", "k", "--endpoints", "no-such-host.invalid:7401");
     assertThat(unknownHost.code()).isEqualTo(ExitCodes.USAGE);
     assertThat(unknownHost.err().lines()).hasSize(1);
