@@ -11,7 +11,6 @@ import io.aimstore.api.v1.RequestOp;
 import io.aimstore.api.v1.TxnRequest;
 import io.aimstore.client.AimStoreException;
 import io.aimstore.client.KV;
-import io.grpc.Status;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -26,7 +25,7 @@ import org.junit.jupiter.api.Test;
  */
 class BadInputIT extends SharedInProcessFixture {
 
-  void refused(Supplier<CompletableFuture<?>> call, Status.Code code, String message) {
+  void refused(Supplier<CompletableFuture<?>> call, AimStoreException.Code code, String message) {
     long before = await(client.kv().get("anything")).getHeader().getRevision();
     assertThatThrownBy(() -> await(call.get()))
         .isInstanceOfSatisfying(AimStoreException.class, e -> assertThat(e.code()).isEqualTo(code))
@@ -40,11 +39,11 @@ class BadInputIT extends SharedInProcessFixture {
   void keysValuesAndTxnsOverTheLimitsAreRefusedNamingTheLimit() {
     refused(
         () -> client.kv().put(PutRequest.newBuilder().setValue(KV.utf8("v")).build()),
-        Status.Code.INVALID_ARGUMENT,
+        AimStoreException.Code.INVALID_ARGUMENT,
         "key is empty");
     refused(
         () -> client.kv().put("k".repeat(4097), "v"),
-        Status.Code.INVALID_ARGUMENT,
+        AimStoreException.Code.INVALID_ARGUMENT,
         "the limit is 4096 bytes");
     refused(
         () ->
@@ -55,7 +54,7 @@ class BadInputIT extends SharedInProcessFixture {
                         .setKey(KV.utf8("big"))
                         .setValue(ByteString.copyFrom(new byte[1536 * 1024]))
                         .build()),
-        Status.Code.INVALID_ARGUMENT,
+        AimStoreException.Code.INVALID_ARGUMENT,
         "the limit is 1048576 bytes");
     TxnRequest.Builder txn = TxnRequest.newBuilder();
     for (int i = 0; i < 129; i++) {
@@ -64,10 +63,13 @@ class BadInputIT extends SharedInProcessFixture {
               .setRequestPut(
                   PutRequest.newBuilder().setKey(KV.utf8("t" + i)).setValue(KV.utf8("v"))));
     }
-    refused(() -> client.kv().txn(txn.build()), Status.Code.INVALID_ARGUMENT, "the limit is 128");
+    refused(
+        () -> client.kv().txn(txn.build()),
+        AimStoreException.Code.INVALID_ARGUMENT,
+        "the limit is 128");
     refused(
         () -> client.kv().put("/_aimstore/locks/x/1", "v"),
-        Status.Code.PERMISSION_DENIED,
+        AimStoreException.Code.PERMISSION_DENIED,
         "managed by the store");
   }
 
@@ -80,7 +82,7 @@ class BadInputIT extends SharedInProcessFixture {
     refused(
         () ->
             client.kv().get(RangeRequest.newBuilder().setKey(KV.utf8("h")).setRevision(r1).build()),
-        Status.Code.OUT_OF_RANGE,
+        AimStoreException.Code.OUT_OF_RANGE,
         "compact revision " + (current - 1));
     refused(
         () ->
@@ -91,14 +93,20 @@ class BadInputIT extends SharedInProcessFixture {
                         .setKey(KV.utf8("h"))
                         .setRevision(current + 1000)
                         .build()),
-        Status.Code.OUT_OF_RANGE,
+        AimStoreException.Code.OUT_OF_RANGE,
         "future revision");
-    refused(() -> client.kv().compact(r1), Status.Code.OUT_OF_RANGE, "already been compacted");
+    refused(
+        () -> client.kv().compact(r1),
+        AimStoreException.Code.OUT_OF_RANGE,
+        "already been compacted");
   }
 
   @Test
   void anUnknownMemberIsNotFoundNamingTheMembers() {
-    refused(() -> client.cluster().status("n9"), Status.Code.NOT_FOUND, "members are n1, n2, n3");
+    refused(
+        () -> client.cluster().status("n9"),
+        AimStoreException.Code.NOT_FOUND,
+        "members are n1, n2, n3");
   }
 
   @Test

@@ -7,7 +7,6 @@ import io.aimstore.api.v1.Fence;
 import io.aimstore.api.v1.PutRequest;
 import io.aimstore.client.AimStoreException;
 import io.aimstore.client.KV;
-import io.grpc.Status;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -108,7 +107,7 @@ class FencedCounterIT extends InProcessFixture {
         await(client.kv().put(put.build()));
         accepted.add(c + 1);
       } catch (AimStoreException e) {
-        assertThat(e.code()).isEqualTo(Status.Code.FAILED_PRECONDITION);
+        assertThat(e.code()).isEqualTo(AimStoreException.Code.FAILED_PRECONDITION);
         refused.incrementAndGet();
       }
       try {

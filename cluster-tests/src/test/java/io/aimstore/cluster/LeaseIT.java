@@ -17,7 +17,6 @@ import io.aimstore.client.KV;
 import io.aimstore.client.Session;
 import io.aimstore.client.SessionOptions;
 import io.grpc.ManagedChannel;
-import io.grpc.Status;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.grpc.stub.StreamObserver;
 import java.time.Duration;
@@ -177,22 +176,24 @@ class LeaseIT extends InProcessFixture {
     long rev = await(client.kv().put("anchor", "x")).getHeader().getRevision();
     assertThatThrownBy(() -> putOnLease("k", "v", 777))
         .isInstanceOfSatisfying(
-            AimStoreException.class, e -> assertThat(e.code()).isEqualTo(Status.Code.NOT_FOUND))
+            AimStoreException.class,
+            e -> assertThat(e.code()).isEqualTo(AimStoreException.Code.NOT_FOUND))
         .hasMessageContaining("lease 777 not found");
     assertThatThrownBy(() -> await(client.leases().revoke(777)))
         .isInstanceOfSatisfying(
-            AimStoreException.class, e -> assertThat(e.code()).isEqualTo(Status.Code.NOT_FOUND));
+            AimStoreException.class,
+            e -> assertThat(e.code()).isEqualTo(AimStoreException.Code.NOT_FOUND));
     assertThat(await(client.leases().keepAliveOnce(777)).getTtlMs()).isZero();
     assertThatThrownBy(() -> await(client.leases().grant(Duration.ofSeconds(1))))
         .isInstanceOfSatisfying(
             AimStoreException.class,
-            e -> assertThat(e.code()).isEqualTo(Status.Code.INVALID_ARGUMENT))
+            e -> assertThat(e.code()).isEqualTo(AimStoreException.Code.INVALID_ARGUMENT))
         .hasMessageContaining("between 2 and 2592000 seconds");
     assertThatThrownBy(
             () -> await(client.leases().grant(LeaseGrantRequest.newBuilder().setTtl(10).build())))
         .isInstanceOfSatisfying(
             AimStoreException.class,
-            e -> assertThat(e.code()).isEqualTo(Status.Code.INVALID_ARGUMENT))
+            e -> assertThat(e.code()).isEqualTo(AimStoreException.Code.INVALID_ARGUMENT))
         .hasMessageContaining("owner");
     assertThatThrownBy(
             () ->

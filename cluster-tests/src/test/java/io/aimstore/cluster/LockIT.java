@@ -10,7 +10,6 @@ import io.aimstore.client.AimStoreException;
 import io.aimstore.client.LockHandle;
 import io.aimstore.client.Session;
 import io.aimstore.client.SessionOptions;
-import io.grpc.Status;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -25,7 +24,7 @@ class LockIT extends SharedInProcessFixture {
     return client.session(SessionOptions.ttl(Duration.ofSeconds(ttlSeconds)));
   }
 
-  static Status.Code code(Throwable t) {
+  static AimStoreException.Code code(Throwable t) {
     return AimStoreException.from(t).code();
   }
 
@@ -75,7 +74,7 @@ class LockIT extends SharedInProcessFixture {
     CompletableFuture<?> waiter = client.locks().acquire("expiry", lease, Duration.ofSeconds(30));
     long t0 = System.nanoTime();
     assertThatThrownBy(() -> waiter.get(10, TimeUnit.SECONDS))
-        .satisfies(e -> assertThat(code(e)).isEqualTo(Status.Code.ABORTED))
+        .satisfies(e -> assertThat(code(e)).isEqualTo(AimStoreException.Code.ABORTED))
         .hasMessageContaining("lease " + lease + " expired or was revoked");
     assertThat((System.nanoTime() - t0) / 1e9).isLessThan(4.0);
     assertThat(await(client.locks().inspect("expiry")).getLock().getWaitersCount()).isZero();
@@ -89,14 +88,14 @@ class LockIT extends SharedInProcessFixture {
     Session other = session(30);
     LockHandle h = client.locks().acquire("busy", holder, Duration.ZERO);
     assertThatThrownBy(() -> client.locks().acquire("busy", other, Duration.ZERO))
-        .satisfies(e -> assertThat(code(e)).isEqualTo(Status.Code.FAILED_PRECONDITION))
+        .satisfies(e -> assertThat(code(e)).isEqualTo(AimStoreException.Code.FAILED_PRECONDITION))
         .hasMessageContaining("lock busy is held by token " + h.token())
         .hasMessageContaining("pid " + ProcessHandle.current().pid());
     assertThatThrownBy(() -> client.locks().acquire("busy", other, Duration.ofMillis(500)))
-        .satisfies(e -> assertThat(code(e)).isEqualTo(Status.Code.DEADLINE_EXCEEDED));
+        .satisfies(e -> assertThat(code(e)).isEqualTo(AimStoreException.Code.DEADLINE_EXCEEDED));
     assertThat(await(client.locks().inspect("busy")).getLock().getWaitersCount()).isZero();
     assertThatThrownBy(() -> await(client.locks().acquire("busy", 0, Duration.ZERO)))
-        .satisfies(e -> assertThat(code(e)).isEqualTo(Status.Code.INVALID_ARGUMENT))
+        .satisfies(e -> assertThat(code(e)).isEqualTo(AimStoreException.Code.INVALID_ARGUMENT))
         .hasMessageContaining("lease");
     h.close();
     holder.close();
@@ -133,7 +132,7 @@ class LockIT extends SharedInProcessFixture {
         .as("only the claim was revoked, not the session")
         .isEqualTo(Session.State.CONNECTED);
     assertThatThrownBy(() -> await(held.put("/aim/f/cfg", "late")))
-        .satisfies(e -> assertThat(code(e)).isEqualTo(Status.Code.FAILED_PRECONDITION))
+        .satisfies(e -> assertThat(code(e)).isEqualTo(AimStoreException.Code.FAILED_PRECONDITION))
         .hasMessageContaining(
             "stale fencing token "
                 + held.token()
@@ -185,7 +184,7 @@ class LockIT extends SharedInProcessFixture {
     assertThat(info.hasHolder()).isFalse();
     assertThat(info.getQuarantinedUntilMs()).isGreaterThan(System.currentTimeMillis());
     assertThatThrownBy(() -> client.locks().acquire("q", b, Duration.ZERO))
-        .satisfies(e -> assertThat(code(e)).isEqualTo(Status.Code.FAILED_PRECONDITION))
+        .satisfies(e -> assertThat(code(e)).isEqualTo(AimStoreException.Code.FAILED_PRECONDITION))
         .hasMessageContaining("quarantined");
     long t0 = System.nanoTime();
     LockHandle after = client.locks().acquire("q", b, Duration.ofSeconds(10));

@@ -20,7 +20,6 @@ import io.aimstore.client.DroneAgent;
 import io.aimstore.client.LockHandle;
 import io.aimstore.client.Session;
 import io.aimstore.client.SessionOptions;
-import io.grpc.Status;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -125,7 +124,7 @@ class RolloutIT extends InProcessFixture {
   }
 
   static AbstractThrowableAssert<?, ? extends Throwable> assertRefused(
-      ThrowingCallable call, Status.Code code) {
+      ThrowingCallable call, AimStoreException.Code code) {
     return assertThatThrownBy(call)
         .satisfies(e -> assertThat(AimStoreException.from(e).code()).isEqualTo(code));
   }
@@ -177,7 +176,8 @@ class RolloutIT extends InProcessFixture {
           .extracting(DroneStatus::getDrone)
           .containsExactlyInAnyOrder("drone-1", "drone-2", "drone-3");
       assertRefused(
-          () -> await(client.fleet().promote(request(fence))), Status.Code.FAILED_PRECONDITION);
+          () -> await(client.fleet().promote(request(fence))),
+          AimStoreException.Code.FAILED_PRECONDITION);
 
       Rollout back = await(client.fleet().rollback(request(fence))).getRollout();
       assertThat(back.getState()).isEqualTo(Rollout.State.ROLLED_BACK);
@@ -204,7 +204,7 @@ class RolloutIT extends InProcessFixture {
   void holdStopsEverythingUntilReleasedAndRolloutsNeedTheConfigLock() {
     long v1 = putConfig(config(5));
     startDrones(4, null, 0);
-    assertRefused(() -> start(rollout()), Status.Code.FAILED_PRECONDITION)
+    assertRefused(() -> start(rollout()), AimStoreException.Code.FAILED_PRECONDITION)
         .hasMessageContaining("config lock");
     try (Session ops = client.session(SessionOptions.ttl(Duration.ofSeconds(10)));
         LockHandle lock = configLock(ops)) {
@@ -228,13 +228,13 @@ class RolloutIT extends InProcessFixture {
             .setSafety(config(9).getSafety().toBuilder().setMinBatteryPct(20).setMaxAltitudeM(25))
             .putParameters("Bad Key", "x")
             .build();
-    assertRefused(() -> putConfig(bad), Status.Code.INVALID_ARGUMENT)
+    assertRefused(() -> putConfig(bad), AimStoreException.Code.INVALID_ARGUMENT)
         .hasMessageContaining("max_altitude_m must be at least 10 above")
         .hasMessageContaining("min_battery_pct must be >= 30 when sensitivity > 8")
         .hasMessageContaining("parameter key 'Bad Key'");
     assertThat(await(client.kv().get("/aim/" + FLEET + "/configs/aim")).getCount()).isZero();
     assertRefused(
         () -> await(client.kv().put("/aim/" + FLEET + "/configs/aim", "{}")),
-        Status.Code.PERMISSION_DENIED);
+        AimStoreException.Code.PERMISSION_DENIED);
   }
 }

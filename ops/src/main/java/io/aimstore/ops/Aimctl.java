@@ -1,13 +1,15 @@
 package io.aimstore.ops;
 
 import io.aimstore.client.AimStoreClient;
-import io.aimstore.client.AimStoreException;
 import io.aimstore.ops.cli.AuditCommand;
 import io.aimstore.ops.cli.CompactCommand;
+import io.aimstore.ops.cli.CompletionCommand;
 import io.aimstore.ops.cli.ConfigCommand;
 import io.aimstore.ops.cli.DelCommand;
+import io.aimstore.ops.cli.Durations;
 import io.aimstore.ops.cli.FleetCommand;
 import io.aimstore.ops.cli.GetCommand;
+import io.aimstore.ops.cli.HelpCommand;
 import io.aimstore.ops.cli.LeaseCommand;
 import io.aimstore.ops.cli.LockCommand;
 import io.aimstore.ops.cli.MemberCommand;
@@ -17,13 +19,17 @@ import io.aimstore.ops.cli.StatusCommand;
 import io.aimstore.ops.cli.TxnCommand;
 import io.aimstore.ops.cli.WatchCommand;
 import io.aimstore.ops.output.Format;
-import io.grpc.Status;
+import java.io.InputStream;
 import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ScopeType;
 
@@ -32,7 +38,20 @@ import picocli.CommandLine.ScopeType;
     name = "aimctl",
     mixinStandardHelpOptions = true,
     version = "aimctl 0.1.0",
-    description = "Talk to an aimstore cluster: keys, leases, locks, watches, members.",
+    description = {
+      "Talk to an aimstore cluster: keys, leases, locks, watches, members, configs and rollouts.",
+      "",
+      "The cluster: --endpoints, else $AIMSTORE_ENDPOINTS, else the cluster directory"
+          + " (--cluster-dir, else $AIMSTORE_CLUSTER_DIR, else this checkout's .local-cluster/)"
+          + " whose cluster.env records its ports, else 127.0.0.1:7401-7403."
+    },
+    footer = {
+      "",
+      "Exit codes: 0 done; 1 a request failed (a failed write also says whether it applied);"
+          + " 2 wrong command line or configuration; status: 3 degraded, 4 no quorum;"
+          + " lock run: see 'aimctl lock run --help'.",
+      "Every command takes --help; 'aimctl completion bash' prints shell completion."
+    },
     subcommands = {
       PutCommand.class,
       GetCommand.class,
@@ -48,7 +67,8 @@ import picocli.CommandLine.ScopeType;
       ConfigCommand.class,
       RolloutCommand.class,
       FleetCommand.class,
-      CommandLine.HelpCommand.class
+      HelpCommand.class,
+      CompletionCommand.class
     })
 public final class Aimctl implements AutoCloseable {
 
@@ -57,10 +77,17 @@ public final class Aimctl implements AutoCloseable {
       split = ",",
       scope = ScopeType.INHERIT,
       paramLabel = "HOST:PORT",
-      description =
-          "Members' client addresses (default: $AIMSTORE_ENDPOINTS, else the local cluster"
-              + " 127.0.0.1:7401-7403).")
+      description = "Members' client addresses (default: see 'aimctl --help').")
   List<String> endpoints;
+
+  @Option(
+      names = "--cluster-dir",
+      scope = ScopeType.INHERIT,
+      paramLabel = "DIR",
+      description =
+          "A local cluster's directory, as aimstore-cluster --dir (default:"
+              + " $AIMSTORE_CLUSTER_DIR, else this checkout's .local-cluster/).")
+  Path clusterDir;
 
   @Option(
       names = {"-o", "--output"},
@@ -74,22 +101,43 @@ public final class Aimctl implements AutoCloseable {
       names = "--timeout",
       scope = ScopeType.INHERIT,
       defaultValue = "15s",
-      converter = DurationConverter.class,
-      description = "How long a request may take, across retries. Default: ${DEFAULT-VALUE}.")
+      converter = Durations.Converter.class,
+      paramLabel = "DURATION",
+      description =
+          "How long a request may take, across retries (e.g. 5s, 1m). Default: ${DEFAULT-VALUE}.")
   Duration timeout;
 
   private final Map<String, String> env;
+  private final InputStream in;
   private final PrintStream out;
   private final PrintStream err;
+  private final Path checkout;
+  private ClusterTarget target;
   private AimStoreClient client;
 
+  /** An aimctl on this process's standard input. */
   public Aimctl(Map<String, String> env, PrintStream out, PrintStream err) {
+    this(env, System.in, out, err);
+  }
+
+  /**
+   * @param env the environment ({@code AIMSTORE_*})
+   * @param in where values and transactions given as "-" are read from
+   * @param out where results go
+   * @param err where messages and errors go
+   */
+  public Aimctl(Map<String, String> env, InputStream in, PrintStream out, PrintStream err) {
     this.env = env;
+    this.in = in;
     this.out = out;
     this.err = err;
+    String home = System.getProperty("aimstore.home");
+    this.checkout = home == null || home.isBlank() ? null : Path.of(home);
   }
 
   public static void main(String[] args) {
+    // gRPC logs through java.util.logging; its warnings are not for aimctl's users.
+    java.util.logging.LogManager.getLogManager().reset();
     int code;
     try (Aimctl root = new Aimctl(System.getenv(), System.out, System.err)) {
       code = root.run(args);
@@ -97,37 +145,55 @@ public final class Aimctl implements AutoCloseable {
     System.exit(code);
   }
 
-  /** Runs one command line; returns the exit code (0 ok, 1 request failed, 2 usage error). */
+  /** Runs one command line; returns the exit code (see {@link ExitCodes}). */
   public int run(String... args) {
-    CommandLine cl = new CommandLine(this);
-    cl.setOut(new java.io.PrintWriter(out, true));
-    cl.setErr(new java.io.PrintWriter(err, true));
-    cl.setExecutionExceptionHandler(
-        (e, cmd, parsed) -> {
-          cmd.getErr().println("aimctl: " + describe(e));
-          return 1;
-        });
-    return cl.execute(args);
+    return commandLine().execute(args);
   }
 
-  static String describe(Exception e) {
-    if (e instanceof AimStoreException a) {
-      String hint = "";
-      if (a.code() == Status.Code.UNAVAILABLE || a.code() == Status.Code.DEADLINE_EXCEEDED) {
-        hint =
-            "\nhint: is the cluster up? Check with 'ops/bin/aimstore-cluster status' or pass"
-                + " --endpoints";
-      }
-      return a.getMessage() + hint;
+  /** The whole command tree, wired to this instance's streams and error reporting. */
+  public CommandLine commandLine() {
+    CommandLine cl = new CommandLine(this);
+    withHelpOptions(cl);
+    cl.setOut(new PrintWriter(out, true));
+    cl.setErr(new PrintWriter(err, true));
+    cl.setExecutionExceptionHandler(
+        (e, cmd, parsed) ->
+            ErrorReport.print(
+                e, cmd.getCommand(), target, cmd.getErr(), "1".equals(env.get("AIMCTL_DEBUG"))));
+    cl.setParameterExceptionHandler(
+        (e, args) -> {
+          CommandLine cmd = e.getCommandLine();
+          cmd.getErr().println("aimctl: " + e.getMessage());
+          cmd.getErr().println("see '" + cmd.getCommandSpec().qualifiedName() + " --help'");
+          return ExitCodes.USAGE;
+        });
+    return cl;
+  }
+
+  /** Gives every subcommand -h/--help (aimctl itself has them, and -V/--version). */
+  private static void withHelpOptions(CommandLine cl) {
+    if (cl.getCommandSpec().options().stream().noneMatch(o -> o.usageHelp())) {
+      cl.getCommandSpec().addMixin("help", CommandSpec.forAnnotatedObject(new HelpOption()));
     }
-    if (e instanceof UsageError u) {
-      return u.getMessage();
-    }
-    return e.toString();
+    cl.getSubcommands().values().forEach(Aimctl::withHelpOptions);
+  }
+
+  /** The -h/--help option every command takes. */
+  static final class HelpOption {
+    @Option(
+        names = {"-h", "--help"},
+        usageHelp = true,
+        description = "Show this help message and exit.")
+    boolean help;
   }
 
   public Format format() {
     return format;
+  }
+
+  /** Standard input. */
+  public InputStream in() {
+    return in;
   }
 
   public PrintStream out() {
@@ -138,19 +204,27 @@ public final class Aimctl implements AutoCloseable {
     return err;
   }
 
-  /** The client, built on first use from --endpoints, $AIMSTORE_ENDPOINTS or the local default. */
+  /** The --timeout: how long one request may take. */
+  public Duration timeout() {
+    return timeout;
+  }
+
+  /** Which cluster this invocation talks to (see {@link ClusterTarget}). */
+  public ClusterTarget target() {
+    if (target == null) {
+      target = ClusterTarget.resolve(endpoints, clusterDir, env, checkout);
+    }
+    return target;
+  }
+
+  /** The client, built on first use for {@link #target()}. */
   public AimStoreClient client() {
     if (client == null) {
-      List<String> eps = endpoints;
-      if ((eps == null || eps.isEmpty()) && env.get("AIMSTORE_ENDPOINTS") != null) {
-        eps = List.of(env.get("AIMSTORE_ENDPOINTS"));
-      }
-      if (eps == null || eps.isEmpty()) {
-        eps = AimStoreClient.LOCAL_ENDPOINTS;
-      }
+      ClusterTarget t = target();
+      t.checkResolvable();
       client =
           AimStoreClient.builder()
-              .endpoints(eps)
+              .endpoints(t.endpoints())
               .name("aimctl")
               .requestTimeout(timeout)
               .attemptTimeout(Duration.ofMillis(Math.min(timeout.toMillis(), 5000)))
@@ -166,53 +240,36 @@ public final class Aimctl implements AutoCloseable {
     }
   }
 
-  /** A mistake in how a command was called: printed without a stack trace, exit code 1. */
+  /** A mistake in how a command was called or configured: one line, exit code 2. */
   public static final class UsageError extends RuntimeException {
     public UsageError(String message) {
       super(message);
     }
   }
 
+  /** A command that failed in its own way: one line, its own exit code. */
+  public static final class CommandFailure extends RuntimeException {
+    private final int exitCode;
+
+    public CommandFailure(String message, int exitCode) {
+      super(message);
+      this.exitCode = exitCode;
+    }
+
+    public int exitCode() {
+      return exitCode;
+    }
+  }
+
   static final class FormatConverter implements CommandLine.ITypeConverter<Format> {
     @Override
     public Format convert(String value) {
-      return switch (value.toLowerCase(java.util.Locale.ROOT)) {
+      return switch (value.toLowerCase(Locale.ROOT)) {
         case "table" -> Format.TABLE;
         case "json" -> Format.JSON;
         default ->
             throw new CommandLine.TypeConversionException("expected table or json, got " + value);
       };
-    }
-  }
-
-  /** "500ms", "15s", "2m", or a plain number of seconds. */
-  public static final class DurationConverter implements CommandLine.ITypeConverter<Duration> {
-    @Override
-    public Duration convert(String v) {
-      return parseDuration(v);
-    }
-  }
-
-  public static Duration parseDuration(String v) {
-    String s = v.strip().toLowerCase(java.util.Locale.ROOT);
-    try {
-      if (s.endsWith("ms")) {
-        return Duration.ofMillis(Long.parseLong(s.substring(0, s.length() - 2)));
-      }
-      if (s.endsWith("s")) {
-        return Duration.ofMillis(
-            (long) (Double.parseDouble(s.substring(0, s.length() - 1)) * 1000));
-      }
-      if (s.endsWith("m")) {
-        return Duration.ofSeconds(Long.parseLong(s.substring(0, s.length() - 1)) * 60);
-      }
-      if (s.endsWith("h")) {
-        return Duration.ofHours(Long.parseLong(s.substring(0, s.length() - 1)));
-      }
-      return Duration.ofMillis((long) (Double.parseDouble(s) * 1000));
-    } catch (NumberFormatException e) {
-      throw new CommandLine.TypeConversionException(
-          "'" + v + "' is not a duration (examples: 500ms, 15s, 2m, 1h)");
     }
   }
 }

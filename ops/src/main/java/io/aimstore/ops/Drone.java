@@ -4,6 +4,7 @@ import io.aimstore.api.v1.TargetRecord;
 import io.aimstore.client.AimStoreClient;
 import io.aimstore.client.AimStoreException;
 import io.aimstore.client.DroneAgent;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.LocalTime;
 import java.util.List;
@@ -41,24 +42,36 @@ public final class Drone implements java.util.concurrent.Callable<Integer> {
       names = "--endpoints",
       split = ",",
       description =
-          "Members' client addresses (default: $AIMSTORE_ENDPOINTS or the local cluster).")
+          "Members' client addresses (default: as aimctl: $AIMSTORE_ENDPOINTS, else the cluster"
+              + " directory's recorded ports, else 127.0.0.1:7401-7403).")
   List<String> endpoints;
 
+  @Option(
+      names = "--cluster-dir",
+      paramLabel = "DIR",
+      description =
+          "A local cluster's directory (default: $AIMSTORE_CLUSTER_DIR, else .local-cluster/).")
+  Path clusterDir;
+
   public static void main(String[] args) {
-    System.exit(new CommandLine(new Drone()).execute(args));
+    java.util.logging.LogManager.getLogManager().reset();
+    CommandLine cl = new CommandLine(new Drone());
+    cl.setExecutionExceptionHandler(
+        (e, cmd, parsed) -> {
+          cmd.getErr().println("aimstore-drone: " + e.getMessage());
+          return e instanceof Aimctl.UsageError ? ExitCodes.USAGE : ExitCodes.FAILED;
+        });
+    System.exit(cl.execute(args));
   }
 
   @Override
   public Integer call() throws Exception {
-    List<String> eps = endpoints;
-    if ((eps == null || eps.isEmpty()) && System.getenv("AIMSTORE_ENDPOINTS") != null) {
-      eps = List.of(System.getenv("AIMSTORE_ENDPOINTS"));
-    }
+    String home = System.getProperty("aimstore.home");
+    ClusterTarget target =
+        ClusterTarget.resolve(
+            endpoints, clusterDir, System.getenv(), home == null ? null : Path.of(home));
     AimStoreClient client =
-        AimStoreClient.builder()
-            .endpoints(eps == null || eps.isEmpty() ? AimStoreClient.LOCAL_ENDPOINTS : eps)
-            .name("aimstore-drone")
-            .build();
+        AimStoreClient.builder().endpoints(target.endpoints()).name("aimstore-drone").build();
     DroneAgent agent = null;
     for (int attempt = 1; agent == null; attempt++) {
       try {

@@ -3,16 +3,16 @@ package io.aimstore.ops;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.gson.JsonObject;
-import com.google.gson.JsonParser;
+import io.aimstore.client.AimStoreClient;
+import io.aimstore.client.LockHandle;
+import io.aimstore.client.Session;
+import io.aimstore.client.SessionOptions;
+import io.aimstore.ops.Cli.Run;
 import io.aimstore.testkit.InProcessCluster;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
+import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Map;
+import java.time.Duration;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -22,12 +22,13 @@ import org.junit.jupiter.api.io.TempDir;
 class AimctlIT {
   @TempDir static Path dir;
   static InProcessCluster cluster;
-  static String endpoints;
+  static Cli cli;
 
   @BeforeAll
   static void start() {
     cluster = new InProcessCluster(dir, 3).start();
-    endpoints = String.join(",", cluster.endpoints());
+    cluster.awaitLeader();
+    cli = Cli.of(cluster);
   }
 
   @AfterAll
@@ -35,27 +36,8 @@ class AimctlIT {
     cluster.close();
   }
 
-  record Run(int code, String out, String err) {
-    JsonObject json() {
-      return JsonParser.parseString(out).getAsJsonObject();
-    }
-  }
-
   static Run aimctl(String... args) {
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    ByteArrayOutputStream err = new ByteArrayOutputStream();
-    List<String> all = new ArrayList<>(List.of(args));
-    all.add("--endpoints");
-    all.add(endpoints);
-    try (Aimctl a =
-        new Aimctl(
-            Map.of(),
-            new PrintStream(out, true, StandardCharsets.UTF_8),
-            new PrintStream(err, true, StandardCharsets.UTF_8))) {
-      int code = a.run(all.toArray(String[]::new));
-      return new Run(
-          code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-    }
+    return cli.run(args);
   }
 
   @Test
@@ -81,6 +63,29 @@ class AimctlIT {
   }
 
   @Test
+  void valuesFromAFileOrStandardInput() throws Exception {
+    byte[] binary = new byte[300_000];
+    for (int i = 0; i < binary.length; i++) {
+      binary[i] = (byte) i;
+    }
+    Path file = Files.write(dir.resolve("blob.bin"), binary);
+    assertThat(aimctl("put", "blob", "--file", file.toString()).code()).isZero();
+    JsonObject got = aimctl("get", "blob", "-o", "json").json();
+    String b64 =
+        got.getAsJsonArray("kvs").get(0).getAsJsonObject().get("value_base64").getAsString();
+    assertThat(java.util.Base64.getDecoder().decode(b64)).isEqualTo(binary);
+
+    assertThat(cli.runWithInput("from stdin\n", "put", "text", "--file", "-").code()).isZero();
+    assertThat(aimctl("get", "text").out()).contains("from stdin");
+
+    Run both = aimctl("put", "k", "v", "--file", file.toString());
+    assertThat(both.code()).isEqualTo(ExitCodes.USAGE);
+    Run missing = aimctl("put", "k", "--file", dir.resolve("nope").toString());
+    assertThat(missing.code()).isEqualTo(ExitCodes.USAGE);
+    assertThat(missing.err()).startsWith("aimctl: no such file: ");
+  }
+
+  @Test
   void readsAtAPastRevisionAndCompaction() {
     long r1 = aimctl("put", "hist", "a", "-o", "json").json().get("revision").getAsLong();
     aimctl("put", "hist", "b");
@@ -89,7 +94,7 @@ class AimctlIT {
         .isEqualTo("a");
     assertThat(aimctl("compact", Long.toString(r1 + 1)).code()).isZero();
     Run compacted = aimctl("get", "hist", "--rev", Long.toString(r1));
-    assertThat(compacted.code()).isEqualTo(1);
+    assertThat(compacted.code()).isEqualTo(ExitCodes.FAILED);
     assertThat(compacted.err()).contains("OUT_OF_RANGE").contains("compacted");
   }
 
@@ -114,30 +119,104 @@ class AimctlIT {
                 .get("succeeded")
                 .getAsBoolean())
         .isTrue();
+    Run fromStdin = cli.runWithInput("\nput cfg v4\n", "txn"); // no compares
+    assertThat(fromStdin.out()).startsWith("SUCCEEDED");
   }
 
   @Test
-  void statusAndMembers() {
+  void statusNamesTheClusterAndMembers() {
     Run status = aimctl("status");
-    assertThat(status.code()).isZero();
-    assertThat(status.out()).contains("LEADER").contains("FOLLOWER").contains("n1").contains("n3");
+    assertThat(status.code()).isEqualTo(ExitCodes.OK);
+    assertThat(status.out())
+        .startsWith("cluster ")
+        .contains("(from --endpoints)")
+        .contains("LEADER")
+        .contains("FOLLOWER")
+        .contains("n1")
+        .contains("n3")
+        .contains("healthy: 3 of 3 members serve");
     JsonObject json = aimctl("member", "list", "-o", "json").json();
     assertThat(json.getAsJsonArray("members")).hasSize(3);
     assertThat(aimctl("member", "leader").out().strip()).matches("n[123]");
   }
 
   @Test
-  void badInputExitsNonZeroWithTheStoresMessage() {
+  void badInputExitsNonZeroWithTheStoresMessageAndTheOutcome() {
     Run big = aimctl("put", "k", "x".repeat(1024 * 1024 + 1));
-    assertThat(big.code()).isEqualTo(1);
-    assertThat(big.err()).contains("INVALID_ARGUMENT").contains("limit is 1048576");
+    assertThat(big.code()).isEqualTo(ExitCodes.FAILED);
+    assertThat(big.err())
+        .contains("INVALID_ARGUMENT")
+        .contains("limit is 1048576")
+        .contains("aimctl: not applied: nothing changed");
     Run reserved = aimctl("put", "/_aimstore/locks/x", "v");
-    assertThat(reserved.err()).contains("PERMISSION_DENIED");
+    assertThat(reserved.err()).contains("PERMISSION_DENIED").contains("not applied");
     Run lease = aimctl("put", "k", "v", "--lease", "424242");
     assertThat(lease.err()).contains("NOT_FOUND").contains("lease 424242");
     Run usage = aimctl("put", "k", "v", "--fence", "nolock");
-    assertThat(usage.code()).isEqualTo(1);
+    assertThat(usage.code()).isEqualTo(ExitCodes.USAGE);
     assertThat(usage.err()).contains("LOCK=TOKEN");
-    assertThat(aimctl("frobnicate").code()).isEqualTo(2);
+    Run ttl = aimctl("lease", "grant", "1");
+    assertThat(ttl.err()).contains("lease TTL must be between 2 and").contains("got 1");
+    assertThat(aimctl("lease", "grant", "100000d").err()).contains("too long");
+    assertThat(aimctl("frobnicate").code()).isEqualTo(ExitCodes.USAGE);
+  }
+
+  @Test
+  void unreachableEndpointsAreOneLineSayingWhatHappened() throws Exception {
+    int port;
+    try (ServerSocket s = new ServerSocket(0)) {
+      port = s.getLocalPort();
+    }
+    Run refused =
+        Cli.raw("", "put", "k", "v", "--timeout", "1s", "--endpoints", "127.0.0.1:" + port);
+    assertThat(refused.code()).isEqualTo(ExitCodes.FAILED);
+    assertThat(refused.err().lines())
+        .containsExactly(
+            "aimctl: UNAVAILABLE: cannot reach 127.0.0.1:"
+                + port
+                + ": connection refused (gave up after 1.0s)",
+            "aimctl: not applied: nothing changed (safe to run again)",
+            "hint: no member of 127.0.0.1:"
+                + port
+                + " (from --endpoints) answered in time; is the cluster up, with a quorum?"
+                + " ('aimctl status')");
+    Run unknownHost = Cli.raw("", "get", "k", "--endpoints", "no-such-host.invalid:7401");
+    assertThat(unknownHost.code()).isEqualTo(ExitCodes.USAGE);
+    assertThat(unknownHost.err().lines()).hasSize(1);
+    assertThat(unknownHost.millis()).isLessThan(5000);
+  }
+
+  @Test
+  void adminCommandsAreIdempotent() {
+    assertThat(aimctl("fleet", "hold", "fleet-i", "--reason", "storm").out())
+        .startsWith("fleet fleet-i is on hold");
+    assertThat(aimctl("fleet", "release", "fleet-i").out()).startsWith("fleet fleet-i released");
+    Run again = aimctl("fleet", "release", "fleet-i");
+    assertThat(again.code()).isZero();
+    assertThat(again.out()).contains("already released");
+
+    long id = Long.parseLong(aimctl("lease", "grant", "10").out().strip());
+    assertThat(aimctl("lease", "revoke", Long.toString(id)).out()).contains("revoked");
+    Run revokedAgain = aimctl("lease", "revoke", Long.toString(id));
+    assertThat(revokedAgain.code()).isZero();
+    assertThat(revokedAgain.out()).contains("already gone");
+
+    Run free = aimctl("lock", "release", "never-held", "--force", "--reason", "test");
+    assertThat(free.code()).isZero();
+    assertThat(free.out()).contains("is not held: nothing to release");
+  }
+
+  @Test
+  void aLockWaitThatRunsOutNamesTheHolderNotTheCluster() {
+    AimStoreClient client = cluster.client();
+    try (Session s = client.session(SessionOptions.ttl(Duration.ofSeconds(10)));
+        LockHandle held = client.locks().acquire("busy", s, Duration.ZERO)) {
+      Run r = aimctl("lock", "run", "busy", "--wait", "1s", "--", "true");
+      assertThat(r.code()).as(r.err()).isEqualTo(ExitCodes.LOCK_NOT_ACQUIRED);
+      assertThat(r.err()).contains("DEADLINE_EXCEEDED").contains("busy").doesNotContain("hint");
+      Run now = aimctl("lock", "run", "busy", "--", "true");
+      assertThat(now.code()).as(now.err()).isEqualTo(ExitCodes.LOCK_NOT_ACQUIRED);
+      assertThat(now.err()).contains("is held");
+    }
   }
 }

@@ -3,6 +3,7 @@ package io.aimstore.client;
 import io.aimstore.api.v1.Owner;
 import io.aimstore.client.impl.ClusterImpl;
 import io.aimstore.client.impl.Connection;
+import io.aimstore.client.impl.FleetImpl;
 import io.aimstore.client.impl.KvImpl;
 import io.aimstore.client.impl.LeasesImpl;
 import io.aimstore.client.impl.LocksImpl;
@@ -23,7 +24,13 @@ import java.util.concurrent.CompletableFuture;
  * }
  * }</pre>
  *
- * Thread-safe; share one per process.
+ * Thread-safe; share one per process. Calls return {@code CompletableFuture}s that complete on the
+ * client's threads and fail with {@link AimStoreException}; {@link #await} blocks for one.
+ *
+ * <p>Failover: calls go to one member at a time; when it cannot serve, the call moves on with
+ * backoff, within the request timeout. Reads move on freely; a write moves on only when it
+ * certainly did not apply (see {@link AimStoreException#outcome()}), and one that was sent gets the
+ * whole request timeout for its answer.
  */
 public final class AimStoreClient implements AutoCloseable {
   /** The local cluster started by {@code ops/bin/aimstore-cluster up}. */
@@ -47,29 +54,35 @@ public final class AimStoreClient implements AutoCloseable {
     this.leases = new LeasesImpl(connection, owner);
     this.watch = new WatchClient(connection);
     this.locks = new LocksImpl(connection, kv, watch);
-    this.fleet = new Fleet(connection);
+    this.fleet = new FleetImpl(connection);
   }
 
+  /** A builder with the local cluster's endpoints and default timeouts (15 s total, 5 s each). */
   public static Builder builder() {
     return new Builder();
   }
 
+  /** The keyspace. */
   public KV kv() {
     return kv;
   }
 
+  /** Cluster status and membership. */
   public ClusterApi cluster() {
     return cluster;
   }
 
+  /** Leases (most code wants {@link #session}). */
   public Leases leases() {
     return leases;
   }
 
+  /** Watches. */
   public Watch watch() {
     return watch;
   }
 
+  /** Fair, fenced locks. */
   public Locks locks() {
     return locks;
   }
@@ -79,7 +92,11 @@ public final class AimStoreClient implements AutoCloseable {
     return fleet;
   }
 
-  /** Grants a lease for this process and keeps it alive: see {@link Session}. */
+  /**
+   * Grants a lease for this process and keeps it alive: see {@link Session}. Blocks for the grant.
+   *
+   * @throws AimStoreException when the grant fails
+   */
   public Session session(SessionOptions options) {
     return leases.session(options);
   }
@@ -94,7 +111,11 @@ public final class AimStoreClient implements AutoCloseable {
     return connection.endpoints();
   }
 
-  /** Waits for {@code future}, turning any failure into an {@link AimStoreException}. */
+  /**
+   * Waits for {@code future}, turning any failure into an {@link AimStoreException}.
+   *
+   * @throws AimStoreException the call's failure
+   */
   public static <T> T await(CompletableFuture<T> future) {
     try {
       return future.join();
@@ -103,6 +124,10 @@ public final class AimStoreClient implements AutoCloseable {
     }
   }
 
+  /**
+   * Closes the connections; calls still running fail. Sessions are not revoked: close them first if
+   * their locks and keys should go now rather than when their TTL runs out.
+   */
   @Override
   public void close() {
     connection.close();
@@ -123,6 +148,7 @@ public final class AimStoreClient implements AutoCloseable {
       return endpoints(Arrays.asList(endpoints));
     }
 
+    /** Members' client addresses, host:port; an element may hold several, comma-separated. */
     public Builder endpoints(List<String> endpoints) {
       List<String> clean = new ArrayList<>();
       for (String e : endpoints) {
@@ -139,13 +165,19 @@ public final class AimStoreClient implements AutoCloseable {
       return this;
     }
 
-    /** Total time a call may take, across retries on other members. */
+    /**
+     * Total time a call may take, across retries on other members (default 15 s). A write that was
+     * sent waits up to all of it for its answer.
+     */
     public Builder requestTimeout(Duration d) {
       this.requestTimeout = d;
       return this;
     }
 
-    /** Time one attempt on one member may take before the next member is tried. */
+    /**
+     * Time one attempt of a read on one member may take before the next member is tried (default 5
+     * s; never more than what is left of the request timeout).
+     */
     public Builder attemptTimeout(Duration d) {
       this.attemptTimeout = d;
       return this;
@@ -163,6 +195,7 @@ public final class AimStoreClient implements AutoCloseable {
       return this;
     }
 
+    /** A client; connections are opened lazily, on the first call. */
     public AimStoreClient build() {
       return new AimStoreClient(this);
     }

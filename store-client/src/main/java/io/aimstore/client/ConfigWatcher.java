@@ -12,6 +12,8 @@ import java.util.List;
  * compactions. A value written under a lock's fencing token older than one already applied is
  * refused ("lock mismatch") instead of applied: a late write from a revoked holder never reaches
  * the drone.
+ *
+ * <p>Thread-safe; the listener is called on a client thread, one call at a time.
  */
 public final class ConfigWatcher implements AutoCloseable {
 
@@ -45,7 +47,12 @@ public final class ConfigWatcher implements AutoCloseable {
     this.listener = listener;
   }
 
-  /** Starts watching {@code key}; its current value, if any, is delivered first. */
+  /**
+   * Starts watching {@code key}; its current value, if any, is delivered first. Blocks for the
+   * first read.
+   *
+   * @throws AimStoreException when the first read fails
+   */
   public static ConfigWatcher start(AimStoreClient client, String key, Listener listener) {
     ConfigWatcher w = new ConfigWatcher(client, key, listener);
     w.resync();
@@ -91,7 +98,7 @@ public final class ConfigWatcher implements AutoCloseable {
   }
 
   private synchronized void offer(KeyValue kv) {
-    if (kv.getModRevision() <= lastModRevision) {
+    if (closed || kv.getModRevision() <= lastModRevision) {
       return;
     }
     lastModRevision = kv.getModRevision();
@@ -111,7 +118,7 @@ public final class ConfigWatcher implements AutoCloseable {
   }
 
   private synchronized void deleted(long revision) {
-    if (revision > lastModRevision) {
+    if (!closed && revision > lastModRevision) {
       lastModRevision = revision;
       present = false;
       listener.onDeleted(revision);
@@ -123,6 +130,7 @@ public final class ConfigWatcher implements AutoCloseable {
     return highestToken;
   }
 
+  /** Stops watching (idempotent); no new listener call starts after it returns. */
   @Override
   public synchronized void close() {
     closed = true;

@@ -23,6 +23,9 @@ import org.slf4j.LoggerFactory;
  * validates each config locally, refuses one whose fencing token is older than one already applied
  * ("lock mismatch"), hands good ones to the application, and reports applied or refused. When its
  * session is lost (a long pause, a partition) it announces itself again with a new one.
+ *
+ * <p>Thread-safe. Reports that cannot be sent are logged and dropped; the next target brings a new
+ * one.
  */
 public final class DroneAgent implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(DroneAgent.class);
@@ -73,7 +76,12 @@ public final class DroneAgent implements AutoCloseable {
             });
   }
 
-  /** Starts a drone: presence on a session of {@code ttl}, then its target watch. */
+  /**
+   * Starts a drone: presence on a session of {@code ttl}, then its target watch. Blocks until both
+   * are set up. {@code applier} is called on a client thread, one target at a time.
+   *
+   * @throws AimStoreException when the session, the presence key or the first read fails
+   */
   public static DroneAgent start(
       AimStoreClient client, String fleet, String drone, Duration ttl, Applier applier) {
     return new DroneAgent(client, fleet, drone, ttl, applier);
@@ -180,6 +188,7 @@ public final class DroneAgent implements AutoCloseable {
     }
   }
 
+  /** This drone's name. */
   public String drone() {
     return drone;
   }

@@ -1,110 +1,113 @@
 package io.aimstore.client;
 
 import io.aimstore.api.v1.AimConfig;
-import io.aimstore.api.v1.ConfigGetRequest;
 import io.aimstore.api.v1.ConfigGetResponse;
-import io.aimstore.api.v1.ConfigHistoryRequest;
 import io.aimstore.api.v1.ConfigHistoryResponse;
 import io.aimstore.api.v1.ConfigPutRequest;
 import io.aimstore.api.v1.ConfigPutResponse;
-import io.aimstore.api.v1.ConfigValidateRequest;
 import io.aimstore.api.v1.ConfigValidateResponse;
-import io.aimstore.api.v1.ConfigsGrpc;
 import io.aimstore.api.v1.DroneReport;
-import io.aimstore.api.v1.DroneReportRequest;
 import io.aimstore.api.v1.DroneReportResponse;
-import io.aimstore.api.v1.FleetStatusRequest;
 import io.aimstore.api.v1.FleetStatusResponse;
-import io.aimstore.api.v1.HoldRequest;
 import io.aimstore.api.v1.RolloutRequest;
 import io.aimstore.api.v1.RolloutResponse;
 import io.aimstore.api.v1.RolloutStartRequest;
-import io.aimstore.api.v1.RolloutsGrpc;
-import io.aimstore.client.impl.Connection;
-import io.aimstore.client.impl.Connection.Retry;
 import java.util.concurrent.CompletableFuture;
 
-/** Aim configs, rollouts and the fleet hold point (see aim.proto). */
-public final class Fleet {
-  private final Connection conn;
+/**
+ * Aim configs, staged rollouts and the fleet hold point ({@code aim.proto}). Configs live under
+ * {@code /aim/FLEET/configs/NAME}; a config's versions are the revisions that wrote it.
+ *
+ * <p>Every method returns at once; the future completes on a client thread (do not block in its
+ * callbacks) and fails with {@link AimStoreException}. Reads are retried on another member when one
+ * is unavailable; writes only when they certainly did not apply ({@link
+ * AimStoreException#outcome()}). Changes to a rollout must carry the fleet's config-lock fence
+ * ({@code aim/FLEET/config}): take the lock with {@link Locks#acquire(String, Session,
+ * java.time.Duration)} and pass {@link LockHandle#fence()}. Thread-safe.
+ */
+public interface Fleet {
 
-  Fleet(Connection conn) {
-    this.conn = conn;
-  }
+  /**
+   * Writes a config; it is validated first and refused whole if any rule is broken.
+   *
+   * @return the new version (the revision of the write)
+   * @throws AimStoreException (in the future) INVALID_ARGUMENT listing every broken rule;
+   *     FAILED_PRECONDITION when the request's fence no longer holds its lock
+   */
+  CompletableFuture<ConfigPutResponse> putConfig(ConfigPutRequest request);
 
-  private ConfigsGrpc.ConfigsFutureStub configs(io.grpc.Channel ch) {
-    return ConfigsGrpc.newFutureStub(ch).withDeadline(conn.attemptOptions().getDeadline());
-  }
+  /**
+   * Reads config {@code name} of {@code fleet}: the latest ({@code version} 0) or a past version.
+   *
+   * @throws AimStoreException (in the future) NOT_FOUND for an unknown config or version;
+   *     OUT_OF_RANGE when the version was compacted
+   */
+  CompletableFuture<ConfigGetResponse> getConfig(String fleet, String name, long version);
 
-  private RolloutsGrpc.RolloutsFutureStub rollouts(io.grpc.Channel ch) {
-    return RolloutsGrpc.newFutureStub(ch).withDeadline(conn.attemptOptions().getDeadline());
-  }
+  /** Checks a config against the rules without writing anything; the answer lists every break. */
+  CompletableFuture<ConfigValidateResponse> validate(AimConfig config);
 
-  public CompletableFuture<ConfigPutResponse> putConfig(ConfigPutRequest r) {
-    return conn.call(ch -> configs(ch).put(r), Retry.IF_NOT_APPLIED);
-  }
+  /** Every retained version of a config, newest first. */
+  CompletableFuture<ConfigHistoryResponse> history(String fleet, String name);
 
-  public CompletableFuture<ConfigGetResponse> getConfig(String fleet, String name, long version) {
-    ConfigGetRequest r =
-        ConfigGetRequest.newBuilder().setFleet(fleet).setName(name).setVersion(version).build();
-    return conn.call(ch -> configs(ch).get(r), Retry.IDEMPOTENT);
-  }
+  /**
+   * Starts rolling a config version out to the fleet in stages.
+   *
+   * @throws AimStoreException (in the future) FAILED_PRECONDITION when the fence does not hold the
+   *     fleet's config lock, a rollout is already running, or the fleet is on hold; NOT_FOUND for
+   *     an unknown config; INVALID_ARGUMENT for a bad stage plan
+   */
+  CompletableFuture<RolloutResponse> start(RolloutStartRequest request);
 
-  public CompletableFuture<ConfigValidateResponse> validate(AimConfig config) {
-    ConfigValidateRequest r = ConfigValidateRequest.newBuilder().setConfig(config).build();
-    return conn.call(ch -> configs(ch).validate(r), Retry.IDEMPOTENT);
-  }
+  /**
+   * The fleet's current or last rollout.
+   *
+   * @throws AimStoreException (in the future) NOT_FOUND when the fleet never had one
+   */
+  CompletableFuture<RolloutResponse> status(String fleet);
 
-  public CompletableFuture<ConfigHistoryResponse> history(String fleet, String name) {
-    ConfigHistoryRequest r =
-        ConfigHistoryRequest.newBuilder().setFleet(fleet).setName(name).build();
-    return conn.call(ch -> configs(ch).history(r), Retry.IDEMPOTENT);
-  }
+  /**
+   * Moves the rollout to its next stage; every drone of the current stage must have applied it.
+   *
+   * @throws AimStoreException (in the future) FAILED_PRECONDITION when the fence does not hold the
+   *     config lock, the fleet is on hold, or the rollout's state does not allow it
+   */
+  CompletableFuture<RolloutResponse> promote(RolloutRequest request);
 
-  public CompletableFuture<RolloutResponse> start(RolloutStartRequest r) {
-    return conn.call(ch -> rollouts(ch).start(r), Retry.IF_NOT_APPLIED);
-  }
+  /** Stops advancing the rollout (drones keep what they have). Same failures as promote. */
+  CompletableFuture<RolloutResponse> pause(RolloutRequest request);
 
-  public CompletableFuture<RolloutResponse> status(String fleet) {
-    RolloutRequest r = RolloutRequest.newBuilder().setFleet(fleet).build();
-    return conn.call(ch -> rollouts(ch).status(r), Retry.IDEMPOTENT);
-  }
+  /** Continues a paused rollout. Same failures as promote. */
+  CompletableFuture<RolloutResponse> resume(RolloutRequest request);
 
-  public CompletableFuture<RolloutResponse> promote(RolloutRequest r) {
-    return conn.call(ch -> rollouts(ch).promote(r), Retry.IF_NOT_APPLIED);
-  }
+  /**
+   * Gives every drone that took the rollout's version its previous config back. Same failures as
+   * promote.
+   */
+  CompletableFuture<RolloutResponse> rollback(RolloutRequest request);
 
-  public CompletableFuture<RolloutResponse> pause(RolloutRequest r) {
-    return conn.call(ch -> rollouts(ch).pause(r), Retry.IF_NOT_APPLIED);
-  }
+  /**
+   * A drone reports that it applied or refused a version; a refusal halts a running rollout.
+   * Idempotent: the latest report of a drone wins.
+   */
+  CompletableFuture<DroneReportResponse> report(String fleet, DroneReport report);
 
-  public CompletableFuture<RolloutResponse> resume(RolloutRequest r) {
-    return conn.call(ch -> rollouts(ch).resume(r), Retry.IF_NOT_APPLIED);
-  }
+  /**
+   * Puts the fleet on hold: drones keep their config and no rollout starts, advances or rolls back
+   * until {@link #release}. Holding a fleet that is on hold replaces the reason.
+   *
+   * @throws AimStoreException (in the future) INVALID_ARGUMENT without a reason
+   */
+  CompletableFuture<RolloutResponse> hold(String fleet, String reason, String operator);
 
-  public CompletableFuture<RolloutResponse> rollback(RolloutRequest r) {
-    return conn.call(ch -> rollouts(ch).rollback(r), Retry.IF_NOT_APPLIED);
-  }
+  /**
+   * Lifts the fleet's hold.
+   *
+   * @throws AimStoreException (in the future) FAILED_PRECONDITION when the fleet is not on hold
+   *     (check {@link #fleetStatus} to tell "already released" from an error)
+   */
+  CompletableFuture<RolloutResponse> release(String fleet, String operator);
 
-  public CompletableFuture<DroneReportResponse> report(String fleet, DroneReport report) {
-    DroneReportRequest r =
-        DroneReportRequest.newBuilder().setFleet(fleet).setReport(report).build();
-    return conn.call(ch -> rollouts(ch).report(r), Retry.IDEMPOTENT);
-  }
-
-  public CompletableFuture<RolloutResponse> hold(String fleet, String reason, String operator) {
-    HoldRequest r =
-        HoldRequest.newBuilder().setFleet(fleet).setReason(reason).setOperator(operator).build();
-    return conn.call(ch -> rollouts(ch).hold(r), Retry.IF_NOT_APPLIED);
-  }
-
-  public CompletableFuture<RolloutResponse> release(String fleet, String operator) {
-    HoldRequest r = HoldRequest.newBuilder().setFleet(fleet).setOperator(operator).build();
-    return conn.call(ch -> rollouts(ch).release(r), Retry.IF_NOT_APPLIED);
-  }
-
-  public CompletableFuture<FleetStatusResponse> fleetStatus(String fleet) {
-    FleetStatusRequest r = FleetStatusRequest.newBuilder().setFleet(fleet).build();
-    return conn.call(ch -> rollouts(ch).fleetStatus(r), Retry.IDEMPOTENT);
-  }
+  /** Every drone of the fleet (alive?, applied and target versions, last report), hold, rollout. */
+  CompletableFuture<FleetStatusResponse> fleetStatus(String fleet);
 }

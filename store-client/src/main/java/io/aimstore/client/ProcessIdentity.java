@@ -8,6 +8,7 @@ import java.util.Map;
 public final class ProcessIdentity {
   private ProcessIdentity() {}
 
+  /** This process as a lease owner: {@code name}, host name, pid, start time, {@code labels}. */
   public static Owner owner(String name, Map<String, String> labels) {
     ProcessHandle self = ProcessHandle.current();
     return Owner.newBuilder()

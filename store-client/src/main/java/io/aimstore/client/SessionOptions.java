@@ -10,8 +10,10 @@ import java.time.Duration;
  * @param leaseId an existing lease to keep alive (adopting it), or 0 to grant a new one
  */
 public record SessionOptions(Duration ttl, long leaseId) {
+  /** A new lease of 10 s. */
   public static final SessionOptions DEFAULT = new SessionOptions(Duration.ofSeconds(10), 0);
 
+  /** A new lease of {@code ttl}. */
   public static SessionOptions ttl(Duration ttl) {
     return new SessionOptions(ttl, 0);
   }

@@ -7,7 +7,10 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
-/** A watch read by pulling: {@link #next(Duration)} returns the next revision's events. */
+/**
+ * A watch read by pulling: {@link #next(Duration)} returns the next revision's events. Events queue
+ * up without bound until read; read from one thread. Close it to cancel the watch.
+ */
 public final class WatchIterator implements WatchListener, AutoCloseable {
   /** One revision's events. */
   public record Revision(long revision, List<Event> events) {}
@@ -38,27 +41,32 @@ public final class WatchIterator implements WatchListener, AutoCloseable {
     return (Revision) o;
   }
 
+  /** Queues one revision (called by the watch; not for applications). */
   @Override
   public void onRevision(long revision, List<Event> events) {
     queue.add(new Revision(revision, events));
   }
 
+  /** Ends the iterator with OUT_OF_RANGE (called by the watch; not for applications). */
   @Override
   public void onCompacted(long compactRevision) {
     queue.add(
         new AimStoreException(
-            io.grpc.Status.Code.OUT_OF_RANGE,
-            "OUT_OF_RANGE: watch history compacted (compact revision " + compactRevision + ")",
-            false,
+            AimStoreException.Code.OUT_OF_RANGE,
+            "watch history compacted (compact revision " + compactRevision + ")",
+            AimStoreException.Outcome.NOT_APPLIED,
             null));
   }
 
+  /** Ends the iterator with CANCELLED (called by the watch; not for applications). */
   @Override
   public void onCanceled(String reason) {
     queue.add(
-        new AimStoreException(io.grpc.Status.Code.CANCELLED, "CANCELLED: " + reason, false, null));
+        new AimStoreException(
+            AimStoreException.Code.CANCELLED, reason, AimStoreException.Outcome.NOT_APPLIED, null));
   }
 
+  /** Cancels the watch. */
   @Override
   public void close() {
     if (handle != null) {

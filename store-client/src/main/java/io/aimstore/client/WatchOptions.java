@@ -23,32 +23,39 @@ public record WatchOptions(
     boolean noDelete,
     boolean progressNotify) {
 
+  /** Changes to one key (UTF-8), from now on. */
   public static WatchOptions key(String key) {
     return new WatchOptions(
         ByteString.copyFromUtf8(key), ByteString.EMPTY, 0, false, false, false, false);
   }
 
+  /** Changes to every key starting with {@code prefix} (UTF-8), from now on. */
   public static WatchOptions prefix(String prefix) {
     ByteString p = ByteString.copyFromUtf8(prefix);
     return new WatchOptions(p, KeyRanges.prefixEnd(p), 0, false, false, false, false);
   }
 
+  /** The same, starting at {@code revision} (replaying retained history from there). */
   public WatchOptions fromRevision(long revision) {
     return new WatchOptions(key, rangeEnd, revision, prevKv, noPut, noDelete, progressNotify);
   }
 
+  /** The same, with each key's previous value. */
   public WatchOptions withPrevKv() {
     return new WatchOptions(key, rangeEnd, startRevision, true, noPut, noDelete, progressNotify);
   }
 
+  /** The same, with periodic progress notifications while idle. */
   public WatchOptions withProgressNotify() {
     return new WatchOptions(key, rangeEnd, startRevision, prevKv, noPut, noDelete, true);
   }
 
+  /** The same, without DELETE events. */
   public WatchOptions withoutDeletes() {
     return new WatchOptions(key, rangeEnd, startRevision, prevKv, noPut, true, progressNotify);
   }
 
+  /** The same, without PUT events. */
   public WatchOptions withoutPuts() {
     return new WatchOptions(key, rangeEnd, startRevision, prevKv, true, noDelete, progressNotify);
   }

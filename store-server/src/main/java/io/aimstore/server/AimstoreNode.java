@@ -26,6 +26,7 @@ import io.aimstore.server.core.RequestValidator;
 import io.aimstore.server.core.Store;
 import io.aimstore.server.metrics.HealthCheck;
 import io.aimstore.server.metrics.MetricsEndpoint;
+import io.aimstore.server.metrics.ProcessMeters;
 import io.aimstore.server.metrics.ServerMeters;
 import io.aimstore.server.raft.AimStateMachine;
 import io.aimstore.server.raft.ApplyListener;
@@ -86,6 +87,7 @@ public final class AimstoreNode implements AutoCloseable {
   private final ExecutorService readExecutor;
   private final Server grpc;
   private final MetricsEndpoint metrics;
+  private final ProcessMeters processMeters;
   private final Lessor lessor;
   private final WatchHub watchHub;
   private final ScheduledExecutorService timers;
@@ -232,6 +234,7 @@ public final class AimstoreNode implements AutoCloseable {
             watchHub::streamCount,
             watchHub::catchingUpCount,
             watchHub::maxLag));
+    this.processMeters = ProcessMeters.bindTo(meters.registry());
     this.metrics =
         new MetricsEndpoint(
             socket(self.metrics()),
@@ -361,6 +364,7 @@ public final class AimstoreNode implements AutoCloseable {
   public void close() {
     LOG.info("event=member_stopping member={}", config.name());
     metrics.close();
+    processMeters.close();
     timers.shutdownNow();
     grpc.shutdownNow();
     watchHub.close();

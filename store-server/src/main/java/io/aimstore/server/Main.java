@@ -1,12 +1,19 @@
 package io.aimstore.server;
 
+import io.aimstore.server.api.MemberEndpoints;
+import java.io.IOException;
+import java.net.BindException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.bridge.SLF4JBridgeHandler;
 
 /**
  * Starts one aimstore member: {@code aimstore-server --config FILE} or flags (see {@link
- * NodeConfig}).
+ * NodeConfig}). A member that cannot start says why in one line on stderr: exit code 2 for what its
+ * operator must fix (a setting, the data directory, a port another process holds), 1 for anything
+ * else.
  */
 public final class Main {
   private Main() {}
@@ -19,17 +26,58 @@ public final class Main {
     AimstoreNode node;
     try {
       config = NodeConfig.load(args, System.getenv());
+      checkPortsFree(config.self());
       node = AimstoreNode.start(config);
     } catch (ConfigException e) {
       System.err.println("aimstore: " + e.getMessage());
       System.exit(2);
       return;
     } catch (Exception e) {
+      if (portTaken(e)) {
+        // lost a race with another process for a port checked free a moment ago
+        System.err.println("aimstore: cannot listen: a port of this member is in use: " + e);
+        System.exit(2);
+        return;
+      }
       System.err.println("aimstore: failed to start: " + e);
       log.error("event=start_failed", e);
       System.exit(1);
       return;
     }
     Runtime.getRuntime().addShutdownHook(new Thread(node::close, "shutdown"));
+  }
+
+  /** Fails with the address another process holds, before anything is started. */
+  static void checkPortsFree(MemberEndpoints self) throws ConfigException {
+    String[][] addresses = {
+      {"client", self.client()}, {"raft", self.raft()}, {"metrics", self.metrics()}
+    };
+    for (String[] a : addresses) {
+      int colon = a[1].lastIndexOf(':');
+      InetSocketAddress socket =
+          new InetSocketAddress(
+              a[1].substring(0, colon), Integer.parseInt(a[1].substring(colon + 1)));
+      try (ServerSocket s = new ServerSocket()) {
+        s.bind(socket);
+      } catch (IOException e) {
+        throw new ConfigException(
+            "cannot listen on "
+                + a[0]
+                + " address "
+                + a[1]
+                + ": "
+                + (e instanceof BindException ? "in use by another process" : e.getMessage())
+                + " (is this member already running?)");
+      }
+    }
+  }
+
+  private static boolean portTaken(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof BindException) {
+        return true;
+      }
+    }
+    return false;
   }
 }

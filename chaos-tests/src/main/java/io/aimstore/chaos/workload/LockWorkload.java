@@ -10,7 +10,6 @@ import io.aimstore.chaos.history.FencedWrite;
 import io.aimstore.client.AimStoreClient;
 import io.aimstore.client.AimStoreException;
 import io.aimstore.client.KV;
-import io.grpc.Status;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -238,7 +237,8 @@ public final class LockWorkload {
       }
     } catch (Exception e) {
       AimStoreException a = AimStoreException.from(e);
-      if (a.code() == Status.Code.FAILED_PRECONDITION && a.getMessage().contains("fencing")) {
+      if (a.code() == AimStoreException.Code.FAILED_PRECONDITION
+          && a.getMessage().contains("fencing")) {
         stats.add("fenced.refused");
       } else if (a.retrySafe()) {
         stats.add("fenced.not_applied");

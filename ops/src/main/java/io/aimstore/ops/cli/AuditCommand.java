@@ -1,9 +1,8 @@
 package io.aimstore.ops.cli;
 
-import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import io.aimstore.api.v1.AuditRecord;
-import io.aimstore.ops.Aimctl;
+import io.aimstore.ops.output.Json;
 import io.aimstore.ops.output.Table;
 import io.aimstore.ops.output.Text;
 import java.time.Duration;
@@ -13,12 +12,14 @@ import picocli.CommandLine.Option;
 
 @Command(
     name = "audit",
-    description =
-        "Operator actions recorded by the store (force-releases): who, when, why, what was held.")
+    description = {
+      "Show operator actions recorded by the store: who, when, why, what was held.",
+      "Today these are lock force-releases (aimctl lock release --force)."
+    })
 public final class AuditCommand extends CommandBase {
   @Option(
       names = "--since",
-      converter = Aimctl.DurationConverter.class,
+      converter = Durations.Converter.class,
       description = "Only the last DURATION (e.g. 1h).")
   Duration since;
 
@@ -27,10 +28,8 @@ public final class AuditCommand extends CommandBase {
     long sinceMs = since == null ? 0 : System.currentTimeMillis() - since.toMillis();
     List<AuditRecord> records = await(client().locks().audit(sinceMs)).getRecordsList();
     if (json()) {
-      JsonArray a = new JsonArray();
-      records.forEach(r -> a.add(json(r)));
       JsonObject o = new JsonObject();
-      o.add("records", a);
+      o.add("records", Json.protos(records));
       print(o);
       return 0;
     }
@@ -58,20 +57,5 @@ public final class AuditCommand extends CommandBase {
     }
     print(t);
     return 0;
-  }
-
-  static JsonObject json(AuditRecord r) {
-    JsonObject o = new JsonObject();
-    o.addProperty("revision", r.getRevision());
-    o.addProperty("at_ms", r.getAtMs());
-    o.addProperty("action", r.getAction());
-    o.addProperty("operator", r.getOperator());
-    o.addProperty("reason", r.getReason());
-    o.addProperty("lock", r.getLock());
-    o.addProperty("token", r.getToken());
-    o.addProperty("lease", r.getLease());
-    o.add("holder", LeaseCommand.owner(r.getHolder()));
-    o.addProperty("quarantined_until_ms", r.getQuarantinedUntilMs());
-    return o;
   }
 }

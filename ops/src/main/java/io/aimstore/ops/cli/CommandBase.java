@@ -3,6 +3,7 @@ package io.aimstore.ops.cli;
 import com.google.gson.JsonElement;
 import io.aimstore.client.AimStoreClient;
 import io.aimstore.ops.Aimctl;
+import io.aimstore.ops.ClusterTarget;
 import io.aimstore.ops.output.Format;
 import io.aimstore.ops.output.Json;
 import io.aimstore.ops.output.Table;
@@ -12,7 +13,10 @@ import java.util.concurrent.CompletableFuture;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
-/** What every aimctl command shares: the client, the output format, the output stream. */
+/**
+ * What every aimctl command shares: the client, the cluster it talks to, the output format and
+ * streams, and what the error report needs to know about it (does it write? how to check?).
+ */
 public abstract class CommandBase implements Callable<Integer> {
   @Spec protected CommandSpec spec;
 
@@ -24,12 +28,37 @@ public abstract class CommandBase implements Callable<Integer> {
     return root().client();
   }
 
+  /** Which cluster the command talks to, and where that was found. */
+  public ClusterTarget target() {
+    return root().target();
+  }
+
   public boolean json() {
     return root().format() == Format.JSON;
   }
 
   public PrintStream out() {
     return root().out();
+  }
+
+  public PrintStream err() {
+    return root().err();
+  }
+
+  /**
+   * Whether the command changes state: a failure then says whether the change applied. False for
+   * reads.
+   */
+  public boolean writes() {
+    return false;
+  }
+
+  /**
+   * How to find out whether a write whose outcome is unknown applied (e.g. "aimctl get KEY"), or
+   * null.
+   */
+  public String howToCheck() {
+    return null;
   }
 
   protected <T> T await(CompletableFuture<T> f) {
@@ -40,7 +69,7 @@ public abstract class CommandBase implements Callable<Integer> {
     table.print(out());
   }
 
-  protected void print(JsonElement json) {
+  public void print(JsonElement json) {
     out().println(Json.pretty(json));
   }
 }

@@ -8,18 +8,30 @@ import picocli.CommandLine.Parameters;
 
 @Command(
     name = "compact",
-    description = "Discard history before REV. Reads and watches below it fail afterwards.")
+    description = {
+      "Discard history before revision REV.",
+      "Reads and watches below it fail afterwards, naming the compact revision."
+    })
 public final class CompactCommand extends CommandBase {
   @Parameters(index = "0", paramLabel = "REV")
   long revision;
 
   @Override
+  public boolean writes() {
+    return true;
+  }
+
+  @Override
+  public String howToCheck() {
+    return "aimctl status -o json: compact_revision";
+  }
+
+  @Override
   public Integer call() {
     CompactionResponse resp = await(client().kv().compact(revision));
     if (json()) {
-      JsonObject o = new JsonObject();
-      o.add("header", Json.header(resp.getHeader()));
-      o.addProperty("compacted_to", revision);
+      JsonObject o = Json.proto(resp);
+      o.addProperty("compact_revision", revision);
       print(o);
     } else {
       out().println("compacted history before revision " + revision);

@@ -2,7 +2,6 @@ package io.aimstore.ops.cli;
 
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
-import com.google.gson.JsonParser;
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.util.JsonFormat;
 import io.aimstore.api.v1.AimConfig;
@@ -10,10 +9,12 @@ import io.aimstore.api.v1.ConfigPutRequest;
 import io.aimstore.api.v1.ConfigPutResponse;
 import io.aimstore.api.v1.ConfigVersion;
 import io.aimstore.ops.Aimctl.UsageError;
+import io.aimstore.ops.output.Json;
 import io.aimstore.ops.output.Table;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.List;
 import picocli.CommandLine.Command;
@@ -22,8 +23,10 @@ import picocli.CommandLine.Parameters;
 
 @Command(
     name = "config",
-    description =
-        "Aim configs: typed, validated documents under /aim/FLEET/configs/NAME (JSON files in the protobuf JSON mapping of AimConfig).",
+    description = {
+      "Aim configs: typed, validated documents under /aim/FLEET/configs/NAME.",
+      "Files are AimConfig in JSON (fields in docs/api.md; an example in docs/examples/aim.json)."
+    },
     subcommands = {
       ConfigCommand.Put.class,
       ConfigCommand.Get.class,
@@ -32,29 +35,39 @@ import picocli.CommandLine.Parameters;
     })
 public final class ConfigCommand {
 
+  /** Reads an AimConfig from its JSON form (field names snake_case or lowerCamelCase). */
   static AimConfig read(Path file) {
     try {
       AimConfig.Builder b = AimConfig.newBuilder();
       JsonFormat.parser().merge(Files.readString(file, StandardCharsets.UTF_8), b);
       return b.build();
+    } catch (NoSuchFileException e) {
+      throw new UsageError("no such file: " + file);
+    } catch (InvalidProtocolBufferException e) {
+      throw new UsageError(file + " is not an AimConfig in JSON: " + e.getMessage());
     } catch (IOException e) {
       throw new UsageError("cannot read " + file + ": " + e.getMessage());
     }
   }
 
-  static String protoJson(com.google.protobuf.MessageOrBuilder m) {
-    try {
-      return JsonFormat.printer().print(m);
-    } catch (InvalidProtocolBufferException e) {
-      throw new IllegalStateException(e);
-    }
-  }
-
   @Command(
       name = "put",
-      description =
-          "Write config NAME of FLEET from --file; refused with every broken rule if invalid.")
+      description = {
+        "Write config NAME of FLEET from --file; refused, listing every broken rule, if invalid.",
+        "Prints the new version. Example: aimctl config put fleet-1 aim --file"
+            + " docs/examples/aim.json"
+      })
   public static final class Put extends CommandBase {
+    @Override
+    public boolean writes() {
+      return true;
+    }
+
+    @Override
+    public String howToCheck() {
+      return "aimctl config history " + fleet + " " + name;
+    }
+
     @Parameters(index = "0", paramLabel = "FLEET")
     String fleet;
 
@@ -64,7 +77,8 @@ public final class ConfigCommand {
     @Option(
         names = {"-f", "--file"},
         required = true,
-        paramLabel = "FILE")
+        paramLabel = "FILE",
+        description = "The config, AimConfig in JSON.")
     Path file;
 
     @Option(
@@ -82,10 +96,9 @@ public final class ConfigCommand {
       }
       ConfigPutResponse resp = await(client().fleet().putConfig(r.build()));
       if (json()) {
-        JsonObject o = new JsonObject();
+        JsonObject o = Json.proto(resp);
         o.addProperty("fleet", fleet);
         o.addProperty("name", name);
-        o.addProperty("version", resp.getVersion());
         print(o);
       } else {
         out().println("config " + name + " of " + fleet + " is now v" + resp.getVersion());
@@ -96,7 +109,11 @@ public final class ConfigCommand {
 
   @Command(
       name = "get",
-      description = "Print config NAME of FLEET (latest, or --version V) as JSON.")
+      description = {
+        "Print config NAME of FLEET (latest, or --version V) as an AimConfig JSON document.",
+        "The document can be edited and written back with 'config put'. With -o json: the"
+            + " version record (version, fence_token, config)."
+      })
   public static final class Get extends CommandBase {
     @Parameters(index = "0", paramLabel = "FLEET")
     String fleet;
@@ -110,32 +127,36 @@ public final class ConfigCommand {
     @Override
     public Integer call() {
       ConfigVersion v = await(client().fleet().getConfig(fleet, name, version)).getConfig();
-      if (!json()) {
-        spec.commandLine()
-            .getErr()
-            .println(
-                "# "
-                    + fleet
-                    + "/"
-                    + name
-                    + " v"
-                    + v.getVersion()
-                    + (v.getFenceToken() == 0 ? "" : " (fence token " + v.getFenceToken() + ")"));
+      if (json()) {
+        print(Json.proto(v));
+        return 0;
       }
-      out().println(protoJson(v.getConfig()));
+      err()
+          .println(
+              "# "
+                  + fleet
+                  + "/"
+                  + name
+                  + " v"
+                  + v.getVersion()
+                  + (v.getFenceToken() == 0 ? "" : " (fence token " + v.getFenceToken() + ")"));
+      print(Json.proto(v.getConfig()));
       return 0;
     }
   }
 
   @Command(
       name = "validate",
-      description =
-          "Check a config file against the rules without writing it; exits 1 listing every broken rule.")
+      description = {
+        "Check a config file against the rules without writing it.",
+        "Lists every broken rule and exits 1 if there is any."
+      })
   public static final class Validate extends CommandBase {
     @Option(
         names = {"-f", "--file"},
         required = true,
-        paramLabel = "FILE")
+        paramLabel = "FILE",
+        description = "The config, AimConfig in JSON.")
     Path file;
 
     @Override
@@ -158,7 +179,9 @@ public final class ConfigCommand {
     }
   }
 
-  @Command(name = "history", description = "Every version of config NAME of FLEET, newest first.")
+  @Command(
+      name = "history",
+      description = "List every retained version of config NAME of FLEET, newest first.")
   public static final class History extends CommandBase {
     @Parameters(index = "0", paramLabel = "FLEET")
     String fleet;
@@ -170,16 +193,8 @@ public final class ConfigCommand {
     public Integer call() {
       List<ConfigVersion> versions = await(client().fleet().history(fleet, name)).getVersionsList();
       if (json()) {
-        JsonArray a = new JsonArray();
-        for (ConfigVersion v : versions) {
-          JsonObject o = new JsonObject();
-          o.addProperty("version", v.getVersion());
-          o.addProperty("fence_token", v.getFenceToken());
-          o.add("config", JsonParser.parseString(protoJson(v.getConfig())));
-          a.add(o);
-        }
         JsonObject o = new JsonObject();
-        o.add("versions", a);
+        o.add("versions", Json.protos(versions));
         print(o);
         return 0;
       }

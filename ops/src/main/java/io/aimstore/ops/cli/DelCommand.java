@@ -1,6 +1,5 @@
 package io.aimstore.ops.cli;
 
-import com.google.gson.JsonObject;
 import com.google.protobuf.ByteString;
 import io.aimstore.api.KeyRanges;
 import io.aimstore.api.v1.DeleteRangeRequest;
@@ -11,7 +10,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-@Command(name = "del", description = "Delete a key, or every key with a prefix.")
+@Command(name = "del", description = "Delete a key, or every key with a prefix, in one revision.")
 public final class DelCommand extends CommandBase {
   @Parameters(index = "0", paramLabel = "KEY")
   String key;
@@ -26,6 +25,16 @@ public final class DelCommand extends CommandBase {
   String fence;
 
   @Override
+  public boolean writes() {
+    return true;
+  }
+
+  @Override
+  public String howToCheck() {
+    return "aimctl get " + key + (prefix ? " --prefix" : "");
+  }
+
+  @Override
   public Integer call() {
     ByteString k = Text.parse(key);
     DeleteRangeRequest.Builder r = DeleteRangeRequest.newBuilder().setKey(k);
@@ -37,10 +46,7 @@ public final class DelCommand extends CommandBase {
     }
     DeleteRangeResponse resp = await(client().kv().delete(r.build()));
     if (json()) {
-      JsonObject o = new JsonObject();
-      o.add("header", Json.header(resp.getHeader()));
-      o.addProperty("deleted", resp.getDeleted());
-      print(o);
+      print(Json.proto(resp));
     } else {
       out()
           .println(

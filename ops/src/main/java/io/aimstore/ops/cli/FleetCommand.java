@@ -1,9 +1,11 @@
 package io.aimstore.ops.cli;
 
-import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import io.aimstore.api.v1.DroneStatus;
 import io.aimstore.api.v1.FleetStatusResponse;
+import io.aimstore.client.AimStoreClient;
+import io.aimstore.client.AimStoreException;
+import io.aimstore.ops.output.Json;
 import io.aimstore.ops.output.Table;
 import io.aimstore.ops.output.Text;
 import java.time.Duration;
@@ -19,7 +21,10 @@ public final class FleetCommand {
 
   @Command(
       name = "status",
-      description = "Every drone: alive?, applied version, target version, last report.")
+      description = {
+        "Show FLEET's drones, its hold and its rollout.",
+        "Each drone: alive?, applied version, target version, host, pid, last report."
+      })
   public static final class Status extends CommandBase {
     @Parameters(index = "0", paramLabel = "FLEET")
     String fleet;
@@ -28,32 +33,12 @@ public final class FleetCommand {
     public Integer call() {
       FleetStatusResponse s = await(client().fleet().fleetStatus(fleet));
       if (json()) {
-        JsonObject o = new JsonObject();
-        o.addProperty("fleet", fleet);
-        JsonArray a = new JsonArray();
-        for (DroneStatus d : s.getDronesList()) {
-          JsonObject j = new JsonObject();
-          j.addProperty("drone", d.getDrone());
-          j.addProperty("alive", d.getAlive());
-          j.addProperty("applied_version", d.getAppliedVersion());
-          j.addProperty("target_version", d.getTargetVersion());
-          j.addProperty("host", d.getHost());
-          j.addProperty("pid", d.getPid());
-          if (d.hasLastReport()) {
-            j.addProperty("last_report_at_ms", d.getLastReport().getAtMs());
-            j.addProperty("last_report_applied", d.getLastReport().getApplied());
-            j.addProperty("last_report_reason", d.getLastReport().getReason());
-          }
-          a.add(j);
-        }
-        o.add("drones", a);
-        if (s.hasHold()) {
-          o.addProperty("hold", s.getHold().getReason());
-        }
+        FleetStatusResponse.Builder b = s.toBuilder();
         if (s.hasRollout()) {
-          o.addProperty("rollout_state", s.getRollout().getState().name());
-          o.addProperty("rollout_version", s.getRollout().getVersion());
+          b.setRollout(RolloutCommand.summary(s.getRollout()));
         }
+        JsonObject o = Json.proto(b);
+        o.addProperty("fleet", fleet);
         print(o);
         return 0;
       }
@@ -115,33 +100,96 @@ public final class FleetCommand {
 
   @Command(
       name = "hold",
-      description =
-          "Put FLEET on hold: drones keep their config and no rollout advances until 'fleet release'.")
+      description = {
+        "Put FLEET on hold: drones keep their config and no rollout advances until 'fleet release'.",
+        "Holding a fleet that is on hold replaces the reason."
+      })
   public static final class Hold extends CommandBase {
     @Parameters(index = "0", paramLabel = "FLEET")
     String fleet;
 
-    @Option(names = "--reason", required = true)
+    @Option(names = "--reason", required = true, description = "Why (shown in 'fleet status').")
     String reason;
 
     @Override
+    public boolean writes() {
+      return true;
+    }
+
+    @Override
+    public String howToCheck() {
+      return "aimctl fleet status " + fleet;
+    }
+
+    @Override
     public Integer call() {
-      await(client().fleet().hold(fleet, reason, RolloutCommand.operator(this)));
-      out().println("fleet " + fleet + " is on hold: " + reason);
+      try {
+        await(client().fleet().hold(fleet, reason, RolloutCommand.operator(this)));
+      } catch (AimStoreException e) {
+        // The answer was lost: look whether the hold is there.
+        if (e.outcome() != AimStoreException.Outcome.UNKNOWN || !onHold(this, fleet)) {
+          throw e;
+        }
+      }
+      report(this, fleet, true, "fleet " + fleet + " is on hold: " + reason);
       return 0;
     }
   }
 
-  @Command(name = "release", description = "Lift FLEET's hold.")
+  @Command(
+      name = "release",
+      description = {
+        "Lift FLEET's hold.",
+        "Idempotent: a fleet that is not on hold is reported as already released, exit 0."
+      })
   public static final class Release extends CommandBase {
     @Parameters(index = "0", paramLabel = "FLEET")
     String fleet;
 
     @Override
+    public boolean writes() {
+      return true;
+    }
+
+    @Override
+    public String howToCheck() {
+      return "aimctl fleet status " + fleet;
+    }
+
+    @Override
     public Integer call() {
-      await(client().fleet().release(fleet, RolloutCommand.operator(this)));
-      out().println("fleet " + fleet + " released");
+      String done = "fleet " + fleet + " released";
+      try {
+        await(client().fleet().release(fleet, RolloutCommand.operator(this)));
+      } catch (AimStoreException e) {
+        boolean refused = e.code() == AimStoreException.Code.FAILED_PRECONDITION;
+        boolean lost = e.outcome() == AimStoreException.Outcome.UNKNOWN;
+        if (!(refused || lost) || onHold(this, fleet)) {
+          throw e;
+        }
+        done =
+            refused
+                ? "fleet " + fleet + " is not on hold (already released)"
+                : "fleet " + fleet + " released (the answer was lost; the hold is gone)";
+      }
+      report(this, fleet, false, done);
       return 0;
+    }
+  }
+
+  /** Whether FLEET is on hold now (a linearizable read). */
+  static boolean onHold(CommandBase cmd, String fleet) {
+    return AimStoreClient.await(cmd.client().fleet().fleetStatus(fleet)).hasHold();
+  }
+
+  private static void report(CommandBase cmd, String fleet, boolean onHold, String text) {
+    if (cmd.json()) {
+      JsonObject o = new JsonObject();
+      o.addProperty("fleet", fleet);
+      o.addProperty("on_hold", onHold);
+      cmd.print(o);
+    } else {
+      cmd.out().println(text);
     }
   }
 }

@@ -1,6 +1,5 @@
 package io.aimstore.ops.cli;
 
-import com.google.gson.JsonObject;
 import com.google.protobuf.ByteString;
 import io.aimstore.api.KeyRanges;
 import io.aimstore.api.v1.KeyValue;
@@ -13,7 +12,12 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-@Command(name = "get", description = "Read a key, or every key with a prefix.")
+@Command(
+    name = "get",
+    description = {
+      "Read a key, or every key with a prefix, linearizably unless --serializable.",
+      "Example: aimctl get /aim/fleet-1/ --prefix -o json"
+    })
 public final class GetCommand extends CommandBase {
   @Parameters(index = "0", paramLabel = "KEY")
   String key;
@@ -51,12 +55,7 @@ public final class GetCommand extends CommandBase {
     }
     RangeResponse resp = await(client().kv().get(r.build()));
     if (json()) {
-      JsonObject o = new JsonObject();
-      o.add("header", Json.header(resp.getHeader()));
-      o.add("kvs", Json.keyValues(resp.getKvsList()));
-      o.addProperty("count", resp.getCount());
-      o.addProperty("more", resp.getMore());
-      print(o);
+      print(Json.proto(resp));
       return 0;
     }
     if (resp.getKvsCount() == 0) {

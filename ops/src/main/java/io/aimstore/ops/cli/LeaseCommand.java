@@ -3,11 +3,13 @@ package io.aimstore.ops.cli;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import com.google.protobuf.ByteString;
+import io.aimstore.api.v1.LeaseGrantResponse;
 import io.aimstore.api.v1.LeaseInfo;
 import io.aimstore.api.v1.LeaseLeasesRequest;
 import io.aimstore.api.v1.LeaseLeasesResponse;
 import io.aimstore.api.v1.LeaseTimeToLiveResponse;
 import io.aimstore.api.v1.Owner;
+import io.aimstore.client.AimStoreException;
 import io.aimstore.client.Session;
 import io.aimstore.client.SessionOptions;
 import io.aimstore.ops.Aimctl.UsageError;
@@ -36,21 +38,36 @@ public final class LeaseCommand {
 
   @Command(
       name = "grant",
-      description = "Grant a lease of TTL seconds owned by this process; prints only its id.")
+      description = {
+        "Grant a lease of TTL owned by this process; prints only its id.",
+        "TTL: seconds (10) or a duration (90s, 5m), rounded up to whole seconds; the store accepts"
+            + " 2s to 30d. Example: ID=$(aimctl lease grant 10)"
+      })
   public static final class Grant extends CommandBase {
-    @Parameters(index = "0", paramLabel = "TTL", description = "Time to live in seconds.")
-    long ttl;
+    @Parameters(
+        index = "0",
+        paramLabel = "TTL",
+        converter = Durations.Converter.class,
+        description = "Time to live: seconds, or a duration such as 90s.")
+    Duration ttl;
+
+    @Override
+    public boolean writes() {
+      return true;
+    }
+
+    @Override
+    public String howToCheck() {
+      return "aimctl lease list";
+    }
 
     @Override
     public Integer call() {
-      long id = await(client().leases().grant(Duration.ofSeconds(ttl))).getId();
+      LeaseGrantResponse r = await(client().leases().grant(ttl));
       if (json()) {
-        JsonObject o = new JsonObject();
-        o.addProperty("id", id);
-        o.addProperty("ttl", ttl);
-        print(o);
+        print(Json.proto(r));
       } else {
-        out().println(id);
+        out().println(r.getId());
       }
       return 0;
     }
@@ -58,9 +75,11 @@ public final class LeaseCommand {
 
   @Command(
       name = "keepalive",
-      description =
-          "Keep lease ID alive until this process is stopped; it records this process as the"
-              + " lease's owner first. Exits 1 when the lease is lost.")
+      description = {
+        "Keep lease ID alive until this process is stopped.",
+        "It records this process as the lease's owner first, prints each state change, and exits 1"
+            + " when the lease is lost."
+      })
   public static final class KeepAlive extends CommandBase {
     @Parameters(index = "0", paramLabel = "ID")
     long id;
@@ -98,19 +117,47 @@ public final class LeaseCommand {
     }
   }
 
-  @Command(name = "revoke", description = "Revoke lease ID: its keys and locks go now.")
+  @Command(
+      name = "revoke",
+      description = {
+        "Revoke lease ID: its keys and locks go now.",
+        "Idempotent: a lease that is already gone (revoked or expired) is reported, exit 0."
+      })
   public static final class Revoke extends CommandBase {
     @Parameters(index = "0", paramLabel = "ID")
     long id;
 
     @Override
+    public boolean writes() {
+      return true;
+    }
+
+    @Override
+    public String howToCheck() {
+      return "aimctl lease show " + id;
+    }
+
+    @Override
     public Integer call() {
-      long deleted = await(client().leases().revoke(id)).getDeletedKeys();
+      long deleted;
+      boolean gone = false;
+      try {
+        deleted = await(client().leases().revoke(id)).getDeletedKeys();
+      } catch (AimStoreException e) {
+        if (e.code() != AimStoreException.Code.NOT_FOUND) {
+          throw e;
+        }
+        deleted = 0;
+        gone = true;
+      }
       if (json()) {
         JsonObject o = new JsonObject();
         o.addProperty("id", id);
         o.addProperty("deleted_keys", deleted);
+        o.addProperty("already_gone", gone);
         print(o);
+      } else if (gone) {
+        out().println("lease " + id + " is already gone (revoked or expired)");
       } else {
         out().println("lease " + id + " revoked; " + deleted + " keys deleted");
       }
@@ -158,10 +205,8 @@ public final class LeaseCommand {
         after = page.getNextAfterId();
       } while (after != 0);
       if (json()) {
-        JsonArray a = new JsonArray();
-        all.forEach(i -> a.add(LeaseCommand.json(i, List.of())));
         JsonObject o = new JsonObject();
-        o.add("leases", a);
+        o.add("leases", Json.protos(all));
         print(o);
         return 0;
       }
@@ -200,7 +245,11 @@ public final class LeaseCommand {
       LeaseTimeToLiveResponse r = await(client().leases().timeToLive(id, true));
       LeaseInfo i = r.getLease();
       if (json()) {
-        print(LeaseCommand.json(i, r.getKeysList()));
+        JsonObject o = Json.proto(i);
+        JsonArray keys = new JsonArray();
+        r.getKeysList().forEach(k -> keys.add(Text.bytes(k)));
+        o.add("keys", keys);
+        print(o);
         return 0;
       }
       Owner o = i.getOwner();
@@ -232,34 +281,5 @@ public final class LeaseCommand {
 
   static String ms(long ms) {
     return ms < 0 ? "?" : String.format("%.1fs", ms / 1000.0);
-  }
-
-  static JsonObject json(LeaseInfo i, List<ByteString> keys) {
-    JsonObject o = new JsonObject();
-    o.addProperty("id", i.getId());
-    o.addProperty("ttl", i.getGrantedTtl());
-    o.addProperty("remaining_ms", i.getRemainingMs());
-    o.addProperty("granted_at_ms", i.getGrantedAtMs());
-    o.addProperty("last_keepalive_age_ms", i.getLastKeepaliveAgeMs());
-    o.addProperty("key_count", i.getKeyCount());
-    o.add("owner", owner(i.getOwner()));
-    if (!keys.isEmpty()) {
-      JsonArray a = new JsonArray();
-      keys.forEach(k -> a.add(Text.bytes(k)));
-      o.add("keys", a);
-    }
-    return o;
-  }
-
-  static JsonObject owner(Owner o) {
-    JsonObject j = new JsonObject();
-    j.addProperty("name", o.getName());
-    j.addProperty("host", o.getHost());
-    j.addProperty("pid", o.getPid());
-    j.addProperty("process_start_ms", o.getProcessStartMs());
-    JsonObject labels = new JsonObject();
-    o.getLabelsMap().forEach(labels::addProperty);
-    j.add("labels", labels);
-    return j;
   }
 }

@@ -1,30 +1,40 @@
 package io.aimstore.ops.cli;
 
-import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
+import io.aimstore.api.v1.AuditRecord;
 import io.aimstore.api.v1.ForceReleaseRequest;
 import io.aimstore.api.v1.ForceReleaseResponse;
 import io.aimstore.api.v1.LockClaim;
 import io.aimstore.api.v1.LockInfo;
 import io.aimstore.api.v1.Owner;
+import io.aimstore.client.AimStoreException;
 import io.aimstore.client.LockHandle;
 import io.aimstore.client.Session;
 import io.aimstore.client.SessionOptions;
-import io.aimstore.ops.Aimctl;
+import io.aimstore.ops.Aimctl.CommandFailure;
 import io.aimstore.ops.Aimctl.UsageError;
+import io.aimstore.ops.ErrorReport;
+import io.aimstore.ops.ExitCodes;
 import io.aimstore.ops.output.Json;
 import io.aimstore.ops.output.Table;
 import io.aimstore.ops.output.Text;
+import io.aimstore.ops.process.CommandGroup;
+import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 @Command(
     name = "lock",
-    description = "Fair, fenced locks that die with their holder's session.",
+    description = {
+      "Fair, fenced locks that die with their holder's session.",
+      "A lock's holder is the oldest claim; its fencing token (AIMSTORE_LOCK_TOKEN under 'lock run')"
+          + " makes the store refuse a late write from an old holder (put --fence LOCK=TOKEN)."
+    },
     subcommands = {
       LockCommand.Run.class,
       LockCommand.ListLocks.class,
@@ -36,10 +46,25 @@ public final class LockCommand {
   @Command(
       name = "run",
       description = {
-        "Hold lock NAME while CMD runs: acquire (waiting up to --wait), run CMD with",
-        "AIMSTORE_LOCK_NAME and AIMSTORE_LOCK_TOKEN in its environment, release, and exit with CMD's",
-        "status. If the lock is lost while CMD runs (session expired, force-released), CMD is",
-        "stopped and aimctl exits 1. Example: aimctl lock run aim_lock_config.conf --ttl 3 -- ./push.sh"
+        "Hold lock NAME while a command runs, and never let the command run without it.",
+        "aimctl takes the lock (waiting up to --wait), runs CMD in a process group of its own with"
+            + " AIMSTORE_LOCK_NAME and AIMSTORE_LOCK_TOKEN in its environment (fence writes with"
+            + " them), releases the lock when CMD ends, and exits with CMD's status.",
+        "CMD dies with aimctl, even on kill -9 of aimctl; the lock then frees itself when its TTL"
+            + " runs out. SIGTERM or SIGINT to aimctl stops CMD (SIGTERM to its group, SIGKILL after"
+            + " --grace) and releases the lock at once. A lock lost while CMD runs (session expired,"
+            + " force-released) stops CMD the same way.",
+        "Example: aimctl lock run aim_lock_config.conf --ttl 3 -- docs/examples/push-config.sh"
+      },
+      exitCodeListHeading = "%nExit codes:%n",
+      exitCodeList = {
+        "N:CMD's own status (128+S when signal S ended it)",
+        "75:the lock was lost while CMD ran; CMD was stopped",
+        "124:the lock is held by someone else and --wait ran out; CMD did not run",
+        "125:aimctl could not take the lock (cluster unreachable, bad TTL...); CMD did not run",
+        "126:CMD could not be executed",
+        "127:CMD was not found",
+        "130, 143:aimctl got SIGINT or SIGTERM; it stopped CMD and released the lock"
       })
   public static final class Run extends CommandBase {
     @Parameters(index = "0", paramLabel = "NAME")
@@ -49,60 +74,139 @@ public final class LockCommand {
         index = "1..*",
         paramLabel = "CMD",
         arity = "1..*",
-        description = "The command (after --).")
+        description = "The command and its arguments (after --).")
     List<String> command = new ArrayList<>();
 
     @Option(
         names = "--ttl",
-        defaultValue = "10",
+        defaultValue = "10s",
+        paramLabel = "DURATION",
+        converter = Durations.Converter.class,
         description =
-            "Session TTL in seconds: the lock frees this long after aimctl dies. Default: ${DEFAULT-VALUE}.")
-    long ttl;
+            "Session TTL (seconds or a duration): the lock frees itself this long after aimctl"
+                + " dies. Default: ${DEFAULT-VALUE}.")
+    Duration ttl;
 
     @Option(
         names = "--wait",
-        defaultValue = "0",
-        converter = Aimctl.DurationConverter.class,
+        defaultValue = "0s",
+        paramLabel = "DURATION",
+        converter = Durations.Converter.class,
         description = "How long to wait for the lock (e.g. 15s). Default: do not wait.")
     Duration wait;
 
+    @Option(
+        names = "--grace",
+        defaultValue = "10s",
+        paramLabel = "DURATION",
+        converter = Durations.Converter.class,
+        description =
+            "When CMD must stop: how long after SIGTERM before SIGKILL. Default: ${DEFAULT-VALUE}.")
+    Duration grace;
+
     @Override
     public Integer call() throws Exception {
-      try (Session session = client().session(SessionOptions.ttl(Duration.ofSeconds(ttl)))) {
-        LockHandle lock = client().locks().acquire(name, session, wait);
-        spec.commandLine()
-            .getErr()
-            .println(
-                "aimctl: holding lock "
-                    + name
-                    + " with token "
-                    + lock.token()
-                    + " (lease "
-                    + session.leaseId()
-                    + ")");
-        ProcessBuilder pb = new ProcessBuilder(command).inheritIO();
-        pb.environment().put("AIMSTORE_LOCK_NAME", name);
-        pb.environment().put("AIMSTORE_LOCK_TOKEN", Long.toString(lock.token()));
-        Process child = pb.start();
-        lock.ended()
-            .thenAccept(
-                s -> {
-                  if (s == LockHandle.State.LOST && child.isAlive()) {
-                    spec.commandLine()
-                        .getErr()
-                        .println("aimctl: lock " + name + " was lost; stopping " + command.get(0));
-                    child.destroy();
-                  }
-                });
-        int code = child.waitFor();
-        boolean lost = lock.state() == LockHandle.State.LOST;
+      Session session;
+      LockHandle lock;
+      try {
+        session = client().session(SessionOptions.ttl(ttl));
+      } catch (AimStoreException e) {
+        throw new CommandFailure(e.getMessage(), ExitCodes.LOCK_RUN_FAILED);
+      }
+      try {
+        lock = client().locks().acquire(name, session, wait);
+      } catch (AimStoreException e) {
+        session.close();
+        boolean held =
+            !ErrorReport.unreachable(e)
+                && (e.code() == AimStoreException.Code.DEADLINE_EXCEEDED
+                    || e.code() == AimStoreException.Code.FAILED_PRECONDITION);
+        throw new CommandFailure(
+            e.getMessage(), held ? ExitCodes.LOCK_NOT_ACQUIRED : ExitCodes.LOCK_RUN_FAILED);
+      }
+      err()
+          .println(
+              "aimctl: holding lock "
+                  + name
+                  + " with token "
+                  + lock.token()
+                  + " (lease "
+                  + session.leaseId()
+                  + ", TTL "
+                  + Durations.format(session.ttl())
+                  + ")");
+      CommandGroup group;
+      try {
+        group =
+            CommandGroup.start(
+                command,
+                Map.of(
+                    "AIMSTORE_LOCK_NAME",
+                    name,
+                    "AIMSTORE_LOCK_TOKEN",
+                    Long.toString(lock.token())));
+      } catch (IOException e) {
         lock.close();
-        return lost ? 1 : code;
+        session.close();
+        throw new CommandFailure(
+            "cannot start " + command.get(0) + ": " + e.getMessage(), ExitCodes.LOCK_RUN_FAILED);
+      }
+      if (!group.diesWithParent()) {
+        err()
+            .println(
+                "aimctl: setsid/setpriv (util-linux) not found: "
+                    + command.get(0)
+                    + " would outlive a kill -9 of aimctl");
+      }
+      Holding holding = new Holding(group, lock, session, grace);
+      Thread hook = new Thread(holding::end, "lock-run-stop");
+      Runtime.getRuntime().addShutdownHook(hook);
+      lock.ended()
+          .thenAccept(
+              state -> {
+                if (state == LockHandle.State.LOST && group.isAlive()) {
+                  err()
+                      .println(
+                          "aimctl: lock "
+                              + name
+                              + " was lost (session lost or force-released); stopping "
+                              + command.get(0)
+                              + " (SIGTERM, SIGKILL after "
+                              + Durations.format(grace)
+                              + ")");
+                  Thread t = new Thread(holding::end, "lock-run-lost");
+                  t.setDaemon(true);
+                  t.start();
+                }
+              });
+      int code = group.waitFor();
+      boolean lost = lock.state() == LockHandle.State.LOST;
+      holding.end();
+      try {
+        Runtime.getRuntime().removeShutdownHook(hook);
+      } catch (IllegalStateException shuttingDown) {
+        // the hook is running: it ends the same way
+      }
+      return lost ? ExitCodes.LOCK_LOST : code;
+    }
+  }
+
+  /** The command, its lock and session; ended once, by whoever comes first. */
+  private record Holding(CommandGroup group, LockHandle lock, Session session, Duration grace) {
+    /** Stops the command (if still running), then releases the lock and revokes the session. */
+    synchronized void end() {
+      try {
+        group.stop(grace);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      } finally {
+        lock.close();
+        session.close();
       }
     }
   }
 
-  @Command(name = "list", description = "Locks with their holder and queue.")
+  @Command(name = "list", description = "List locks with their holder and queue.")
   public static final class ListLocks extends CommandBase {
     @Option(
         names = "--prefix",
@@ -114,10 +218,8 @@ public final class LockCommand {
     public Integer call() {
       List<LockInfo> locks = await(client().locks().list(prefix)).getLocksList();
       if (json()) {
-        JsonArray a = new JsonArray();
-        locks.forEach(l -> a.add(LockCommand.json(l)));
         JsonObject o = new JsonObject();
-        o.add("locks", a);
+        o.add("locks", Json.protos(locks));
         print(o);
         return 0;
       }
@@ -151,7 +253,10 @@ public final class LockCommand {
 
   @Command(
       name = "show",
-      description = "Who holds lock NAME (host, pid, since when, last keep-alive) and who waits.")
+      description = {
+        "Show who holds lock NAME and who waits.",
+        "The holder's host, pid, token, since when and last keep-alive; each waiter in order."
+      })
   public static final class Show extends CommandBase {
     @Parameters(index = "0", paramLabel = "NAME")
     String name;
@@ -160,7 +265,7 @@ public final class LockCommand {
     public Integer call() {
       LockInfo l = await(client().locks().inspect(name)).getLock();
       if (json()) {
-        print(LockCommand.json(l));
+        print(Json.proto(l));
         return 0;
       }
       if (!l.hasHolder() && l.getWaitersCount() == 0 && l.getQuarantinedUntilMs() == 0) {
@@ -212,9 +317,11 @@ public final class LockCommand {
   @Command(
       name = "release",
       description = {
-        "Force-release lock NAME: the holder's claim is deleted (its lease and other keys stay), the",
-        "next waiter gets a greater token, and the old holder's fenced writes fail from now on.",
-        "Recorded in the audit log (aimctl audit)."
+        "Force-release lock NAME, taking it from its holder; recorded in the audit log.",
+        "The holder's claim is deleted (its lease and other keys stay), the next waiter gets a"
+            + " greater token, and the old holder's fenced writes fail from now on. aimctl releases"
+            + " the holder it sees (or --token T only): running it again never takes a later"
+            + " holder's lock by accident, and a lock that is free is reported, exit 0."
       })
   public static final class Release extends CommandBase {
     @Parameters(index = "0", paramLabel = "NAME")
@@ -231,66 +338,120 @@ public final class LockCommand {
 
     @Option(
         names = "--quarantine",
-        defaultValue = "0",
-        converter = Aimctl.DurationConverter.class,
+        defaultValue = "0s",
+        paramLabel = "DURATION",
+        converter = Durations.Converter.class,
         description = "Keep everyone out for this long after the release (e.g. 5s).")
     Duration quarantine;
 
-    @Option(names = "--token", description = "Only release if this is still the holder's token.")
+    @Option(
+        names = "--token",
+        paramLabel = "T",
+        description = "Only release if T is still the holder's token.")
     long token;
 
     @Option(names = "--operator", description = "Who does this (default: $USER@host).")
     String operator;
+
+    private long target;
+
+    @Override
+    public boolean writes() {
+      return true;
+    }
+
+    @Override
+    public String howToCheck() {
+      return "aimctl lock show "
+          + name
+          + "; to retry safely: aimctl lock release "
+          + name
+          + " --force --reason ... --token "
+          + target;
+    }
 
     @Override
     public Integer call() {
       if (!force) {
         throw new UsageError("release takes a lock away from its holder: add --force");
       }
+      LockInfo before = await(client().locks().inspect(name)).getLock();
+      if (!before.hasHolder()) {
+        return notHeld(before);
+      }
+      target = token != 0 ? token : before.getHolder().getToken();
       String who =
           operator != null
               ? operator
               : System.getProperty("user.name", "unknown") + "@" + client().owner().getHost();
-      ForceReleaseResponse r =
-          await(
-              client()
-                  .locks()
-                  .forceRelease(
-                      ForceReleaseRequest.newBuilder()
-                          .setName(name)
-                          .setReason(reason)
-                          .setOperator(who)
-                          .setQuarantineMs(quarantine.toMillis())
-                          .setExpectedToken(token)
-                          .build()));
+      ForceReleaseResponse r;
+      try {
+        r =
+            await(
+                client()
+                    .locks()
+                    .forceRelease(
+                        ForceReleaseRequest.newBuilder()
+                            .setName(name)
+                            .setReason(reason)
+                            .setOperator(who)
+                            .setQuarantineMs(quarantine.toMillis())
+                            .setExpectedToken(target)
+                            .build()));
+      } catch (AimStoreException e) {
+        if (e.code() == AimStoreException.Code.FAILED_PRECONDITION) {
+          LockInfo now = await(client().locks().inspect(name)).getLock();
+          if (!now.hasHolder()) {
+            return notHeld(now); // released meanwhile (or by an earlier attempt)
+          }
+        }
+        throw e;
+      }
+      AuditRecord a = r.getAudit();
       if (json()) {
-        print(AuditCommand.json(r.getAudit()));
+        print(Json.proto(a));
+        return 0;
+      }
+      out()
+          .println(
+              "released lock "
+                  + name
+                  + " (token "
+                  + a.getToken()
+                  + ", lease "
+                  + a.getLease()
+                  + ", held by "
+                  + a.getHolder().getName()
+                  + " on "
+                  + a.getHolder().getHost()
+                  + " pid "
+                  + a.getHolder().getPid()
+                  + ")");
+      if (a.getQuarantinedUntilMs() > 0) {
+        out().println("quarantined until " + Text.time(a.getQuarantinedUntilMs()));
+      }
+      out()
+          .println(
+              "audit record at revision "
+                  + a.getRevision()
+                  + "; writes fenced with token "
+                  + a.getToken()
+                  + " now fail");
+      return 0;
+    }
+
+    private int notHeld(LockInfo l) {
+      if (json()) {
+        JsonObject o = Json.proto(l);
+        o.addProperty("released", false);
+        print(o);
       } else {
         out()
             .println(
-                "released lock "
+                "lock "
                     + name
-                    + " (token "
-                    + r.getAudit().getToken()
-                    + ", lease "
-                    + r.getAudit().getLease()
-                    + ", held by "
-                    + r.getAudit().getHolder().getName()
-                    + " on "
-                    + r.getAudit().getHolder().getHost()
-                    + " pid "
-                    + r.getAudit().getHolder().getPid()
-                    + ")");
-        if (r.getAudit().getQuarantinedUntilMs() > 0) {
-          out().println("quarantined until " + Text.time(r.getAudit().getQuarantinedUntilMs()));
-        }
-        out()
-            .println(
-                "audit record at revision "
-                    + r.getAudit().getRevision()
-                    + "; writes fenced with token "
-                    + r.getAudit().getToken()
-                    + " now fail");
+                    + " is not held: nothing to release"
+                    + (l.getQuarantinedUntilMs() > 0 ? " (" + quarantine(l) + ")" : ""));
       }
       return 0;
     }
@@ -312,30 +473,5 @@ public final class LockCommand {
     return l.getQuarantinedUntilMs() > 0
         ? "quarantined until " + Text.time(l.getQuarantinedUntilMs())
         : "none";
-  }
-
-  static JsonObject json(LockInfo l) {
-    JsonObject o = new JsonObject();
-    o.addProperty("name", l.getName());
-    if (l.hasHolder()) {
-      o.add("holder", claim(l.getHolder()));
-    }
-    JsonArray w = new JsonArray();
-    l.getWaitersList().forEach(c -> w.add(claim(c)));
-    o.add("waiters", w);
-    o.addProperty("quarantined_until_ms", l.getQuarantinedUntilMs());
-    return o;
-  }
-
-  static JsonObject claim(LockClaim c) {
-    JsonObject o = new JsonObject();
-    o.addProperty("token", c.getToken());
-    o.addProperty("lease", c.getLease());
-    o.add("owner", LeaseCommand.owner(c.getOwner()));
-    o.addProperty("queued_at_ms", c.getQueuedAtMs());
-    o.addProperty("acquired_at_ms", c.getAcquiredAtMs());
-    o.addProperty("last_keepalive_age_ms", c.getLastKeepaliveAgeMs());
-    Json.putBytes(o, "key", c.getKey());
-    return o;
   }
 }

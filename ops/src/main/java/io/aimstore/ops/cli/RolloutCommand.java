@@ -8,7 +8,7 @@ import io.aimstore.api.v1.RolloutStartRequest;
 import io.aimstore.client.LockHandle;
 import io.aimstore.client.Session;
 import io.aimstore.client.SessionOptions;
-import io.aimstore.ops.Aimctl;
+import io.aimstore.ops.output.Json;
 import io.aimstore.ops.output.Table;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -21,9 +21,9 @@ import picocli.CommandLine.Parameters;
 @Command(
     name = "rollout",
     description = {
-      "Staged rollouts of a config to a fleet. Every change is fenced by the fleet's config lock",
-      "(aim/FLEET/config): aimctl takes it for the command, so two operators never run conflicting",
-      "rollouts."
+      "Staged rollouts of a config to a fleet: canary drones, then percentages, then everyone.",
+      "Every change is fenced by the fleet's config lock (aim/FLEET/config): aimctl takes it for"
+          + " the command, so two operators never run conflicting rollouts."
     },
     subcommands = {
       RolloutCommand.Start.class,
@@ -48,10 +48,14 @@ public final class RolloutCommand {
     return System.getProperty("user.name", "unknown") + "@" + cmd.client().owner().getHost();
   }
 
+  /** A rollout without the configs it carries (they are in 'config get'). */
+  static Rollout summary(Rollout r) {
+    return r.toBuilder().clearConfig().clearPreviousConfigs().build();
+  }
+
   static void show(CommandBase cmd, Rollout r) {
     if (cmd.json()) {
-      cmd.out()
-          .println(ConfigCommand.protoJson(r.toBuilder().clearConfig().clearPreviousConfigs()));
+      cmd.print(Json.proto(summary(r)));
       return;
     }
     cmd.out()
@@ -77,9 +81,22 @@ public final class RolloutCommand {
 
   @Command(
       name = "start",
-      description =
-          "Roll config NAME (latest or --version) out to FLEET in stages: --canary drones, then --percent stages, then everyone.")
+      description = {
+        "Roll config NAME out to FLEET in stages.",
+        "The latest version or --version; first the --canary drones, then the --percent stages,"
+            + " then everyone. Example: aimctl rollout start fleet-1 aim --canary drone-1 --auto"
+      })
   public static final class Start extends CommandBase {
+    @Override
+    public boolean writes() {
+      return true;
+    }
+
+    @Override
+    public String howToCheck() {
+      return "aimctl rollout status " + fleet;
+    }
+
     @Parameters(index = "0", paramLabel = "FLEET")
     String fleet;
 
@@ -111,7 +128,7 @@ public final class RolloutCommand {
     @Option(
         names = "--ack-timeout",
         defaultValue = "0",
-        converter = Aimctl.DurationConverter.class,
+        converter = Durations.Converter.class,
         description =
             "Halt if a stage's drones have not all reported within this (e.g. 60s; 0: no limit).")
     Duration ackTimeout;
@@ -119,7 +136,7 @@ public final class RolloutCommand {
     @Option(
         names = "--lock-wait",
         defaultValue = "10s",
-        converter = Aimctl.DurationConverter.class,
+        converter = Durations.Converter.class,
         description = "How long to wait for the fleet's config lock. Default: ${DEFAULT-VALUE}.")
     Duration lockWait;
 
@@ -149,7 +166,7 @@ public final class RolloutCommand {
     }
   }
 
-  @Command(name = "status", description = "The fleet's current or last rollout.")
+  @Command(name = "status", description = "Show the fleet's current or last rollout.")
   public static final class Status extends CommandBase {
     @Parameters(index = "0", paramLabel = "FLEET")
     String fleet;
@@ -168,11 +185,21 @@ public final class RolloutCommand {
     @Option(
         names = "--lock-wait",
         defaultValue = "10s",
-        converter = Aimctl.DurationConverter.class,
+        converter = Durations.Converter.class,
         description = "How long to wait for the fleet's config lock.")
     Duration lockWait;
 
     abstract RolloutResponse run(RolloutRequest r);
+
+    @Override
+    public boolean writes() {
+      return true;
+    }
+
+    @Override
+    public String howToCheck() {
+      return "aimctl rollout status " + fleet;
+    }
 
     @Override
     public Integer call() {
@@ -195,8 +222,10 @@ public final class RolloutCommand {
 
   @Command(
       name = "promote",
-      description =
-          "Move to the next stage (every drone of the current one must have applied the version).")
+      description = {
+        "Move the rollout to its next stage.",
+        "Every drone of the current stage must have applied the version."
+      })
   public static final class Promote extends Action {
     @Override
     RolloutResponse run(RolloutRequest r) {
@@ -204,7 +233,7 @@ public final class RolloutCommand {
     }
   }
 
-  @Command(name = "pause", description = "Stop advancing (drones keep what they have).")
+  @Command(name = "pause", description = "Stop advancing the rollout (drones keep what they have).")
   public static final class Pause extends Action {
     @Override
     RolloutResponse run(RolloutRequest r) {
@@ -222,7 +251,7 @@ public final class RolloutCommand {
 
   @Command(
       name = "rollback",
-      description = "Give every drone that took the version its previous config back.")
+      description = "Roll back: every drone that took the version gets its previous config back.")
   public static final class Rollback extends Action {
     @Override
     RolloutResponse run(RolloutRequest r) {

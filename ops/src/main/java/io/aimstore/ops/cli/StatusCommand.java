@@ -2,157 +2,182 @@ package io.aimstore.ops.cli;
 
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
-import io.aimstore.api.v1.Member;
-import io.aimstore.api.v1.MemberListResponse;
 import io.aimstore.api.v1.StatusResponse;
 import io.aimstore.client.AimStoreClient;
 import io.aimstore.client.AimStoreException;
-import io.aimstore.ops.Aimctl;
+import io.aimstore.ops.Aimctl.CommandFailure;
+import io.aimstore.ops.ClusterTarget;
+import io.aimstore.ops.ExitCodes;
+import io.aimstore.ops.health.ClusterHealth;
+import io.aimstore.ops.health.ClusterProbe;
+import io.aimstore.ops.health.MemberProbe;
+import io.aimstore.ops.output.Json;
 import io.aimstore.ops.output.Table;
 import io.aimstore.ops.output.Text;
+import java.io.PrintStream;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 @Command(
     name = "status",
-    description = "Show every member: role, term, revision, applied index, size.")
+    description = {
+      "Show the cluster's health and every member: role, term, revision, applied index, size.",
+      "Members are asked directly and in parallel; one that has not answered --member-timeout"
+          + " after the first answer is reported as not answering, so the verdict comes within"
+          + " about two seconds whatever minority is down or hung. Names the cluster (its id) and"
+          + " where its endpoints came from; one line says why each unhealthy member is."
+    },
+    exitCodeListHeading = "%nExit codes:%n",
+    exitCodeList = {
+      "0:healthy: every member answers and follows one leader",
+      "3:degraded: a quorum serves, but some member does not (down, no leader, lagging)",
+      "4:no quorum: no leader a majority follows; writes and linearizable reads fail",
+      "2:wrong command line or endpoints"
+    })
 public final class StatusCommand extends CommandBase {
+  /** When no member answers at all, how long to wait before saying so. */
+  private static final Duration NO_ANSWER = Duration.ofSeconds(3);
+
   @Option(
       names = "--wait",
       paramLabel = "DURATION",
-      converter = Aimctl.DurationConverter.class,
+      converter = Durations.Converter.class,
       description =
-          "Wait up to DURATION until the cluster has a leader and serves a linearizable read.")
+          "First wait up to DURATION until the cluster serves a linearizable read and a majority"
+              + " follows its leader.")
   Duration wait;
+
+  @Option(
+      names = "--member-timeout",
+      paramLabel = "DURATION",
+      defaultValue = "1s",
+      converter = Durations.Converter.class,
+      description =
+          "How long a member may take to answer after the first one did."
+              + " Default: ${DEFAULT-VALUE}.")
+  Duration memberTimeout;
 
   @Override
   public Integer call() throws InterruptedException {
+    ClusterTarget target = target();
+    target.checkResolvable();
+    long deadline = System.nanoTime() + (wait == null ? 0 : wait.toNanos());
     if (wait != null) {
-      awaitServing(client(), wait, root().err());
+      awaitServing(client(), wait, err());
     }
-    MemberListResponse list = await(client().cluster().members());
-    Map<String, CompletableFuture<StatusResponse>> statuses = new LinkedHashMap<>();
-    for (Member m : list.getMembersList()) {
-      statuses.put(m.getName(), client().cluster().status(m.getName()));
+    ClusterProbe probe = new ClusterProbe(memberTimeout, NO_ANSWER);
+    ClusterHealth health = probe.probe(target.endpoints());
+    // Just after an election the followers may not know the leader yet: --wait waits for that too.
+    while (health.verdict() == ClusterHealth.Verdict.NO_QUORUM && System.nanoTime() < deadline) {
+      Thread.sleep(250);
+      health = probe.probe(target.endpoints());
     }
-    List<Row> rows = new ArrayList<>();
-    for (Member m : list.getMembersList()) {
-      try {
-        rows.add(new Row(m, statuses.get(m.getName()).join(), null));
-      } catch (RuntimeException e) {
-        rows.add(new Row(m, null, AimStoreException.from(e).getMessage()));
-      }
-    }
+    String clusterId =
+        health.members().stream()
+            .filter(MemberProbe::answered)
+            .map(p -> Json.hexId(p.status().getHeader().getClusterId()))
+            .findFirst()
+            .orElse("unknown");
     if (json()) {
-      JsonArray a = new JsonArray();
-      for (Row r : rows) {
-        a.add(r.json());
-      }
-      JsonObject o = new JsonObject();
-      o.add("members", a);
-      rows.stream()
-          .filter(r -> r.status != null && !r.status.getLeaderName().isEmpty())
-          .findFirst()
-          .ifPresent(r -> o.addProperty("leader", r.status.getLeaderName()));
-      print(o);
-      return 0;
+      print(json(health, clusterId, target));
+      return health.verdict().exitCode();
     }
+    out().println("cluster " + clusterId + " at " + target.describe());
     Table t =
         new Table(
             "MEMBER",
             "CLIENT",
             "ROLE",
+            "LEADER",
             "TERM",
             "REVISION",
             "APPLIED",
             "COMMIT",
             "DB SIZE",
             "VERSION");
-    for (Row r : rows) {
-      if (r.status == null) {
-        t.row(
-            r.member.getName(),
-            r.member.getClientAddress(),
-            "UNREACHABLE",
-            "-",
-            "-",
-            "-",
-            "-",
-            "-",
-            "-");
-      } else {
-        StatusResponse s = r.status;
-        t.row(
-            r.member.getName(),
-            r.member.getClientAddress(),
-            s.getRole(),
-            s.getRaftTerm(),
-            s.getHeader().getRevision(),
-            s.getRaftAppliedIndex(),
-            s.getRaftCommitIndex(),
-            Text.size(s.getDbSize()),
-            s.getVersion());
+    for (MemberProbe p : health.members()) {
+      if (!p.answered()) {
+        t.row(p.name(), p.endpoint(), "UNREACHABLE", "-", "-", "-", "-", "-", "-", "-");
+        continue;
       }
+      StatusResponse s = p.status();
+      t.row(
+          p.name(),
+          p.endpoint(),
+          s.getRole(),
+          s.getLeaderName().isEmpty() ? "-" : s.getLeaderName(),
+          s.getRaftTerm(),
+          s.getHeader().getRevision(),
+          s.getRaftAppliedIndex(),
+          s.getRaftCommitIndex(),
+          Text.size(s.getDbSize()),
+          s.getVersion());
     }
     print(t);
-    for (Row r : rows) {
-      if (r.error != null) {
-        out().println(r.member.getName() + ": " + r.error);
-      }
+    out().println(health.summary());
+    for (Map.Entry<String, String> problem : health.problems().entrySet()) {
+      MemberProbe p =
+          health.members().stream()
+              .filter(m -> m.name().equals(problem.getKey()))
+              .findFirst()
+              .orElseThrow();
+      out().println("  " + p.name() + " (" + p.endpoint() + "): " + problem.getValue());
     }
-    return 0;
+    return health.verdict().exitCode();
+  }
+
+  private static JsonObject json(ClusterHealth health, String clusterId, ClusterTarget target) {
+    JsonObject o = new JsonObject();
+    o.addProperty("cluster_id", clusterId);
+    JsonArray eps = new JsonArray();
+    target.endpoints().forEach(eps::add);
+    o.add("endpoints", eps);
+    o.addProperty("endpoints_from", target.source());
+    o.addProperty("health", health.verdict().name().toLowerCase(java.util.Locale.ROOT));
+    o.addProperty("summary", health.summary());
+    o.addProperty("leader_name", health.leader().orElse(""));
+    JsonArray members = new JsonArray();
+    for (MemberProbe p : health.members()) {
+      JsonObject m = new JsonObject();
+      m.addProperty("name", p.name());
+      m.addProperty("client_address", p.endpoint());
+      String problem = health.problems().get(p.name());
+      m.addProperty("healthy", problem == null);
+      if (problem != null) {
+        m.addProperty("problem", problem);
+      }
+      if (p.answered()) {
+        JsonObject s = Json.proto(p.status().toBuilder().clearMembers());
+        s.entrySet().forEach(e -> m.add(e.getKey(), e.getValue()));
+      }
+      members.add(m);
+    }
+    o.add("members", members);
+    return o;
   }
 
   /** Polls until a linearizable read succeeds, printing progress; fails after {@code wait}. */
-  static void awaitServing(AimStoreClient client, Duration wait, java.io.PrintStream err)
+  static void awaitServing(AimStoreClient client, Duration wait, PrintStream err)
       throws InterruptedException {
     long deadline = System.nanoTime() + wait.toNanos();
     long start = System.nanoTime();
     String last = "";
     while (true) {
       try {
-        client.kv().get("/_aimstore/ping").get();
+        AimStoreClient.await(client.kv().get("/_aimstore/ping"));
         return;
-      } catch (Exception e) {
-        last = AimStoreException.from(e).getMessage();
+      } catch (AimStoreException e) {
+        last = e.getMessage();
       }
       if (System.nanoTime() > deadline) {
-        throw new AimStoreException(
-            io.grpc.Status.Code.UNAVAILABLE,
-            "cluster did not serve within " + wait.toSeconds() + "s; last error: " + last,
-            false,
-            null);
+        throw new CommandFailure(
+            "the cluster did not serve within " + Durations.format(wait) + "; last error: " + last,
+            ExitCodes.NO_QUORUM);
       }
       err.printf("\rwaiting for a leader... %ds", (System.nanoTime() - start) / 1_000_000_000);
       Thread.sleep(250);
-    }
-  }
-
-  private record Row(Member member, StatusResponse status, String error) {
-    JsonObject json() {
-      JsonObject o = new JsonObject();
-      o.addProperty("name", member.getName());
-      o.addProperty("client_address", member.getClientAddress());
-      if (status == null) {
-        o.addProperty("error", error);
-        return o;
-      }
-      o.addProperty("role", status.getRole());
-      o.addProperty("leader", status.getLeaderName());
-      o.addProperty("raft_term", status.getRaftTerm());
-      o.addProperty("revision", status.getHeader().getRevision());
-      o.addProperty("compact_revision", status.getCompactRevision());
-      o.addProperty("raft_applied_index", status.getRaftAppliedIndex());
-      o.addProperty("raft_commit_index", status.getRaftCommitIndex());
-      o.addProperty("db_size", status.getDbSize());
-      o.addProperty("version", status.getVersion());
-      return o;
     }
   }
 }

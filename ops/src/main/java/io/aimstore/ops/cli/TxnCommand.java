@@ -1,7 +1,5 @@
 package io.aimstore.ops.cli;
 
-import com.google.gson.JsonArray;
-import com.google.gson.JsonObject;
 import io.aimstore.api.v1.KeyValue;
 import io.aimstore.api.v1.ResponseOp;
 import io.aimstore.api.v1.TxnRequest;
@@ -19,9 +17,9 @@ import picocli.CommandLine.Option;
 @Command(
     name = "txn",
     description = {
-      "Run a transaction read from --file or standard input: compares, a blank line, success"
-          + " operations, a blank line, failure operations (etcdctl's format), or JSON.",
-      "Example:",
+      "Run a transaction, read from --file or standard input, atomically in one revision.",
+      "Its text: compares, a blank line, success operations, a blank line, failure operations"
+          + " (etcdctl's format); or JSON. Example:",
       "  value(\"/aim/f1/cfg\") = \"v1\"",
       "",
       "  put /aim/f1/cfg v2",
@@ -42,11 +40,16 @@ public final class TxnCommand extends CommandBase {
   String fence;
 
   @Override
+  public boolean writes() {
+    return true;
+  }
+
+  @Override
   public Integer call() throws IOException {
     String spec =
         file != null
             ? Files.readString(file, StandardCharsets.UTF_8)
-            : new String(System.in.readAllBytes(), StandardCharsets.UTF_8);
+            : new String(root().in().readAllBytes(), StandardCharsets.UTF_8);
     if (spec.isBlank()) {
       throw new UsageError(
           "empty txn: give it on standard input or with --file (see aimctl txn --help)");
@@ -57,23 +60,7 @@ public final class TxnCommand extends CommandBase {
     }
     TxnResponse resp = await(client().kv().txn(req.build()));
     if (json()) {
-      JsonObject o = new JsonObject();
-      o.add("header", Json.header(resp.getHeader()));
-      o.addProperty("succeeded", resp.getSucceeded());
-      JsonArray ops = new JsonArray();
-      for (ResponseOp r : resp.getResponsesList()) {
-        JsonObject j = new JsonObject();
-        switch (r.getResponseCase()) {
-          case RESPONSE_PUT -> j.addProperty("put", "ok");
-          case RESPONSE_RANGE -> j.add("get", Json.keyValues(r.getResponseRange().getKvsList()));
-          case RESPONSE_DELETE_RANGE ->
-              j.addProperty("deleted", r.getResponseDeleteRange().getDeleted());
-          default -> {}
-        }
-        ops.add(j);
-      }
-      o.add("responses", ops);
-      print(o);
+      print(Json.proto(resp));
       return 0;
     }
     out()

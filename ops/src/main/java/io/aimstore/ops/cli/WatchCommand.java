@@ -1,6 +1,5 @@
 package io.aimstore.ops.cli;
 
-import com.google.gson.JsonObject;
 import com.google.protobuf.ByteString;
 import io.aimstore.api.KeyRanges;
 import io.aimstore.api.v1.Event;
@@ -16,9 +15,11 @@ import picocli.CommandLine.Parameters;
 
 @Command(
     name = "watch",
-    description =
-        "Print every change to KEY (or under a prefix) as it happens, one line per event; keeps"
-            + " going across member failures. Exits 1 if the history it needs was compacted.")
+    description = {
+      "Print every change to KEY (or under a prefix) as it happens, one line per event.",
+      "Keeps going across member failures, never skipping or repeating a revision; with -o json"
+          + " one event per line. Runs until stopped; exits 1 if the history it needs was compacted."
+    })
 public final class WatchCommand extends CommandBase {
   @Parameters(index = "0", paramLabel = "KEY")
   String key;
@@ -62,8 +63,7 @@ public final class WatchCommand extends CommandBase {
 
               @Override
               public void onCompacted(long compactRevision) {
-                spec.commandLine()
-                    .getErr()
+                err()
                     .println(
                         "aimctl: the history this watch needs was compacted (compact revision "
                             + compactRevision
@@ -75,7 +75,7 @@ public final class WatchCommand extends CommandBase {
 
               @Override
               public void onCanceled(String reason) {
-                spec.commandLine().getErr().println("aimctl: watch canceled: " + reason);
+                err().println("aimctl: watch canceled: " + reason);
                 ended.complete(1);
               }
             });
@@ -84,24 +84,7 @@ public final class WatchCommand extends CommandBase {
 
   private void print(Event e) {
     if (json()) {
-      JsonObject j = new JsonObject();
-      j.addProperty("type", e.getType().name());
-      Json.putBytes(j, "key", e.getKv().getKey());
-      if (e.getType() == Event.EventType.PUT) {
-        Json.putBytes(j, "value", e.getKv().getValue());
-      }
-      j.addProperty("mod_revision", e.getKv().getModRevision());
-      if (e.getType() == Event.EventType.PUT) {
-        j.addProperty("version", e.getKv().getVersion());
-        j.addProperty("lease", e.getKv().getLease());
-      }
-      if (e.getKv().getFenceToken() != 0) {
-        j.addProperty("fence_token", e.getKv().getFenceToken());
-      }
-      if (e.hasPrevKv()) {
-        j.add("prev_kv", Json.keyValue(e.getPrevKv()));
-      }
-      out().println(Json.line(j));
+      out().println(Json.line(Json.proto(e)));
       return;
     }
     StringBuilder line =

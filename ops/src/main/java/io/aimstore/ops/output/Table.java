@@ -5,7 +5,10 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 
-/** A plain-text table with a header row and left-aligned columns sized to their contents. */
+/**
+ * A plain-text table with a header row and left-aligned columns sized to their contents; line
+ * breaks inside a cell are shown as \n so that a row stays one line.
+ */
 public final class Table {
   private final List<String> header;
   private final List<List<String>> rows = new ArrayList<>();
@@ -21,7 +24,7 @@ public final class Table {
     }
     List<String> r = new ArrayList<>();
     for (Object c : cells) {
-      r.add(c == null ? "" : c.toString());
+      r.add(c == null ? "" : c.toString().replace("\r", "\\r").replace("\n", "\\n"));
     }
     rows.add(r);
     return this;

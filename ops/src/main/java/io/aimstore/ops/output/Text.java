@@ -14,7 +14,9 @@ public final class Text {
 
   private Text() {}
 
-  /** UTF-8 text if the bytes are printable UTF-8, else "base64:..." . */
+  /**
+   * UTF-8 text if the bytes are printable UTF-8 (tabs and line breaks included), else "base64:...".
+   */
   public static String bytes(ByteString b) {
     if (isPrintable(b)) {
       return b.toStringUtf8();
@@ -26,7 +28,9 @@ public final class Text {
     if (!b.isValidUtf8()) {
       return false;
     }
-    return b.toStringUtf8().chars().noneMatch(c -> (c < 0x20 && c != '\t') || c == 0x7F);
+    return b.toStringUtf8()
+        .chars()
+        .noneMatch(c -> (c < 0x20 && c != '\t' && c != '\n' && c != '\r') || c == 0x7F);
   }
 
   /** Parses a key or value given on the command line ("base64:..." for binary). */

@@ -7,6 +7,7 @@ import io.aimstore.api.v1.StatusRequest;
 import io.aimstore.api.v1.StatusResponse;
 import io.aimstore.client.ClusterApi;
 import io.aimstore.client.impl.Connection.Retry;
+import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 
 /** {@link ClusterApi} over gRPC with failover. */
@@ -18,13 +19,24 @@ public final class ClusterImpl implements ClusterApi {
   }
 
   private ClusterGrpc.ClusterFutureStub stub(io.grpc.Channel ch) {
-    return ClusterGrpc.newFutureStub(ch).withDeadline(conn.attemptOptions().getDeadline());
+    return ClusterGrpc.newFutureStub(ch);
   }
 
   @Override
   public CompletableFuture<StatusResponse> status(String member) {
     StatusRequest r = StatusRequest.newBuilder().setMember(member == null ? "" : member).build();
     return conn.call(ch -> stub(ch).status(r), Retry.IDEMPOTENT);
+  }
+
+  @Override
+  public CompletableFuture<StatusResponse> statusAt(String endpoint, Duration timeout) {
+    int index = conn.endpoints().indexOf(endpoint);
+    if (index < 0) {
+      throw new IllegalArgumentException(
+          endpoint + " is not one of this client's endpoints " + conn.endpoints());
+    }
+    StatusRequest r = StatusRequest.getDefaultInstance();
+    return conn.callOnce(index, ch -> stub(ch).status(r), timeout);
   }
 
   @Override

@@ -5,12 +5,12 @@ import com.google.common.util.concurrent.Futures;
 import com.google.common.util.concurrent.ListenableFuture;
 import com.google.common.util.concurrent.MoreExecutors;
 import io.aimstore.client.AimStoreException;
-import io.grpc.CallOptions;
+import io.aimstore.client.AimStoreException.Code;
+import io.aimstore.client.AimStoreException.Outcome;
 import io.grpc.Channel;
+import io.grpc.ClientInterceptors;
 import io.grpc.ManagedChannel;
-import io.grpc.Status;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
-import java.net.ConnectException;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -25,7 +25,7 @@ import java.util.function.Function;
  * Channels to every endpoint and the failover policy: calls go to the current endpoint; when it is
  * unreachable the call moves to the next one, with exponential backoff, until the request deadline.
  * A call is repeated only when that is safe: reads always; writes only when the store said it did
- * not apply them, or the connection was refused before the request left.
+ * not apply them, or the request never left this client.
  */
 public final class Connection implements AutoCloseable {
   /** Which failures a call may be retried after. */
@@ -48,6 +48,9 @@ public final class Connection implements AutoCloseable {
 
   private static final long BACKOFF_MIN_MS = 50;
   private static final long BACKOFF_MAX_MS = 1000;
+
+  /** An attempt is not started with less time than this left. */
+  private static final long MIN_ATTEMPT_MS = 50;
 
   private final List<String> endpoints;
   private final ManagedChannel[] channels;
@@ -140,42 +143,48 @@ public final class Connection implements AutoCloseable {
     return closed;
   }
 
-  /** Options for one attempt: its own deadline, so a hung member is left in time. */
-  public CallOptions attemptOptions() {
-    return CallOptions.DEFAULT.withDeadlineAfter(attemptTimeout.toMillis(), TimeUnit.MILLISECONDS);
+  /** Time one attempt on one member may take (before the request timeout cuts it shorter). */
+  public Duration attemptTimeout() {
+    return attemptTimeout;
   }
 
   /**
-   * Runs a unary call against the current endpoint, failing over as the policy allows.
+   * Runs a unary call against the current endpoint, failing over as the policy allows, within the
+   * client's request timeout.
    *
-   * @param call starts the call on a channel
+   * @param call starts the call on a channel; the channel sets each attempt's deadline
    */
   public <T> CompletableFuture<T> call(Function<Channel, ListenableFuture<T>> call, Retry retry) {
-    return call(call, retry, requestTimeout);
+    return call(call, retry, requestTimeout, attemptTimeout);
   }
 
-  /** Like {@link #call(Function, Retry)} with its own total time (for calls that wait). */
+  /**
+   * Like {@link #call(Function, Retry)} with its own total time and time per attempt (for calls
+   * that wait on purpose, such as a lock acquisition).
+   *
+   * <p>A write ({@link Retry#IF_NOT_APPLIED}) gets the whole remaining time in one attempt: once it
+   * has been sent, only its answer can say whether it applied, so it is never cut short to try
+   * another member. Other calls get at most {@code attempt} per member.
+   */
   public <T> CompletableFuture<T> call(
-      Function<Channel, ListenableFuture<T>> call, Retry retry, Duration total) {
+      Function<Channel, ListenableFuture<T>> call, Retry retry, Duration total, Duration attempt) {
     CompletableFuture<T> result = new CompletableFuture<>();
     long deadline = System.nanoTime() + total.toNanos();
-    attempt(call, retry, result, deadline, 0);
+    attempt(new Call<>(call, retry, result, deadline, total, attempt), 0);
     return result;
   }
 
-  private <T> void attempt(
-      Function<Channel, ListenableFuture<T>> call,
-      Retry retry,
-      CompletableFuture<T> result,
-      long deadline,
-      int attempt) {
-    int index = target(retry);
+  /** One attempt on endpoint {@code index}, within {@code timeout}: no failover, no retry. */
+  public <T> CompletableFuture<T> callOnce(
+      int index, Function<Channel, ListenableFuture<T>> call, Duration timeout) {
+    CompletableFuture<T> result = new CompletableFuture<>();
+    AttemptTrace trace = new AttemptTrace(endpoints.get(index), timeout);
     ListenableFuture<T> f;
     try {
-      f = call.apply(channels[index]);
+      f = call.apply(ClientInterceptors.intercept(channels[index], trace));
     } catch (RuntimeException e) {
-      result.completeExceptionally(AimStoreException.from(e));
-      return;
+      result.completeExceptionally(Failures.of(e, trace));
+      return result;
     }
     Futures.addCallback(
         f,
@@ -187,60 +196,83 @@ public final class Connection implements AutoCloseable {
 
           @Override
           public void onFailure(Throwable t) {
-            AimStoreException e = AimStoreException.from(t);
-            long backoff = backoffMs(attempt);
-            if (retryable(e, t, retry) && System.nanoTime() + backoff * 1_000_000 < deadline) {
+            result.completeExceptionally(Failures.of(t, trace));
+          }
+        },
+        MoreExecutors.directExecutor());
+    return result;
+  }
+
+  /** One call across its attempts. */
+  private record Call<T>(
+      Function<Channel, ListenableFuture<T>> start,
+      Retry retry,
+      CompletableFuture<T> result,
+      long deadline,
+      Duration total,
+      Duration attempt) {}
+
+  private <T> void attempt(Call<T> c, int attempt) {
+    int index = target(c.retry);
+    long remaining = c.deadline - System.nanoTime();
+    Duration budget =
+        c.retry == Retry.IF_NOT_APPLIED
+            ? Duration.ofNanos(remaining)
+            : Duration.ofNanos(Math.min(remaining, c.attempt.toNanos()));
+    AttemptTrace trace = new AttemptTrace(endpoints.get(index), budget);
+    ListenableFuture<T> f;
+    try {
+      f = c.start.apply(ClientInterceptors.intercept(channels[index], trace));
+    } catch (RuntimeException e) {
+      c.result.completeExceptionally(Failures.of(e, trace));
+      return;
+    }
+    Futures.addCallback(
+        f,
+        new FutureCallback<T>() {
+          @Override
+          public void onSuccess(T value) {
+            c.result.complete(value);
+          }
+
+          @Override
+          public void onFailure(Throwable t) {
+            AimStoreException e = Failures.of(t, trace);
+            // Back off, but keep trying until the request's own time is nearly used up.
+            long leftMs = (c.deadline - System.nanoTime()) / 1_000_000 - MIN_ATTEMPT_MS;
+            long backoff = Math.min(backoffMs(attempt), leftMs);
+            if (!closed && retryable(e, c.retry) && backoff >= 0) {
               failover(index);
-              scheduler.schedule(
-                  () -> attempt(call, retry, result, deadline, attempt + 1),
-                  backoff,
-                  TimeUnit.MILLISECONDS);
+              schedule(() -> attempt(c, attempt + 1), backoff);
             } else {
-              result.completeExceptionally(withEndpoint(e, index));
+              c.result.completeExceptionally(trace.answered() ? e : finalFailure(e, c.total));
             }
           }
         },
         MoreExecutors.directExecutor());
   }
 
-  private AimStoreException withEndpoint(AimStoreException e, int index) {
-    if (e.code() != Status.Code.UNAVAILABLE && e.code() != Status.Code.DEADLINE_EXCEEDED) {
+  /** The last attempt's failure when no member answered, saying how long the call tried. */
+  private AimStoreException finalFailure(AimStoreException e, Duration total) {
+    if (e.code() != Code.UNAVAILABLE && e.code() != Code.DEADLINE_EXCEEDED) {
       return e;
     }
-    return new AimStoreException(
-        e.code(),
-        e.getMessage()
-            + " (endpoints "
-            + String.join(",", endpoints)
-            + "; last tried "
-            + endpoints.get(index)
-            + ")",
-        e.retrySafe(),
-        e.getCause());
+    String tried = endpoints.size() == 1 ? "" : "; tried " + String.join(", ", endpoints);
+    return e.withDescription(
+        e.description() + " (gave up after " + Failures.seconds(total) + tried + ")");
   }
 
-  static boolean retryable(AimStoreException e, Throwable raw, Retry retry) {
-    Status.Code code = e.code();
-    if (code != Status.Code.UNAVAILABLE && code != Status.Code.DEADLINE_EXCEEDED) {
+  /** Whether a failed attempt may be repeated, on another member, under {@code retry}. */
+  static boolean retryable(AimStoreException e, Retry retry) {
+    Code code = e.code();
+    if (code != Code.UNAVAILABLE && code != Code.DEADLINE_EXCEEDED) {
       return false;
     }
-    if (retry == Retry.IF_UNAVAILABLE) {
-      return code == Status.Code.UNAVAILABLE;
-    }
-    if (retry == Retry.IDEMPOTENT || retry == Retry.IDEMPOTENT_AT_LEADER || e.retrySafe()) {
-      return true;
-    }
-    return code == Status.Code.UNAVAILABLE && neverSent(raw);
-  }
-
-  /** The connection was refused: the request never reached a member. */
-  private static boolean neverSent(Throwable t) {
-    for (Throwable c = t; c != null; c = c.getCause()) {
-      if (c instanceof ConnectException) {
-        return true;
-      }
-    }
-    return false;
+    return switch (retry) {
+      case IDEMPOTENT, IDEMPOTENT_AT_LEADER -> true;
+      case IF_UNAVAILABLE -> code == Code.UNAVAILABLE || e.outcome() == Outcome.NOT_APPLIED;
+      case IF_NOT_APPLIED -> e.outcome() == Outcome.NOT_APPLIED;
+    };
   }
 
   static long backoffMs(int attempt) {

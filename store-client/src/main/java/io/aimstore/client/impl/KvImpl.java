@@ -24,7 +24,7 @@ public final class KvImpl implements KV {
   }
 
   private KVGrpc.KVFutureStub stub(io.grpc.Channel ch) {
-    return KVGrpc.newFutureStub(ch).withDeadline(conn.attemptOptions().getDeadline());
+    return KVGrpc.newFutureStub(ch);
   }
 
   @Override

@@ -38,12 +38,13 @@ public final class LeasesImpl implements Leases {
   }
 
   private LeaseGrpc.LeaseFutureStub stub(io.grpc.Channel ch) {
-    return LeaseGrpc.newFutureStub(ch).withDeadline(conn.attemptOptions().getDeadline());
+    return LeaseGrpc.newFutureStub(ch);
   }
 
   @Override
   public CompletableFuture<LeaseGrantResponse> grant(Duration ttl) {
-    long seconds = Math.max(1, (ttl.toMillis() + 999) / 1000);
+    // Whole seconds, rounded up; zero and negative TTLs go as they are, for the store to refuse.
+    long seconds = ttl.getSeconds() + (ttl.getNano() > 0 ? 1 : 0);
     return grant(LeaseGrantRequest.newBuilder().setTtl(seconds).setOwner(owner).build());
   }
 
@@ -84,7 +85,6 @@ public final class LeasesImpl implements Leases {
               com.google.common.util.concurrent.SettableFuture.create();
           StreamObserver<LeaseKeepAliveRequest> req =
               LeaseGrpc.newStub(ch)
-                  .withDeadline(conn.attemptOptions().getDeadline())
                   .keepAlive(
                       new StreamObserver<>() {
                         @Override
@@ -129,9 +129,9 @@ public final class LeasesImpl implements Leases {
       ttl = Duration.ofMillis(Math.min(ttl.toMillis(), Math.max(1, r.getTtlMs())));
       if (r.getTtlMs() <= 0) {
         throw new AimStoreException(
-            Status.Code.NOT_FOUND,
-            "NOT_FOUND: lease " + id + " not found (expired or revoked)",
-            false,
+            AimStoreException.Code.NOT_FOUND,
+            "lease " + id + " not found (expired or revoked)",
+            AimStoreException.Outcome.NOT_APPLIED,
             null);
       }
     }

@@ -22,7 +22,6 @@ import io.aimstore.client.Watch;
 import io.aimstore.client.impl.Connection.Retry;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 
 /** {@link Locks} over gRPC. Acquire is safe to repeat: the same lease gets the same claim back. */
 public final class LocksImpl implements Locks {
@@ -37,7 +36,7 @@ public final class LocksImpl implements Locks {
   }
 
   private LockGrpc.LockFutureStub stub(io.grpc.Channel ch) {
-    return LockGrpc.newFutureStub(ch).withDeadline(conn.attemptOptions().getDeadline());
+    return LockGrpc.newFutureStub(ch);
   }
 
   @Override
@@ -54,15 +53,14 @@ public final class LocksImpl implements Locks {
             .setLease(lease)
             .setWaitTimeoutMs(wait.toMillis())
             .build();
-    long attemptMs =
-        wait.toMillis() + conn.attemptOptions().getDeadline().timeRemaining(TimeUnit.MILLISECONDS);
+    // One attempt may take the whole wait plus an ordinary attempt's time for the answer; a
+    // retry on another member (only when this one was unreachable) gets the same again.
+    Duration attempt = wait.plus(conn.attemptTimeout());
     return conn.call(
-        ch ->
-            LockGrpc.newFutureStub(ch)
-                .withDeadlineAfter(attemptMs, TimeUnit.MILLISECONDS)
-                .acquire(r),
+        ch -> LockGrpc.newFutureStub(ch).acquire(r),
         Retry.IF_UNAVAILABLE,
-        Duration.ofMillis(attemptMs * 2));
+        attempt.multipliedBy(2),
+        attempt);
   }
 
   @Override

@@ -19,6 +19,7 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.ratis.client.RaftClient;
 import org.apache.ratis.client.RaftClientConfigKeys;
@@ -276,7 +277,7 @@ public final class RaftNode implements AutoCloseable {
       Throwable cause =
           err instanceof CompletionException && err.getCause() != null ? err.getCause() : err;
       throw new ReplicationException(
-          "no reply from the Raft leader: " + cause.getMessage(), true, cause);
+          "no reply from the Raft leader (" + brief(cause) + "; is there a quorum?)", true, cause);
     }
     if (reply == null) {
       throw new ReplicationException("no reply from the Raft leader", true, null);
@@ -284,7 +285,7 @@ public final class RaftNode implements AutoCloseable {
     if (!reply.isSuccess()) {
       RaftException e = reply.getException();
       throw new ReplicationException(
-          "proposal failed: " + (e == null ? "unknown error" : e.getMessage()), true, e);
+          "proposal failed (" + (e == null ? "unknown error" : brief(e)) + ")", true, e);
     }
     EntryResult result;
     try {
@@ -339,10 +340,7 @@ public final class RaftNode implements AutoCloseable {
         .handle(
             (r, err) -> {
               if (err != null || !r.isSuccess()) {
-                String why =
-                    err != null
-                        ? String.valueOf(err.getMessage())
-                        : String.valueOf(r.getException());
+                String why = brief(err != null ? err : r.getException());
                 throw new ReplicationException(
                     "linearizable read failed on "
                         + selfName
@@ -354,6 +352,24 @@ public final class RaftNode implements AutoCloseable {
               }
               return null;
             });
+  }
+
+  /**
+   * A failure in a few words for a client's message ("timed out", "NotLeader"): Ratis' own text
+   * names internal request ids and retry policies; the full exception stays the cause, for logs.
+   */
+  static String brief(Throwable t) {
+    while (t instanceof CompletionException && t.getCause() != null) {
+      t = t.getCause();
+    }
+    if (t == null) {
+      return "unknown error";
+    }
+    if (t instanceof TimeoutException) {
+      return "timed out";
+    }
+    String name = t.getClass().getSimpleName();
+    return name.endsWith("Exception") ? name.substring(0, name.length() - 9) : name;
   }
 
   private RaftClientRequest request(Message msg, RaftClientRequest.Type type) {

@@ -1,0 +1,100 @@
+package io.aimstore.ops;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Which cluster aimctl talks to: the same rule as aimstore-cluster, first match wins. */
+class ClusterTargetTest {
+  @TempDir Path tmp;
+
+  private Path cluster(String name, int size, int base) throws IOException {
+    Path dir = Files.createDirectories(tmp.resolve(name));
+    Files.writeString(dir.resolve("cluster.env"), "SIZE=" + size + "\nBASE=" + base + "\n");
+    return dir;
+  }
+
+  @Test
+  void theEndpointsFlagWinsThenTheEnvironment() throws IOException {
+    Path dir = cluster("c", 3, 9600);
+    Map<String, String> env =
+        Map.of(
+            "AIMSTORE_ENDPOINTS",
+            "10.0.0.1:7401,10.0.0.2:7401",
+            "AIMSTORE_CLUSTER_DIR",
+            dir.toString());
+    assertThat(ClusterTarget.resolve(List.of("h:1"), dir, env, tmp).endpoints())
+        .containsExactly("h:1");
+    ClusterTarget fromEnv = ClusterTarget.resolve(null, dir, env, tmp);
+    assertThat(fromEnv.endpoints()).containsExactly("10.0.0.1:7401", "10.0.0.2:7401");
+    assertThat(fromEnv.source()).isEqualTo("$AIMSTORE_ENDPOINTS");
+  }
+
+  @Test
+  void aClusterDirectoryGivesItsRecordedPorts() throws IOException {
+    Path dir = cluster("c", 5, 9600);
+    ClusterTarget t =
+        ClusterTarget.resolve(null, null, Map.of("AIMSTORE_CLUSTER_DIR", dir.toString()), null);
+    assertThat(t.endpoints())
+        .containsExactly(
+            "127.0.0.1:9601",
+            "127.0.0.1:9602",
+            "127.0.0.1:9603",
+            "127.0.0.1:9604",
+            "127.0.0.1:9605");
+    assertThat(t.directory()).contains(dir);
+    assertThat(t.describe()).contains(dir.resolve("cluster.env").toString());
+    Path other = cluster("other", 3, 8800);
+    assertThat(
+            ClusterTarget.resolve(null, other, Map.of("AIMSTORE_CLUSTER_DIR", dir.toString()), null)
+                .endpoints())
+        .as("--cluster-dir before $AIMSTORE_CLUSTER_DIR")
+        .startsWith("127.0.0.1:8801");
+  }
+
+  @Test
+  void theCheckoutsLocalClusterThenTheDefaultPorts() throws IOException {
+    Path checkout = Files.createDirectories(tmp.resolve("repo"));
+    assertThat(ClusterTarget.resolve(null, null, Map.of(), checkout).endpoints())
+        .isEqualTo(ClusterTarget.DEFAULT_ENDPOINTS);
+    Files.createDirectories(checkout.resolve(".local-cluster"));
+    Files.writeString(checkout.resolve(".local-cluster/cluster.env"), "SIZE=3\nBASE=8600\n");
+    assertThat(ClusterTarget.resolve(null, null, Map.of(), checkout).endpoints())
+        .containsExactly("127.0.0.1:8601", "127.0.0.1:8602", "127.0.0.1:8603");
+  }
+
+  @Test
+  void aNamedDirectoryWithoutAClusterIsAnErrorNotTheDefaultPorts() {
+    assertThatThrownBy(
+            () ->
+                ClusterTarget.resolve(
+                    null,
+                    null,
+                    Map.of("AIMSTORE_CLUSTER_DIR", tmp.resolve("none").toString()),
+                    null))
+        .isInstanceOf(Aimctl.UsageError.class)
+        .hasMessageContaining("no cluster in")
+        .hasMessageContaining("$AIMSTORE_CLUSTER_DIR");
+  }
+
+  @Test
+  void badEndpointsAndHostsAreUsageErrors() {
+    assertThatThrownBy(() -> ClusterTarget.resolve(List.of("nohost"), null, Map.of(), null))
+        .isInstanceOf(Aimctl.UsageError.class)
+        .hasMessageContaining("not HOST:PORT");
+    assertThatThrownBy(() -> ClusterTarget.resolve(List.of("h:99999"), null, Map.of(), null))
+        .isInstanceOf(Aimctl.UsageError.class);
+    ClusterTarget t =
+        ClusterTarget.resolve(List.of("no-such-host.invalid:7401"), null, Map.of(), null);
+    assertThatThrownBy(t::checkResolvable)
+        .isInstanceOf(Aimctl.UsageError.class)
+        .hasMessageContaining("cannot resolve host 'no-such-host.invalid'");
+  }
+}

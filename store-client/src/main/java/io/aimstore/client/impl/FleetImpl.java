@@ -1,0 +1,124 @@
+package io.aimstore.client.impl;
+
+import io.aimstore.api.v1.AimConfig;
+import io.aimstore.api.v1.ConfigGetRequest;
+import io.aimstore.api.v1.ConfigGetResponse;
+import io.aimstore.api.v1.ConfigHistoryRequest;
+import io.aimstore.api.v1.ConfigHistoryResponse;
+import io.aimstore.api.v1.ConfigPutRequest;
+import io.aimstore.api.v1.ConfigPutResponse;
+import io.aimstore.api.v1.ConfigValidateRequest;
+import io.aimstore.api.v1.ConfigValidateResponse;
+import io.aimstore.api.v1.ConfigsGrpc;
+import io.aimstore.api.v1.DroneReport;
+import io.aimstore.api.v1.DroneReportRequest;
+import io.aimstore.api.v1.DroneReportResponse;
+import io.aimstore.api.v1.FleetStatusRequest;
+import io.aimstore.api.v1.FleetStatusResponse;
+import io.aimstore.api.v1.HoldRequest;
+import io.aimstore.api.v1.RolloutRequest;
+import io.aimstore.api.v1.RolloutResponse;
+import io.aimstore.api.v1.RolloutStartRequest;
+import io.aimstore.api.v1.RolloutsGrpc;
+import io.aimstore.client.Fleet;
+import io.aimstore.client.impl.Connection.Retry;
+import java.util.concurrent.CompletableFuture;
+
+/** {@link Fleet} over gRPC with failover. */
+public final class FleetImpl implements Fleet {
+  private final Connection conn;
+
+  public FleetImpl(Connection conn) {
+    this.conn = conn;
+  }
+
+  private ConfigsGrpc.ConfigsFutureStub configs(io.grpc.Channel ch) {
+    return ConfigsGrpc.newFutureStub(ch);
+  }
+
+  private RolloutsGrpc.RolloutsFutureStub rollouts(io.grpc.Channel ch) {
+    return RolloutsGrpc.newFutureStub(ch);
+  }
+
+  @Override
+  public CompletableFuture<ConfigPutResponse> putConfig(ConfigPutRequest r) {
+    return conn.call(ch -> configs(ch).put(r), Retry.IF_NOT_APPLIED);
+  }
+
+  @Override
+  public CompletableFuture<ConfigGetResponse> getConfig(String fleet, String name, long version) {
+    ConfigGetRequest r =
+        ConfigGetRequest.newBuilder().setFleet(fleet).setName(name).setVersion(version).build();
+    return conn.call(ch -> configs(ch).get(r), Retry.IDEMPOTENT);
+  }
+
+  @Override
+  public CompletableFuture<ConfigValidateResponse> validate(AimConfig config) {
+    ConfigValidateRequest r = ConfigValidateRequest.newBuilder().setConfig(config).build();
+    return conn.call(ch -> configs(ch).validate(r), Retry.IDEMPOTENT);
+  }
+
+  @Override
+  public CompletableFuture<ConfigHistoryResponse> history(String fleet, String name) {
+    ConfigHistoryRequest r =
+        ConfigHistoryRequest.newBuilder().setFleet(fleet).setName(name).build();
+    return conn.call(ch -> configs(ch).history(r), Retry.IDEMPOTENT);
+  }
+
+  @Override
+  public CompletableFuture<RolloutResponse> start(RolloutStartRequest r) {
+    return conn.call(ch -> rollouts(ch).start(r), Retry.IF_NOT_APPLIED);
+  }
+
+  @Override
+  public CompletableFuture<RolloutResponse> status(String fleet) {
+    RolloutRequest r = RolloutRequest.newBuilder().setFleet(fleet).build();
+    return conn.call(ch -> rollouts(ch).status(r), Retry.IDEMPOTENT);
+  }
+
+  @Override
+  public CompletableFuture<RolloutResponse> promote(RolloutRequest r) {
+    return conn.call(ch -> rollouts(ch).promote(r), Retry.IF_NOT_APPLIED);
+  }
+
+  @Override
+  public CompletableFuture<RolloutResponse> pause(RolloutRequest r) {
+    return conn.call(ch -> rollouts(ch).pause(r), Retry.IF_NOT_APPLIED);
+  }
+
+  @Override
+  public CompletableFuture<RolloutResponse> resume(RolloutRequest r) {
+    return conn.call(ch -> rollouts(ch).resume(r), Retry.IF_NOT_APPLIED);
+  }
+
+  @Override
+  public CompletableFuture<RolloutResponse> rollback(RolloutRequest r) {
+    return conn.call(ch -> rollouts(ch).rollback(r), Retry.IF_NOT_APPLIED);
+  }
+
+  @Override
+  public CompletableFuture<DroneReportResponse> report(String fleet, DroneReport report) {
+    DroneReportRequest r =
+        DroneReportRequest.newBuilder().setFleet(fleet).setReport(report).build();
+    return conn.call(ch -> rollouts(ch).report(r), Retry.IDEMPOTENT);
+  }
+
+  @Override
+  public CompletableFuture<RolloutResponse> hold(String fleet, String reason, String operator) {
+    HoldRequest r =
+        HoldRequest.newBuilder().setFleet(fleet).setReason(reason).setOperator(operator).build();
+    return conn.call(ch -> rollouts(ch).hold(r), Retry.IF_NOT_APPLIED);
+  }
+
+  @Override
+  public CompletableFuture<RolloutResponse> release(String fleet, String operator) {
+    HoldRequest r = HoldRequest.newBuilder().setFleet(fleet).setOperator(operator).build();
+    return conn.call(ch -> rollouts(ch).release(r), Retry.IF_NOT_APPLIED);
+  }
+
+  @Override
+  public CompletableFuture<FleetStatusResponse> fleetStatus(String fleet) {
+    FleetStatusRequest r = FleetStatusRequest.newBuilder().setFleet(fleet).build();
+    return conn.call(ch -> rollouts(ch).fleetStatus(r), Retry.IDEMPOTENT);
+  }
+}
