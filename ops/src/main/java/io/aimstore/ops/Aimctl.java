@@ -107,6 +107,37 @@ public final class Aimctl implements AutoCloseable {
           "How long a request may take, across retries (e.g. 5s, 1m). Default: ${DEFAULT-VALUE}.")
   Duration timeout;
 
+  @Option(
+      names = "--insecure",
+      scope = ScopeType.INHERIT,
+      description =
+          "Plaintext, no certificate: only a cluster started with --insecure (development only)"
+              + " accepts it.")
+  boolean insecure;
+
+  @Option(
+      names = "--cacert",
+      scope = ScopeType.INHERIT,
+      paramLabel = "FILE",
+      description = "The cluster CA certificate (default: the cluster directory's tls/ca.crt).")
+  Path cacert;
+
+  @Option(
+      names = "--cert",
+      scope = ScopeType.INHERIT,
+      paramLabel = "FILE",
+      description =
+          "Your client certificate: who the store says you are (default: the cluster directory's"
+              + " tls/operator.crt).")
+  Path cert;
+
+  @Option(
+      names = "--key",
+      scope = ScopeType.INHERIT,
+      paramLabel = "FILE",
+      description = "Your certificate's private key (default: tls/operator.key).")
+  Path key;
+
   private final Map<String, String> env;
   private final InputStream in;
   private final PrintStream out;
@@ -212,7 +243,9 @@ public final class Aimctl implements AutoCloseable {
   /** Which cluster this invocation talks to (see {@link ClusterTarget}). */
   public ClusterTarget target() {
     if (target == null) {
-      target = ClusterTarget.resolve(endpoints, clusterDir, env, checkout);
+      target =
+          ClusterTarget.resolve(endpoints, clusterDir, env, checkout)
+              .withTls(new ClusterTarget.TlsFlags(insecure, cacert, cert, key), env, checkout);
     }
     return target;
   }
@@ -225,6 +258,7 @@ public final class Aimctl implements AutoCloseable {
       client =
           AimStoreClient.builder()
               .endpoints(t.endpoints())
+              .tls(t.tls().orElse(null))
               .name("aimctl")
               .requestTimeout(timeout)
               .attemptTimeout(Duration.ofMillis(Math.min(timeout.toMillis(), 5000)))
