@@ -14,10 +14,13 @@ import io.aimstore.ops.cli.LeaseCommand;
 import io.aimstore.ops.cli.LockCommand;
 import io.aimstore.ops.cli.MemberCommand;
 import io.aimstore.ops.cli.PutCommand;
+import io.aimstore.ops.cli.RoleCommand;
 import io.aimstore.ops.cli.RolloutCommand;
 import io.aimstore.ops.cli.StatusCommand;
 import io.aimstore.ops.cli.TxnCommand;
+import io.aimstore.ops.cli.UserCommand;
 import io.aimstore.ops.cli.WatchCommand;
+import io.aimstore.ops.cli.WhoamiCommand;
 import io.aimstore.ops.output.Format;
 import java.io.InputStream;
 import java.io.PrintStream;
@@ -64,6 +67,9 @@ import picocli.CommandLine.ScopeType;
       WatchCommand.class,
       LockCommand.class,
       AuditCommand.class,
+      WhoamiCommand.class,
+      RoleCommand.class,
+      UserCommand.class,
       ConfigCommand.class,
       RolloutCommand.class,
       FleetCommand.class,

@@ -230,13 +230,22 @@ public final class LockCommand {
       }
       Table t =
           new Table(
-              "LOCK", "TOKEN", "OWNER", "HOST", "PID", "HELD FOR", "LAST KEEPALIVE", "WAITERS");
+              "LOCK",
+              "TOKEN",
+              "IDENTITY",
+              "OWNER",
+              "HOST",
+              "PID",
+              "HELD FOR",
+              "LAST KEEPALIVE",
+              "WAITERS");
       for (LockInfo l : locks) {
         if (l.hasHolder()) {
           LockClaim h = l.getHolder();
           t.row(
               l.getName(),
               h.getToken(),
+              Text.orDash(h.getIdentity()),
               h.getOwner().getName(),
               h.getOwner().getHost(),
               h.getOwner().getPid(),
@@ -244,7 +253,7 @@ public final class LockCommand {
               keepAlive(h),
               l.getWaitersCount());
         } else {
-          t.row(l.getName(), "-", quarantine(l), "", "", "", "", l.getWaitersCount());
+          t.row(l.getName(), "-", quarantine(l), "", "", "", "", "", l.getWaitersCount());
         }
       }
       print(t);
@@ -279,7 +288,7 @@ public final class LockCommand {
         LockClaim h = l.getHolder();
         Owner o = h.getOwner();
         t.row("holder", o.getName() + " on " + o.getHost() + ", pid " + o.getPid());
-        t.row("identity", h.getIdentity().isEmpty() ? "-" : h.getIdentity());
+        t.row("identity", Text.orDash(h.getIdentity()));
         t.row("process started", Text.time(o.getProcessStartMs()));
         t.row("token", h.getToken());
         t.row("lease", h.getLease());
@@ -301,7 +310,7 @@ public final class LockCommand {
                 w.getOwner().getName(),
                 w.getOwner().getHost(),
                 w.getOwner().getPid(),
-                w.getIdentity().isEmpty() ? "-" : w.getIdentity(),
+                Text.orDash(w.getIdentity()),
                 Text.time(w.getQueuedAtMs()),
                 keepAlive(w));
       }
@@ -418,6 +427,8 @@ public final class LockCommand {
                   + ", lease "
                   + a.getLease()
                   + ", held by "
+                  + Text.orDash(a.getHolderIdentity())
+                  + " as "
                   + a.getHolder().getName()
                   + " on "
                   + a.getHolder().getHost()
