@@ -141,7 +141,9 @@ public final class Aimctl implements AutoCloseable {
       names = "--key",
       scope = ScopeType.INHERIT,
       paramLabel = "FILE",
-      description = "Your certificate's private key (default: tls/operator.key).")
+      description =
+          "Your certificate's private key (default: NAME.key beside --cert NAME.crt, else the"
+              + " cluster directory's tls/operator.key).")
   Path key;
 
   private final Map<String, String> env;

@@ -35,10 +35,11 @@ import java.util.Optional;
  * <p>How to prove who aimctl is ({@link #tls()}), first match wins: {@code --insecure} (or {@code
  * $AIMSTORE_INSECURE=true}) speaks plaintext, which only an insecure cluster accepts; {@code
  * --cacert}, {@code --cert}, {@code --key} (or {@code $AIMSTORE_CACERT}, {@code $AIMSTORE_CERT},
- * {@code $AIMSTORE_KEY}) name the files; else the cluster directory (the one the endpoints came
- * from, or found by the same rule) gives its {@code tls/ca.crt} and the operator's {@code
- * tls/operator.crt} and {@code tls/operator.key}, or plaintext when its {@code cluster.env} says
- * the cluster runs insecure ({@code INSECURE=1}).
+ * {@code $AIMSTORE_KEY}) name the files ({@code --cert NAME.crt} alone takes {@code NAME.key}
+ * beside it and the cluster directory's {@code tls/ca.crt}); else the cluster directory (the one
+ * the endpoints came from, or found by the same rule) gives its {@code tls/ca.crt} and the
+ * operator's {@code tls/operator.crt} and {@code tls/operator.key}, or plaintext when its {@code
+ * cluster.env} says the cluster runs insecure ({@code INSECURE=1}).
  *
  * @param endpoints the members' client addresses, host:port
  * @param source where they came from, for people ("--endpoints", "/path/cluster.env", ...)
@@ -103,15 +104,23 @@ public record ClusterTarget(
     Path ca = flags.cacert() != null ? flags.cacert() : pathOf(env, "AIMSTORE_CACERT");
     Path cert = flags.cert() != null ? flags.cert() : pathOf(env, "AIMSTORE_CERT");
     Path key = flags.key() != null ? flags.key() : pathOf(env, "AIMSTORE_KEY");
+    Optional<Path> dir = directory.or(() -> clusterDirectory(env, checkout));
+    if (cert != null && key == null && cert.getFileName().toString().endsWith(".crt")) {
+      String f = cert.getFileName().toString();
+      key = cert.resolveSibling(f.substring(0, f.length() - ".crt".length()) + ".key");
+    }
+    if (cert != null && ca == null && dir.isPresent()) {
+      ca = dir.get().resolve("tls").resolve("ca.crt");
+    }
     if (ca != null || cert != null || key != null) {
       if (ca == null || cert == null || key == null) {
         throw new Aimctl.UsageError(
             "--cacert, --cert and --key go together (or $AIMSTORE_CACERT, $AIMSTORE_CERT,"
-                + " $AIMSTORE_KEY)");
+                + " $AIMSTORE_KEY); --cert NAME.crt alone takes NAME.key beside it and the"
+                + " cluster directory's tls/ca.crt");
       }
       return Optional.of(checked(new TlsFiles(ca, cert, key)));
     }
-    Optional<Path> dir = directory.or(() -> clusterDirectory(env, checkout));
     if (dir.isPresent()) {
       if (recordsInsecure(dir.get())) {
         return Optional.empty();

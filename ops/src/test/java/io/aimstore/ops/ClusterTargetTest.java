@@ -3,6 +3,7 @@ package io.aimstore.ops;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.aimstore.client.TlsFiles;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -131,6 +132,10 @@ class ClusterTargetTest {
                 .orElseThrow()
                 .keyFile())
         .isEqualTo(tls.resolve("me.key"));
+    TlsFiles byCert =
+        t.withTls(files(null, tls.resolve("me.crt"), null), env, null).tls().orElseThrow();
+    assertThat(byCert.keyFile()).as("the key beside --cert").isEqualTo(tls.resolve("me.key"));
+    assertThat(byCert.caFile()).as("the cluster's CA").isEqualTo(tls.resolve("ca.crt"));
     assertThat(t.withTls(new ClusterTarget.TlsFlags(true, null, null, null), env, null).tls())
         .as("--insecure")
         .isEmpty();
