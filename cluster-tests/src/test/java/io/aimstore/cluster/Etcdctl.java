@@ -1,5 +1,6 @@
 package io.aimstore.cluster;
 
+import io.aimstore.client.TlsFiles;
 import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
@@ -34,15 +35,21 @@ final class Etcdctl {
 
   private final Path binary;
   private final String endpoints;
+  private final TlsFiles tls;
 
-  private Etcdctl(Path binary, String endpoints) {
+  private Etcdctl(Path binary, String endpoints, TlsFiles tls) {
     this.binary = binary;
     this.endpoints = endpoints;
+    this.tls = tls;
   }
 
-  /** etcdctl for these endpoints ("host:port,..."), installing it first if needed. */
-  static Etcdctl forEndpoints(String endpoints) throws IOException, InterruptedException {
-    return new Etcdctl(ensureInstalled(), endpoints);
+  /**
+   * etcdctl for these endpoints ("host:port,..."), over mutual TLS with {@code tls} (null for
+   * plaintext), installing it first if needed.
+   */
+  static Etcdctl forEndpoints(String endpoints, TlsFiles tls)
+      throws IOException, InterruptedException {
+    return new Etcdctl(ensureInstalled(), endpoints, tls);
   }
 
   /** Runs {@code etcdctl --endpoints=... args}, with {@code stdin} (may be null), within 20 s. */
@@ -67,7 +74,14 @@ final class Etcdctl {
   Process start(String... args) throws IOException {
     List<String> cmd = new ArrayList<>();
     cmd.add(binary.toString());
-    cmd.add("--endpoints=" + endpoints);
+    if (tls == null) {
+      cmd.add("--endpoints=" + endpoints);
+    } else {
+      cmd.add("--endpoints=https://" + endpoints.replace(",", ",https://"));
+      cmd.add("--cacert=" + tls.caFile());
+      cmd.add("--cert=" + tls.certFile());
+      cmd.add("--key=" + tls.keyFile());
+    }
     cmd.add("--dial-timeout=5s");
     cmd.addAll(List.of(args));
     ProcessBuilder pb = new ProcessBuilder(cmd);

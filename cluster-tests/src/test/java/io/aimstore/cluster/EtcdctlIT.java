@@ -20,8 +20,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Debian's etcdctl (3.4), a client no one here wrote, against the etcd API of a three-member
- * cluster in this JVM; what it does is checked through aimstore's own API too.
+ * Debian's etcdctl (3.4), a client no one here wrote, against the etcd API of a three-member secure
+ * cluster in this JVM, over mutual TLS with the operator's certificate (etcdctl's --cacert, --cert,
+ * --key); what it does is checked through aimstore's own API too.
  */
 class EtcdctlIT {
   private static final Duration WAIT = Duration.ofSeconds(10);
@@ -33,12 +34,12 @@ class EtcdctlIT {
 
   @BeforeAll
   static void start() throws Exception {
-    cluster = new InProcessCluster(dir, 3).start();
+    cluster = new InProcessCluster(dir, 3).secure().start();
     cluster.awaitLeader();
     client = cluster.client();
     String endpoints =
         IntStream.rangeClosed(1, 3).mapToObj(cluster::endpoint).collect(Collectors.joining(","));
-    etcdctl = Etcdctl.forEndpoints(endpoints);
+    etcdctl = Etcdctl.forEndpoints(endpoints, cluster.tls());
   }
 
   @AfterAll
@@ -238,8 +239,9 @@ class EtcdctlIT {
           .anySatisfy(
               m ->
                   assertThat(m)
-                      .contains(", started, " + name + ", http://")
-                      .contains("http://" + cluster.endpoint(Integer.parseInt(name.substring(1)))));
+                      .contains(", started, " + name + ", https://")
+                      .contains(
+                          "https://" + cluster.endpoint(Integer.parseInt(name.substring(1)))));
     }
     List<String> status = etcdctl.run("endpoint", "status").ok().lines();
     assertThat(status).hasSize(3).allSatisfy(s -> assertThat(s).contains("3.4.0+aimstore"));

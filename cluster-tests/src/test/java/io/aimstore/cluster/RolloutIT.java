@@ -208,13 +208,13 @@ class RolloutIT extends InProcessFixture {
         .hasMessageContaining("config lock");
     try (Session ops = client.session(SessionOptions.ttl(Duration.ofSeconds(10)));
         LockHandle lock = configLock(ops)) {
-      await(client.fleet().hold(FLEET, "storm front", "ops"));
+      await(client.fleet().hold(FLEET, "storm front"));
       assertThatThrownBy(() -> start(rollout().setFence(lock.fence())))
           .hasMessageContaining("on hold")
           .hasMessageContaining("storm front");
       assertThat(await(client.fleet().fleetStatus(FLEET)).getHold().getReason())
           .isEqualTo("storm front");
-      await(client.fleet().release(FLEET, "ops"));
+      await(client.fleet().release(FLEET));
       Rollout r = start(rollout().setAutoPromote(true).setFence(lock.fence()));
       assertThat(r.getVersion()).isEqualTo(v1);
       awaitRolloutState(Rollout.State.COMPLETED);

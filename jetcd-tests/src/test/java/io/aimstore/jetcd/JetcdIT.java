@@ -38,6 +38,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import javax.net.ssl.SSLException;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -47,8 +48,9 @@ import org.junit.jupiter.api.TestMethodOrder;
 
 /**
  * jetcd 0.8, etcd's Java client, against the etcd API of a three-member aimstore cluster of real
- * processes: KV, Txn, Watch (and its resume when its member dies), Lease keep-alive, and the
- * server-side Lock and Election services.
+ * processes, over mutual TLS as an etcd client with client certificates would connect: KV, Txn,
+ * Watch (and its resume when its member dies), Lease keep-alive, and the server-side Lock and
+ * Election services.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class JetcdIT {
@@ -62,7 +64,7 @@ class JetcdIT {
     // under target/, so that the members' logs outlive a failed run
     cluster =
         MemberProcesses.up(MemberProcesses.freshDirectory(Path.of("target", "jetcd-cluster")));
-    client = Client.builder().endpoints(cluster.endpoints().toArray(String[]::new)).build();
+    client = connect(cluster.endpoints());
   }
 
   @AfterAll
@@ -73,6 +75,16 @@ class JetcdIT {
     if (cluster != null) {
       cluster.close();
     }
+  }
+
+  /** A jetcd client of {@code endpoints} with the operator's certificate. */
+  static Client connect(List<String> endpoints) throws SSLException {
+    Path[] tls = cluster.operatorTls();
+    return Client.builder()
+        .endpoints(endpoints.toArray(String[]::new))
+        .sslContext(
+            ssl -> ssl.trustManager(tls[0].toFile()).keyManager(tls[1].toFile(), tls[2].toFile()))
+        .build();
   }
 
   static ByteSequence bs(String s) {
@@ -293,7 +305,7 @@ class JetcdIT {
       cluster.kill9(member);
       List<String> alive = new ArrayList<>(cluster.endpoints());
       alive.remove(cluster.endpoint(member));
-      try (Client writer = Client.builder().endpoints(alive.toArray(String[]::new)).build()) {
+      try (Client writer = connect(alive)) {
         for (int i = 0; i < 5; i++) {
           String v = "v" + n++;
           putWithRetry(writer, bs("resume/k"), bs(v));

@@ -13,8 +13,9 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * A local aimstore cluster of real member processes, driven through {@code
- * ops/bin/aimstore-cluster} with a directory and a base port of its own (free ports, picked at
- * random above 36000 so that concurrent clusters on this machine do not collide).
+ * ops/bin/aimstore-cluster} (secure: mutual TLS with the certificates it makes) with a directory
+ * and a base port of its own (free ports, picked at random above 36000 so that concurrent clusters
+ * on this machine do not collide).
  */
 final class MemberProcesses implements AutoCloseable {
   private static final int SIZE = 3;
@@ -59,9 +60,20 @@ final class MemberProcesses implements AutoCloseable {
     return Files.createDirectories(abs);
   }
 
-  /** Member {@code i}'s client endpoint, {@code http://127.0.0.1:port}. */
+  /** Member {@code i}'s client endpoint, {@code https://127.0.0.1:port}. */
   String endpoint(int i) {
-    return "http://127.0.0.1:" + (base + i);
+    return "https://127.0.0.1:" + (base + i);
+  }
+
+  /**
+   * The certificates the cluster script made: the CA, and the operator's certificate and key (an
+   * admin identity), as {ca, cert, key}.
+   */
+  Path[] operatorTls() {
+    Path tls = dir.resolve("tls");
+    return new Path[] {
+      tls.resolve("ca.crt"), tls.resolve("operator.crt"), tls.resolve("operator.key")
+    };
   }
 
   List<String> endpoints() {
@@ -88,8 +100,8 @@ final class MemberProcesses implements AutoCloseable {
   String aimctl(String... args) throws IOException, InterruptedException {
     List<String> cmd = new ArrayList<>();
     cmd.add(repo.resolve("ops/bin/aimctl").toString());
-    cmd.add("--endpoints");
-    cmd.add(String.join(",", endpoints()).replace("http://", ""));
+    cmd.add("--cluster-dir");
+    cmd.add(dir.toString());
     cmd.addAll(List.of(args));
     return run(cmd, 60);
   }

@@ -14,10 +14,13 @@ import io.aimstore.ops.cli.LeaseCommand;
 import io.aimstore.ops.cli.LockCommand;
 import io.aimstore.ops.cli.MemberCommand;
 import io.aimstore.ops.cli.PutCommand;
+import io.aimstore.ops.cli.RoleCommand;
 import io.aimstore.ops.cli.RolloutCommand;
 import io.aimstore.ops.cli.StatusCommand;
 import io.aimstore.ops.cli.TxnCommand;
+import io.aimstore.ops.cli.UserCommand;
 import io.aimstore.ops.cli.WatchCommand;
+import io.aimstore.ops.cli.WhoamiCommand;
 import io.aimstore.ops.output.Format;
 import java.io.InputStream;
 import java.io.PrintStream;
@@ -64,6 +67,9 @@ import picocli.CommandLine.ScopeType;
       WatchCommand.class,
       LockCommand.class,
       AuditCommand.class,
+      WhoamiCommand.class,
+      RoleCommand.class,
+      UserCommand.class,
       ConfigCommand.class,
       RolloutCommand.class,
       FleetCommand.class,
@@ -106,6 +112,39 @@ public final class Aimctl implements AutoCloseable {
       description =
           "How long a request may take, across retries (e.g. 5s, 1m). Default: ${DEFAULT-VALUE}.")
   Duration timeout;
+
+  @Option(
+      names = "--insecure",
+      scope = ScopeType.INHERIT,
+      description =
+          "Plaintext, no certificate: only a cluster started with --insecure (development only)"
+              + " accepts it.")
+  boolean insecure;
+
+  @Option(
+      names = "--cacert",
+      scope = ScopeType.INHERIT,
+      paramLabel = "FILE",
+      description = "The cluster CA certificate (default: the cluster directory's tls/ca.crt).")
+  Path cacert;
+
+  @Option(
+      names = "--cert",
+      scope = ScopeType.INHERIT,
+      paramLabel = "FILE",
+      description =
+          "Your client certificate: who the store says you are (default: the cluster directory's"
+              + " tls/operator.crt).")
+  Path cert;
+
+  @Option(
+      names = "--key",
+      scope = ScopeType.INHERIT,
+      paramLabel = "FILE",
+      description =
+          "Your certificate's private key (default: NAME.key beside --cert NAME.crt, else the"
+              + " cluster directory's tls/operator.key).")
+  Path key;
 
   private final Map<String, String> env;
   private final InputStream in;
@@ -212,7 +251,9 @@ public final class Aimctl implements AutoCloseable {
   /** Which cluster this invocation talks to (see {@link ClusterTarget}). */
   public ClusterTarget target() {
     if (target == null) {
-      target = ClusterTarget.resolve(endpoints, clusterDir, env, checkout);
+      target =
+          ClusterTarget.resolve(endpoints, clusterDir, env, checkout)
+              .withTls(new ClusterTarget.TlsFlags(insecure, cacert, cert, key), env, checkout);
     }
     return target;
   }
@@ -225,6 +266,7 @@ public final class Aimctl implements AutoCloseable {
       client =
           AimStoreClient.builder()
               .endpoints(t.endpoints())
+              .tls(t.tls().orElse(null))
               .name("aimctl")
               .requestTimeout(timeout)
               .attemptTimeout(Duration.ofMillis(Math.min(timeout.toMillis(), 5000)))

@@ -1,5 +1,6 @@
 package io.aimstore.ops;
 
+import io.aimstore.client.TlsFiles;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
@@ -31,11 +32,22 @@ import java.util.Optional;
  * A directory named explicitly must hold a cluster: aimctl never falls back to the default ports
  * behind the user's back.
  *
+ * <p>How to prove who aimctl is ({@link #tls()}), first match wins: {@code --insecure} (or {@code
+ * $AIMSTORE_INSECURE=true}) speaks plaintext, which only an insecure cluster accepts; {@code
+ * --cacert}, {@code --cert}, {@code --key} (or {@code $AIMSTORE_CACERT}, {@code $AIMSTORE_CERT},
+ * {@code $AIMSTORE_KEY}) name the files ({@code --cert NAME.crt} alone takes {@code NAME.key}
+ * beside it and the cluster directory's {@code tls/ca.crt}); else the cluster directory (the one
+ * the endpoints came from, or found by the same rule) gives its {@code tls/ca.crt} and the
+ * operator's {@code tls/operator.crt} and {@code tls/operator.key}, or plaintext when its {@code
+ * cluster.env} says the cluster runs insecure ({@code INSECURE=1}).
+ *
  * @param endpoints the members' client addresses, host:port
  * @param source where they came from, for people ("--endpoints", "/path/cluster.env", ...)
  * @param directory the cluster directory they came from, if any
+ * @param tls the TLS files to connect with; empty for plaintext
  */
-public record ClusterTarget(List<String> endpoints, String source, Optional<Path> directory) {
+public record ClusterTarget(
+    List<String> endpoints, String source, Optional<Path> directory, Optional<TlsFiles> tls) {
 
   /** Where the local cluster's ports are recorded, inside its directory. */
   public static final String CLUSTER_ENV = "cluster.env";
@@ -46,6 +58,119 @@ public record ClusterTarget(List<String> endpoints, String source, Optional<Path
 
   public ClusterTarget {
     endpoints = List.copyOf(endpoints);
+  }
+
+  ClusterTarget(List<String> endpoints, String source, Optional<Path> directory) {
+    this(endpoints, source, directory, Optional.empty());
+  }
+
+  /** What the command line says about TLS; every field may be null (not given). */
+  public record TlsFlags(boolean insecure, Path cacert, Path cert, Path key) {
+    public static final TlsFlags NONE = new TlsFlags(false, null, null, null);
+  }
+
+  /** The same target with its TLS files resolved by the rule above: the operator's. */
+  public ClusterTarget withTls(TlsFlags flags, Map<String, String> env, Path checkout) {
+    return withTls(
+        flags,
+        env,
+        checkout,
+        tlsDir ->
+            Files.isRegularFile(tlsDir.resolve("operator.crt"))
+                ? Optional.of(TlsFiles.in(tlsDir, "operator"))
+                : Optional.empty());
+  }
+
+  /**
+   * The same target with its TLS files resolved by the rule above, with {@code own} giving the
+   * files a cluster directory's {@code tls/} holds for this client (e.g. a drone's), if any.
+   */
+  public ClusterTarget withTls(
+      TlsFlags flags,
+      Map<String, String> env,
+      Path checkout,
+      java.util.function.Function<Path, Optional<TlsFiles>> own) {
+    return new ClusterTarget(endpoints, source, directory, resolveTls(flags, env, checkout, own));
+  }
+
+  private Optional<TlsFiles> resolveTls(
+      TlsFlags flags,
+      Map<String, String> env,
+      Path checkout,
+      java.util.function.Function<Path, Optional<TlsFiles>> own) {
+    if (flags.insecure() || "true".equalsIgnoreCase(env.getOrDefault("AIMSTORE_INSECURE", ""))) {
+      return Optional.empty();
+    }
+    Path ca = flags.cacert() != null ? flags.cacert() : pathOf(env, "AIMSTORE_CACERT");
+    Path cert = flags.cert() != null ? flags.cert() : pathOf(env, "AIMSTORE_CERT");
+    Path key = flags.key() != null ? flags.key() : pathOf(env, "AIMSTORE_KEY");
+    Optional<Path> dir = directory.or(() -> clusterDirectory(env, checkout));
+    if (cert != null && key == null && cert.getFileName().toString().endsWith(".crt")) {
+      String f = cert.getFileName().toString();
+      key = cert.resolveSibling(f.substring(0, f.length() - ".crt".length()) + ".key");
+    }
+    if (cert != null && ca == null && dir.isPresent()) {
+      ca = dir.get().resolve("tls").resolve("ca.crt");
+    }
+    if (ca != null || cert != null || key != null) {
+      if (ca == null || cert == null || key == null) {
+        throw new Aimctl.UsageError(
+            "--cacert, --cert and --key go together (or $AIMSTORE_CACERT, $AIMSTORE_CERT,"
+                + " $AIMSTORE_KEY); --cert NAME.crt alone takes NAME.key beside it and the"
+                + " cluster directory's tls/ca.crt");
+      }
+      return Optional.of(checked(new TlsFiles(ca, cert, key)));
+    }
+    if (dir.isPresent()) {
+      if (recordsInsecure(dir.get())) {
+        return Optional.empty();
+      }
+      Optional<TlsFiles> files = own.apply(dir.get().resolve("tls"));
+      if (files.isPresent()) {
+        return Optional.of(checked(files.get()));
+      }
+    }
+    throw new Aimctl.UsageError(
+        "no TLS files for "
+            + describe()
+            + ": pass --cacert, --cert and --key (ops/bin/aimstore-certs makes them; a local"
+            + " cluster keeps them in its directory's tls/), or --insecure for a cluster started"
+            + " with --insecure");
+  }
+
+  private static TlsFiles checked(TlsFiles f) {
+    try {
+      return f.check();
+    } catch (IllegalArgumentException e) {
+      throw new Aimctl.UsageError(e.getMessage());
+    }
+  }
+
+  private static Path pathOf(Map<String, String> env, String var) {
+    String v = env.get(var);
+    return v == null || v.isBlank() ? null : Path.of(v);
+  }
+
+  /** The cluster directory by the same rule as the endpoints', if one holds a cluster. */
+  private static Optional<Path> clusterDirectory(Map<String, String> env, Path checkout) {
+    String named = env.get("AIMSTORE_CLUSTER_DIR");
+    Path dir =
+        named != null
+            ? Path.of(named)
+            : checkout == null ? null : checkout.resolve(".local-cluster");
+    return dir != null && Files.isRegularFile(dir.resolve(CLUSTER_ENV))
+        ? Optional.of(dir)
+        : Optional.empty();
+  }
+
+  /** Whether a cluster directory's cluster.env says its members run without TLS. */
+  static boolean recordsInsecure(Path dir) {
+    try {
+      return Files.readAllLines(dir.resolve(CLUSTER_ENV)).stream()
+          .anyMatch(l -> l.strip().equals("INSECURE=1"));
+    } catch (IOException e) {
+      return false;
+    }
   }
 
   /**

@@ -1,13 +1,18 @@
 package io.aimstore.ops;
 
 import io.aimstore.api.v1.TargetRecord;
+import io.aimstore.certs.ClusterCertificates;
 import io.aimstore.client.AimStoreClient;
 import io.aimstore.client.AimStoreException;
 import io.aimstore.client.DroneAgent;
+import io.aimstore.client.TlsFiles;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.LocalTime;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -53,6 +58,39 @@ public final class Drone implements java.util.concurrent.Callable<Integer> {
           "A local cluster's directory (default: $AIMSTORE_CLUSTER_DIR, else .local-cluster/).")
   Path clusterDir;
 
+  @Option(names = "--insecure", description = "Plaintext: only for a cluster started --insecure.")
+  boolean insecure;
+
+  @Option(names = "--cacert", paramLabel = "FILE", description = "The cluster CA certificate.")
+  Path cacert;
+
+  @Option(
+      names = "--cert",
+      paramLabel = "FILE",
+      description =
+          "This drone's certificate (default: the cluster directory's"
+              + " tls/drones/FLEET/ID.crt, issued there on first use when the directory holds the"
+              + " CA).")
+  Path cert;
+
+  @Option(names = "--key", paramLabel = "FILE", description = "Its private key.")
+  Path key;
+
+  /**
+   * This drone's certificate in a local cluster's TLS directory ({@code drones/FLEET/ID.crt}),
+   * issued by the directory's CA on first use.
+   */
+  private Optional<TlsFiles> ownCertificate(Path tlsDir) {
+    Path crt = tlsDir.resolve("drones").resolve(fleet).resolve(id + ".crt");
+    if (!Files.exists(crt)) {
+      if (!Files.exists(tlsDir.resolve("ca.key"))) {
+        return Optional.empty();
+      }
+      new ClusterCertificates(tlsDir, Clock.systemUTC()).drone(fleet, id, Duration.ofDays(30));
+    }
+    return Optional.of(new TlsFiles(tlsDir.resolve("ca.crt"), crt, ClusterCertificates.keyOf(crt)));
+  }
+
   public static void main(String[] args) {
     java.util.logging.LogManager.getLogManager().reset();
     CommandLine cl = new CommandLine(new Drone());
@@ -67,11 +105,20 @@ public final class Drone implements java.util.concurrent.Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     String home = System.getProperty("aimstore.home");
+    Path checkout = home == null ? null : Path.of(home);
     ClusterTarget target =
-        ClusterTarget.resolve(
-            endpoints, clusterDir, System.getenv(), home == null ? null : Path.of(home));
+        ClusterTarget.resolve(endpoints, clusterDir, System.getenv(), checkout)
+            .withTls(
+                new ClusterTarget.TlsFlags(insecure, cacert, cert, key),
+                System.getenv(),
+                checkout,
+                this::ownCertificate);
     AimStoreClient client =
-        AimStoreClient.builder().endpoints(target.endpoints()).name("aimstore-drone").build();
+        AimStoreClient.builder()
+            .endpoints(target.endpoints())
+            .tls(target.tls().orElse(null))
+            .name("aimstore-drone")
+            .build();
     DroneAgent agent = null;
     for (int attempt = 1; agent == null; attempt++) {
       try {

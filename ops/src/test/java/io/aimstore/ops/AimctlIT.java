@@ -3,10 +3,12 @@ package io.aimstore.ops;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.gson.JsonObject;
+import io.aimstore.certs.ClusterCertificates;
 import io.aimstore.client.AimStoreClient;
 import io.aimstore.client.LockHandle;
 import io.aimstore.client.Session;
 import io.aimstore.client.SessionOptions;
+import io.aimstore.client.TlsFiles;
 import io.aimstore.ops.Cli.Run;
 import io.aimstore.testkit.InProcessCluster;
 import java.net.ServerSocket;
@@ -26,7 +28,7 @@ class AimctlIT {
 
   @BeforeAll
   static void start() {
-    cluster = new InProcessCluster(dir, 3).start();
+    cluster = new InProcessCluster(dir, 3).secure().start();
     cluster.awaitLeader();
     cli = Cli.of(cluster);
   }
@@ -168,7 +170,16 @@ class AimctlIT {
       port = s.getLocalPort();
     }
     Run refused =
-        Cli.raw("", "put", "k", "v", "--timeout", "1s", "--endpoints", "127.0.0.1:" + port);
+        Cli.raw(
+            "",
+            "put",
+            "k",
+            "v",
+            "--timeout",
+            "1s",
+            "--endpoints",
+            "127.0.0.1:" + port,
+            "--insecure");
     assertThat(refused.code()).isEqualTo(ExitCodes.FAILED);
     assertThat(refused.err().lines())
         .containsExactly(
@@ -180,7 +191,8 @@ class AimctlIT {
                 + port
                 + " (from --endpoints) answered in time; is the cluster up, with a quorum?"
                 + " ('aimctl status')");
-    Run unknownHost = Cli.raw("", "get", "k", "--endpoints", "no-such-host.invalid:7401");
+    Run unknownHost =
+        Cli.raw("", "get", "k", "--endpoints", "no-such-host.invalid:7401", "--insecure");
     assertThat(unknownHost.code()).isEqualTo(ExitCodes.USAGE);
     assertThat(unknownHost.err().lines()).hasSize(1);
     assertThat(unknownHost.millis()).isLessThan(5000);
@@ -218,5 +230,81 @@ class AimctlIT {
       assertThat(now.code()).as(now.err()).isEqualTo(ExitCodes.LOCK_NOT_ACQUIRED);
       assertThat(now.err()).contains("is held");
     }
+  }
+
+  @Test
+  void rolesBindingsAndBlocksDecideWhatAnIdentityMayDo() {
+    Run me = aimctl("whoami");
+    assertThat(me.out())
+        .contains("identity: spiffe://aimstore/operator/admin")
+        .contains("admin:    yes")
+        .contains("operators");
+
+    Run role =
+        aimctl(
+            "role",
+            "put",
+            "scratch-writer",
+            "--grant",
+            "read,write:/scratch/{name}/",
+            "--grant",
+            "lease",
+            "--reason",
+            "CI scratch space");
+    assertThat(role.code()).as(role.err()).isZero();
+    assertThat(role.out())
+        .contains("role scratch-writer: read,write:/scratch/{name}/ lease")
+        .contains("audit record at revision")
+        .contains("by spiffe://aimstore/operator/admin");
+    Run bind =
+        aimctl(
+            "user",
+            "bind",
+            "ci",
+            "spiffe://aimstore/client/{name}",
+            "scratch-writer",
+            "--reason",
+            "CI");
+    assertThat(bind.code()).as(bind.err()).isZero();
+    assertThat(aimctl("role", "list").out()).contains("scratch-writer").contains("drone");
+    assertThat(aimctl("user", "list").out()).contains("spiffe://aimstore/client/{name}");
+
+    Path crt = cluster.certs().client("ci", null, Duration.ofDays(1));
+    Path ca = cluster.certs().dir().resolve("ca.crt");
+    Cli ci =
+        new Cli(cli.endpoints(), Cli.flags(new TlsFiles(ca, crt, ClusterCertificates.keyOf(crt))));
+    assertThat(ci.run("whoami").out())
+        .contains("identity: spiffe://aimstore/client/ci")
+        .contains("admin:    no")
+        .contains("read,write:/scratch/ci/");
+    assertThat(ci.run("put", "/scratch/ci/x", "1").code()).isZero();
+    Run denied = ci.run("put", "/aim/fleet-1/x", "1");
+    assertThat(denied.code()).isEqualTo(ExitCodes.FAILED);
+    assertThat(denied.err())
+        .contains("PERMISSION_DENIED")
+        .contains("spiffe://aimstore/client/ci may not write \"/aim/fleet-1/x\"")
+        .contains("not applied");
+    assertThat(ci.run("role", "list").err()).contains("PERMISSION_DENIED");
+
+    assertThat(aimctl("user", "block", "spiffe://aimstore/client/ci", "--reason", "lost").code())
+        .isZero();
+    assertThat(aimctl("user", "list").out()).contains("blocked: spiffe://aimstore/client/ci");
+    assertThat(ci.run("get", "/scratch/ci/x").err()).contains("PERMISSION_DENIED");
+    aimctl("user", "unblock", "spiffe://aimstore/client/ci", "--reason", "found");
+    assertThat(ci.run("get", "/scratch/ci/x").out()).contains("/scratch/ci/x");
+
+    Run inUse = aimctl("role", "delete", "scratch-writer", "--reason", "done");
+    assertThat(inUse.code()).isEqualTo(ExitCodes.FAILED);
+    assertThat(inUse.err()).contains("FAILED_PRECONDITION").contains("ci");
+    assertThat(aimctl("user", "unbind", "ci", "--reason", "done").code()).isZero();
+    assertThat(aimctl("role", "delete", "scratch-writer", "--reason", "done").code()).isZero();
+    assertThat(aimctl("role", "put", "x", "--grant", "raed:/x/", "--reason", "r").err())
+        .contains("'raed' in grant 'raed:/x/' is not a permission");
+
+    assertThat(aimctl("audit").out())
+        .contains("role-put")
+        .contains("binding-put")
+        .contains("identity-block")
+        .contains("role-delete");
   }
 }

@@ -3,6 +3,7 @@ package io.aimstore.ops;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
+import io.aimstore.client.TlsFiles;
 import io.aimstore.testkit.InProcessCluster;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -15,22 +16,43 @@ import java.util.Map;
 /** Runs aimctl in this JVM against a cluster, as a user would type it, capturing what it prints. */
 final class Cli {
   private final String endpoints;
+  private final List<String> tlsFlags;
 
-  Cli(String endpoints) {
+  Cli(String endpoints, List<String> tlsFlags) {
     this.endpoints = endpoints;
+    this.tlsFlags = tlsFlags;
   }
 
-  /** aimctl for every member of {@code cluster}. */
+  /**
+   * aimctl for every member of {@code cluster}, as its operator (the cluster's operator
+   * certificate) when it is secure, else with --insecure.
+   */
   static Cli of(InProcessCluster cluster) {
     List<String> eps = new ArrayList<>();
     for (int i = 1; i <= cluster.size(); i++) {
       eps.add(cluster.endpoint(i));
     }
-    return new Cli(String.join(",", eps));
+    return new Cli(String.join(",", eps), flags(cluster.tls()));
+  }
+
+  /** The aimctl flags that present {@code tls} (or --insecure for null). */
+  static List<String> flags(TlsFiles tls) {
+    if (tls == null) {
+      return List.of("--insecure");
+    }
+    return List.of(
+        "--cacert", tls.caFile().toString(),
+        "--cert", tls.certFile().toString(),
+        "--key", tls.keyFile().toString());
   }
 
   String endpoints() {
     return endpoints;
+  }
+
+  /** The TLS flags this aimctl runs with. */
+  List<String> tlsFlags() {
+    return tlsFlags;
   }
 
   /** What one command printed, how it exited, and how long it took. */
@@ -50,6 +72,7 @@ final class Cli {
 
   Run runWithInput(String stdin, String... args) {
     List<String> all = new ArrayList<>(List.of("--endpoints", endpoints));
+    all.addAll(tlsFlags);
     all.addAll(List.of(args));
     return raw(stdin, all.toArray(String[]::new));
   }

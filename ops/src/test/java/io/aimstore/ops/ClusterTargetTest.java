@@ -3,6 +3,7 @@ package io.aimstore.ops;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.aimstore.client.TlsFiles;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -96,5 +97,72 @@ class ClusterTargetTest {
     assertThatThrownBy(t::checkResolvable)
         .isInstanceOf(Aimctl.UsageError.class)
         .hasMessageContaining("cannot resolve host 'no-such-host.invalid'");
+  }
+
+  private static ClusterTarget.TlsFlags files(Path ca, Path cert, Path key) {
+    return new ClusterTarget.TlsFlags(false, ca, cert, key);
+  }
+
+  @Test
+  void tlsComesFromFlagsThenTheEnvironmentThenTheClusterDirectory() throws IOException {
+    Path dir = cluster("c", 3, 9600);
+    Path tls = Files.createDirectories(dir.resolve("tls"));
+    for (String f : List.of("ca.crt", "operator.crt", "operator.key", "me.crt", "me.key")) {
+      Files.writeString(tls.resolve(f), "pem");
+    }
+    Map<String, String> env = Map.of("AIMSTORE_CLUSTER_DIR", dir.toString());
+    ClusterTarget t = ClusterTarget.resolve(null, null, env, null);
+
+    assertThat(t.withTls(ClusterTarget.TlsFlags.NONE, env, null).tls().orElseThrow().certFile())
+        .as("the cluster directory's operator certificate")
+        .isEqualTo(tls.resolve("operator.crt"));
+    ClusterTarget.TlsFlags mine =
+        files(tls.resolve("ca.crt"), tls.resolve("me.crt"), tls.resolve("me.key"));
+    assertThat(t.withTls(mine, env, null).tls().orElseThrow().certFile())
+        .isEqualTo(tls.resolve("me.crt"));
+    Map<String, String> certEnv =
+        Map.of(
+            "AIMSTORE_CACERT", tls.resolve("ca.crt").toString(),
+            "AIMSTORE_CERT", tls.resolve("me.crt").toString(),
+            "AIMSTORE_KEY", tls.resolve("me.key").toString());
+    assertThat(
+            ClusterTarget.resolve(List.of("h:1"), null, certEnv, null)
+                .withTls(ClusterTarget.TlsFlags.NONE, certEnv, null)
+                .tls()
+                .orElseThrow()
+                .keyFile())
+        .isEqualTo(tls.resolve("me.key"));
+    TlsFiles byCert =
+        t.withTls(files(null, tls.resolve("me.crt"), null), env, null).tls().orElseThrow();
+    assertThat(byCert.keyFile()).as("the key beside --cert").isEqualTo(tls.resolve("me.key"));
+    assertThat(byCert.caFile()).as("the cluster's CA").isEqualTo(tls.resolve("ca.crt"));
+    assertThat(t.withTls(new ClusterTarget.TlsFlags(true, null, null, null), env, null).tls())
+        .as("--insecure")
+        .isEmpty();
+    assertThat(
+            t.withTls(ClusterTarget.TlsFlags.NONE, Map.of("AIMSTORE_INSECURE", "true"), null).tls())
+        .isEmpty();
+
+    Files.writeString(dir.resolve("cluster.env"), "SIZE=3\nBASE=9600\nINSECURE=1\n");
+    assertThat(t.withTls(ClusterTarget.TlsFlags.NONE, env, null).tls())
+        .as("a cluster started with --insecure")
+        .isEmpty();
+  }
+
+  @Test
+  void missingOrPartialTlsFilesAreUsageErrorsSayingWhatToPass() {
+    ClusterTarget t = ClusterTarget.resolve(List.of("h:1"), null, Map.of(), null);
+    assertThatThrownBy(() -> t.withTls(ClusterTarget.TlsFlags.NONE, Map.of(), null))
+        .isInstanceOf(Aimctl.UsageError.class)
+        .hasMessageContaining("no TLS files for")
+        .hasMessageContaining("--cacert, --cert and --key")
+        .hasMessageContaining("--insecure");
+    assertThatThrownBy(() -> t.withTls(files(tmp.resolve("ca.crt"), null, null), Map.of(), null))
+        .isInstanceOf(Aimctl.UsageError.class)
+        .hasMessageContaining("go together");
+    Path gone = tmp.resolve("gone.crt");
+    assertThatThrownBy(() -> t.withTls(files(gone, gone, gone), Map.of(), null))
+        .isInstanceOf(Aimctl.UsageError.class)
+        .hasMessage("TLS file " + gone + " does not exist");
   }
 }

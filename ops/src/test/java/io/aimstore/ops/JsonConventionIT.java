@@ -57,7 +57,7 @@ class JsonConventionIT {
 
   @BeforeAll
   static void start() {
-    cluster = new InProcessCluster(dir, 3).start();
+    cluster = new InProcessCluster(dir, 3).secure().start();
     cluster.awaitLeader();
     client = cluster.client();
     cli = Cli.of(cluster);
@@ -114,9 +114,53 @@ class JsonConventionIT {
           "--force",
           "--reason",
           "test",
+          "--quarantine",
+          "1m",
           "-o",
           "json");
     }
+    json(
+        outputs,
+        "lock unquarantine",
+        "lock",
+        "unquarantine",
+        "jl",
+        "--reason",
+        "test",
+        "-o",
+        "json");
+    json(outputs, "whoami", "whoami", "-o", "json");
+    json(
+        outputs,
+        "role put",
+        "role",
+        "put",
+        "jr",
+        "--grant",
+        "read:/j/",
+        "--reason",
+        "test",
+        "-o",
+        "json");
+    json(outputs, "role list", "role", "list", "-o", "json");
+    json(
+        outputs,
+        "user bind",
+        "user",
+        "bind",
+        "jb",
+        "spiffe://aimstore/client/j",
+        "jr",
+        "--reason",
+        "test",
+        "-o",
+        "json");
+    json(outputs, "user list", "user", "list", "-o", "json");
+    json(outputs, "user unbind", "user", "unbind", "jb", "--reason", "test", "-o", "json");
+    json(outputs, "role delete", "role", "delete", "jr", "--reason", "test", "-o", "json");
+    String someone = "spiffe://aimstore/client/someone";
+    json(outputs, "user block", "user", "block", someone, "--reason", "test", "-o", "json");
+    json(outputs, "user unblock", "user", "unblock", someone, "--reason", "test", "-o", "json");
     json(outputs, "audit", "audit", "-o", "json");
 
     json(outputs, "config put", "config", "put", "jf", "aim", "--file", aim, "-o", "json");
@@ -248,6 +292,7 @@ class JsonConventionIT {
 
     private Streaming(String... args) {
       List<String> all = new ArrayList<>(List.of("--endpoints", cli.endpoints()));
+      all.addAll(cli.tlsFlags());
       all.addAll(List.of(args));
       aimctl =
           new Aimctl(

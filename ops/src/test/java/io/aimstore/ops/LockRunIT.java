@@ -54,6 +54,7 @@ class LockRunIT {
                 Aimctl.class.getName(),
                 "--endpoints",
                 endpoints,
+                "--insecure",
                 "lock",
                 "run",
                 name));

@@ -36,7 +36,7 @@ class ReadmeTourIT {
     }
     Result r = bash("ops/bin/aimstore-cluster up --base-port " + freeBase(), 180);
     assertThat(r.code()).as(r.output()).isZero();
-    assertThat(r.output()).contains("export AIMSTORE_ENDPOINTS=127.0.0.1:");
+    assertThat(r.output()).contains("cluster is serving: 127.0.0.1:").contains("mutual TLS");
   }
 
   @AfterAll
@@ -142,6 +142,10 @@ class ReadmeTourIT {
         .contains("OK (revision")
         .contains("pushed ")
         .contains("released lock aim_lock_config.conf")
+        .contains("identity: spiffe://aimstore/operator/admin")
+        .contains(
+            "PERMISSION_DENIED: spiffe://aimstore/fleet/fleet-1/drone/drone-1 may not write"
+                + " \"/aim/fleet-1/drones/drone-2/presence\"")
         .contains("{\"type\":\"PUT\",\"kv\":{\"key\":\"/aim/fleet-1/");
   }
 }

@@ -55,7 +55,7 @@ class StatusIT {
     // accepts connections (the kernel does) and never answers, like a paused process
     try (ServerSocket hung = new ServerSocket(0, 50, InetAddress.getByName("127.0.0.1"))) {
       String endpoints = cli.endpoints() + ",127.0.0.1:" + hung.getLocalPort();
-      Run r = Cli.raw("", "--endpoints", endpoints, "status");
+      Run r = Cli.raw("", "--endpoints", endpoints, "--insecure", "status");
       assertThat(r.millis()).isLessThan(2000);
       assertThat(r.code()).isEqualTo(ExitCodes.DEGRADED);
       assertThat(r.out())

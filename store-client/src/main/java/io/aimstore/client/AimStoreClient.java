@@ -1,6 +1,7 @@
 package io.aimstore.client;
 
 import io.aimstore.api.v1.Owner;
+import io.aimstore.client.impl.AuthImpl;
 import io.aimstore.client.impl.ClusterImpl;
 import io.aimstore.client.impl.Connection;
 import io.aimstore.client.impl.FleetImpl;
@@ -44,10 +45,11 @@ public final class AimStoreClient implements AutoCloseable {
   private final Watch watch;
   private final Locks locks;
   private final Fleet fleet;
+  private final Auth auth;
   private final Owner owner;
 
   private AimStoreClient(Builder b) {
-    this.connection = new Connection(b.endpoints, b.requestTimeout, b.attemptTimeout);
+    this.connection = new Connection(b.endpoints, b.requestTimeout, b.attemptTimeout, b.tls);
     this.owner = ProcessIdentity.owner(b.name, b.labels);
     this.kv = new KvImpl(connection);
     this.cluster = new ClusterImpl(connection);
@@ -55,6 +57,7 @@ public final class AimStoreClient implements AutoCloseable {
     this.watch = new WatchClient(connection);
     this.locks = new LocksImpl(connection, kv, watch);
     this.fleet = new FleetImpl(connection);
+    this.auth = new AuthImpl(connection);
   }
 
   /** A builder with the local cluster's endpoints and default timeouts (15 s total, 5 s each). */
@@ -80,6 +83,11 @@ public final class AimStoreClient implements AutoCloseable {
   /** Watches. */
   public Watch watch() {
     return watch;
+  }
+
+  /** Roles, bindings and who this client is (see docs/security.md). */
+  public Auth auth() {
+    return auth;
   }
 
   /** Fair, fenced locks. */
@@ -140,8 +148,21 @@ public final class AimStoreClient implements AutoCloseable {
     private Duration attemptTimeout = Duration.ofSeconds(5);
     private String name = "java-client";
     private Map<String, String> labels = Map.of();
+    private TlsFiles tls;
 
     private Builder() {}
+
+    /**
+     * Connects over mutual TLS with these files (a secure cluster, the default: see
+     * docs/security.md). Without it the client speaks plaintext, which only a member started with
+     * {@code insecure = true} accepts.
+     *
+     * @throws IllegalArgumentException if a file is missing or unreadable
+     */
+    public Builder tls(TlsFiles files) {
+      this.tls = files == null ? null : files.check();
+      return this;
+    }
 
     /** Members' client addresses, host:port. */
     public Builder endpoints(String... endpoints) {

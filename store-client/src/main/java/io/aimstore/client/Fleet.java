@@ -94,11 +94,12 @@ public interface Fleet {
 
   /**
    * Puts the fleet on hold: drones keep their config and no rollout starts, advances or rolls back
-   * until {@link #release}. Holding a fleet that is on hold replaces the reason.
+   * until {@link #release}. Holding a fleet that is on hold replaces the reason. The store records
+   * the caller's verified identity as the operator, and audits the hold.
    *
    * @throws AimStoreException (in the future) INVALID_ARGUMENT without a reason
    */
-  CompletableFuture<RolloutResponse> hold(String fleet, String reason, String operator);
+  CompletableFuture<RolloutResponse> hold(String fleet, String reason);
 
   /**
    * Lifts the fleet's hold.
@@ -106,7 +107,7 @@ public interface Fleet {
    * @throws AimStoreException (in the future) FAILED_PRECONDITION when the fleet is not on hold
    *     (check {@link #fleetStatus} to tell "already released" from an error)
    */
-  CompletableFuture<RolloutResponse> release(String fleet, String operator);
+  CompletableFuture<RolloutResponse> release(String fleet);
 
   /** Every drone of the fleet (alive?, applied and target versions, last report), hold, rollout. */
   CompletableFuture<FleetStatusResponse> fleetStatus(String fleet);

@@ -44,7 +44,18 @@ public interface Leases {
    *
    * @throws AimStoreException (in the future) NOT_FOUND when the lease is already gone
    */
-  CompletableFuture<LeaseRevokeResponse> revoke(long id);
+  default CompletableFuture<LeaseRevokeResponse> revoke(long id) {
+    return revoke(id, "");
+  }
+
+  /**
+   * Revokes a lease, saying why: an admin's revoke of another identity's lease writes an audit
+   * record with the reason.
+   *
+   * @throws AimStoreException (in the future) NOT_FOUND when the lease is already gone;
+   *     PERMISSION_DENIED when it is another identity's and the caller is not an admin
+   */
+  CompletableFuture<LeaseRevokeResponse> revoke(long id, String reason);
 
   /**
    * Records this process as the lease's owner (it will keep the lease alive from now on).

@@ -7,6 +7,7 @@ import io.aimstore.api.v1.LockAcquireResponse;
 import io.aimstore.api.v1.LockInspectResponse;
 import io.aimstore.api.v1.LockListResponse;
 import io.aimstore.api.v1.LockReleaseResponse;
+import io.aimstore.api.v1.UnquarantineResponse;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
@@ -76,4 +77,13 @@ public interface Locks {
 
   /** Audit records (force-releases) written at or after {@code sinceMs} (Unix ms; 0 for all). */
   CompletableFuture<AuditListResponse> audit(long sinceMs);
+
+  /**
+   * Lifts the quarantine a force-release put on {@code name} before it runs out (admins only;
+   * audited with {@code reason}): the first waiter holds the lock at once.
+   *
+   * @throws AimStoreException (in the future) FAILED_PRECONDITION when the lock is not quarantined,
+   *     PERMISSION_DENIED for a non-admin
+   */
+  CompletableFuture<UnquarantineResponse> unquarantine(String name, String reason);
 }

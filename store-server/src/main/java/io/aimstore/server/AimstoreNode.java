@@ -4,7 +4,7 @@ import io.aimstore.server.api.AuthService;
 import io.aimstore.server.api.ClusterService;
 import io.aimstore.server.api.ClusterView;
 import io.aimstore.server.api.ConfigService;
-import io.aimstore.server.api.Failpoints;
+import io.aimstore.server.api.FaultInjection;
 import io.aimstore.server.api.Guard;
 import io.aimstore.server.api.Headers;
 import io.aimstore.server.api.IdentityInterceptor;
@@ -12,9 +12,11 @@ import io.aimstore.server.api.KvService;
 import io.aimstore.server.api.LeaderHintInterceptor;
 import io.aimstore.server.api.LeaderRouter;
 import io.aimstore.server.api.LeaseService;
+import io.aimstore.server.api.LocalReads;
 import io.aimstore.server.api.LockService;
 import io.aimstore.server.api.MemberEndpoints;
 import io.aimstore.server.api.PeerChannels;
+import io.aimstore.server.api.ProposedWrites;
 import io.aimstore.server.api.Reads;
 import io.aimstore.server.api.RolloutService;
 import io.aimstore.server.api.WatchService;
@@ -125,11 +127,11 @@ public final class AimstoreNode implements AutoCloseable {
             BATCH_BYTES,
             meters.proposalCommands());
     LockMetrics lockMetrics = meters.locks();
-    Failpoints failpoints = Failpoints.fromEnvironment();
+    FaultInjection faults = FaultInjection.load();
     CommandProposer proposer =
         new CommandProposer(batcher, stateMachine, lockMetrics::staleFenceRejected);
     Guard guard = new Guard(stateMachine);
-    Writes writes = new Writes(proposer, guard, failpoints);
+    Writes writes = faults.writes(new ProposedWrites(proposer, guard));
     this.readExecutor = Executors.newFixedThreadPool(4, named("read"));
     this.lessor =
         new Lessor(
@@ -168,8 +170,8 @@ public final class AimstoreNode implements AutoCloseable {
     timers.scheduleWithFixedDelay(this::tickLessor, tick, tick, TimeUnit.MILLISECONDS);
 
     MemberEndpoints self = config.self();
-    Reads reads = new Reads(raft, readExecutor);
-    KvService kv = new KvService(writes, validator, headers, reads, guard, failpoints);
+    Reads reads = faults.reads(new LocalReads(raft, readExecutor));
+    KvService kv = new KvService(writes, validator, headers, reads, guard);
     RolloutTimer rolloutTimer =
         new RolloutTimer(stateMachine, raft::isLeader, clock::millis, proposer::submit);
     timers.scheduleWithFixedDelay(

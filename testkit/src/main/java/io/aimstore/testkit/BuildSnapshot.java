@@ -27,8 +27,12 @@ import java.util.zip.ZipFile;
 public final class BuildSnapshot {
   private static final List<String> SCRIPTS = List.of("ops/bin/aimstore-cluster", "ops/bin/aimctl");
   private static final List<String> JARS =
-      List.of("store-server/target/aimstore-server.jar", "ops/target/aimstore-ops.jar");
-  private static final List<String> LIBS = List.of("store-server/target/lib", "ops/target/lib");
+      List.of(
+          "store-server/target/aimstore-server.jar",
+          "ops/target/aimstore-ops.jar",
+          "certs/target/aimstore-certs.jar");
+  private static final List<String> LIBS =
+      List.of("store-server/target/lib", "ops/target/lib", "certs/target/lib");
 
   private static final List<String> SOURCES =
       List.of(
@@ -40,10 +44,12 @@ public final class BuildSnapshot {
           "store-server/src/main",
           "store-server/pom.xml",
           "ops/src/main",
-          "ops/pom.xml");
+          "ops/pom.xml",
+          "certs/src/main",
+          "certs/pom.xml");
 
   private static final String BUILD =
-      "mvn -B -DskipTests -Dspotless.check.skip=true package -pl store-server,ops -am";
+      "mvn -B -DskipTests -Dspotless.check.skip=true package -pl certs,store-server,ops -am";
 
   private BuildSnapshot() {}
 

@@ -1,6 +1,7 @@
 package io.aimstore.testkit;
 
 import io.aimstore.client.AimStoreClient;
+import io.aimstore.client.TlsFiles;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -88,6 +89,13 @@ public interface Cluster extends AutoCloseable {
 
   /** A client of {@code endpoints} (20 s per request, 3 s per attempt), closed with the cluster. */
   AimStoreClient client(List<String> endpoints);
+
+  /**
+   * The files an admin client connects with (the operator's certificate, {@code
+   * spiffe://aimstore/operator/admin}); null when the members run insecure. Clients built outside
+   * {@link #client} need them too: {@code AimStoreClient.builder().tls(cluster.tls())}.
+   */
+  TlsFiles tls();
 
   /** A client of every member. */
   default AimStoreClient client() {

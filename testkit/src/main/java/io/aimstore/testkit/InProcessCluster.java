@@ -2,6 +2,7 @@ package io.aimstore.testkit;
 
 import io.aimstore.certs.ClusterCertificates;
 import io.aimstore.client.AimStoreClient;
+import io.aimstore.client.TlsFiles;
 import io.aimstore.server.AimstoreNode;
 import io.aimstore.server.ConfigException;
 import io.aimstore.server.NodeConfig;
@@ -39,7 +40,7 @@ public final class InProcessCluster implements Cluster {
   private final Map<String, MemberEndpoints> members = new LinkedHashMap<>();
   private final AimstoreNode[] nodes;
   private final RaftSettings raft;
-  private final Clients clients = new Clients();
+  private final Clients clients = new Clients(this::tls);
   private final Map<Integer, Clock> clocks = new HashMap<>();
   private ClusterCertificates certs;
 
@@ -105,6 +106,15 @@ public final class InProcessCluster implements Cluster {
   public InProcessCluster secure() {
     certs = new ClusterCertificates(base.resolve("tls"), Clock.systemUTC());
     return this;
+  }
+
+  @Override
+  public TlsFiles tls() {
+    if (certs == null) {
+      return null;
+    }
+    Path crt = certs.operator(ClusterCertificates.OPERATOR, Duration.ofDays(1));
+    return new TlsFiles(certs.dir().resolve("ca.crt"), crt, ClusterCertificates.keyOf(crt));
   }
 
   /** The cluster's certificates; null unless {@link #secure()}. */

@@ -1,11 +1,15 @@
 package io.aimstore.testkit;
 
 import io.aimstore.api.v1.StatusResponse;
+import io.aimstore.certs.ClusterCertificates;
 import io.aimstore.client.AimStoreClient;
+import io.aimstore.client.TlsFiles;
+import io.aimstore.testkit.failpoints.FailpointInjection;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -51,6 +55,8 @@ public final class ProcessCluster implements Cluster {
    * @param javaOpts the members' JVM options, or null for the script's default
    * @param registry where the members' processes are registered
    * @param leaderTimeout how long {@link #start()} waits for a leader
+   * @param secure mutual TLS with certificates made under the cluster's {@code tls/} (the default);
+   *     false runs the members {@code insecure}
    */
   public record Options(
       int size,
@@ -61,7 +67,8 @@ public final class ProcessCluster implements Cluster {
       String failpoints,
       String javaOpts,
       ProcessRegistry registry,
-      Duration leaderTimeout) {
+      Duration leaderTimeout,
+      boolean secure) {
 
     public static Builder builder() {
       return new Builder();
@@ -78,6 +85,7 @@ public final class ProcessCluster implements Cluster {
       private String javaOpts;
       private ProcessRegistry registry;
       private Duration leaderTimeout = Duration.ofSeconds(120);
+      private boolean secure = true;
 
       public Builder size(int size) {
         this.size = size;
@@ -126,6 +134,12 @@ public final class ProcessCluster implements Cluster {
         return this;
       }
 
+      /** Plaintext members that trust every caller (to measure what TLS costs, or debug). */
+      public Builder insecure() {
+        this.secure = false;
+        return this;
+      }
+
       public Options build() {
         return new Options(
             size,
@@ -136,12 +150,14 @@ public final class ProcessCluster implements Cluster {
             failpoints,
             javaOpts,
             registry != null ? registry : new ProcessRegistry(),
-            leaderTimeout);
+            leaderTimeout,
+            secure);
       }
     }
   }
 
   private static final String PROBE_KEY = "/testkit/probe";
+  private static final Duration CERT_VALIDITY = Duration.ofDays(30);
   private static final Duration SCRIPT_LIMIT = Duration.ofSeconds(90);
 
   private final Path bin;
@@ -149,7 +165,7 @@ public final class ProcessCluster implements Cluster {
   private final Options options;
   private final Map<Integer, AimStoreClient> probes = new ConcurrentHashMap<>();
   private final Map<Integer, Long> pids = new ConcurrentHashMap<>();
-  private final Clients clients = new Clients();
+  private final Clients clients = new Clients(this::tls);
   private final Thread shutdownHook = new Thread(this::killMembers, "testkit-cluster-cleanup");
   private AimStoreClient anyMember;
 
@@ -170,6 +186,20 @@ public final class ProcessCluster implements Cluster {
 
   public Path dir() {
     return dir;
+  }
+
+  private ClusterCertificates certs() {
+    return new ClusterCertificates(dir.resolve("tls"), Clock.systemUTC());
+  }
+
+  /** The operator's files under the cluster's {@code tls/}; null when it runs insecure. */
+  @Override
+  public TlsFiles tls() {
+    if (!options.secure()) {
+      return null;
+    }
+    Path crt = certs().operator(ClusterCertificates.OPERATOR, CERT_VALIDITY);
+    return new TlsFiles(certs().dir().resolve("ca.crt"), crt, ClusterCertificates.keyOf(crt));
   }
 
   public PortPlan ports() {
@@ -199,6 +229,7 @@ public final class ProcessCluster implements Cluster {
           i,
           AimStoreClient.builder()
               .endpoints(endpoint(i))
+              .tls(tls())
               .attemptTimeout(Duration.ofMillis(1500))
               .requestTimeout(Duration.ofMillis(2000))
               .name("testkit-probe-n" + i)
@@ -207,6 +238,7 @@ public final class ProcessCluster implements Cluster {
     anyMember =
         AimStoreClient.builder()
             .endpoints(endpoints())
+            .tls(tls())
             .attemptTimeout(Duration.ofMillis(1500))
             .requestTimeout(Duration.ofSeconds(5))
             .name("testkit-probe")
@@ -235,6 +267,14 @@ public final class ProcessCluster implements Cluster {
       conf.append("name = n").append(i).append('\n');
       conf.append("data-dir = ").append(dataDir(i)).append('\n');
       options.settings().forEach((k, v) -> conf.append(k).append(" = ").append(v).append('\n'));
+      if (options.secure()) {
+        Path crt = certs().member("n" + i, List.of("127.0.0.1", "localhost"), CERT_VALIDITY);
+        conf.append("tls-ca = ").append(certs().dir().resolve("ca.crt")).append('\n');
+        conf.append("tls-cert = ").append(crt).append('\n');
+        conf.append("tls-key = ").append(ClusterCertificates.keyOf(crt)).append('\n');
+      } else {
+        conf.append("insecure = true\n");
+      }
       for (int j = 1; j <= size(); j++) {
         int raft = options.proxiedRaft() && i != j ? ports.proxy(i, j) : ports.raft(j);
         conf.append("member = n").append(j);
@@ -245,7 +285,13 @@ public final class ProcessCluster implements Cluster {
       Files.writeString(member.resolve("aimstore.conf"), conf);
     }
     Files.writeString(
-        dir.resolve("cluster.env"), "SIZE=" + size() + "\nBASE=" + ports.base() + "\n");
+        dir.resolve("cluster.env"),
+        "SIZE="
+            + size()
+            + "\nBASE="
+            + ports.base()
+            + "\n"
+            + (options.secure() ? "" : "INSECURE=1\n"));
   }
 
   /**
@@ -495,7 +541,9 @@ public final class ProcessCluster implements Cluster {
         .filter(k -> k.startsWith("AIMSTORE_"))
         .forEach(k -> env.put(k, null));
     if (!options.failpoints().isBlank()) {
-      env.put("AIMSTORE_FAILPOINTS", options.failpoints());
+      // the failpoints live in the testkit, never in the shipped server: put it on the classpath
+      env.put(FailpointInjection.VARIABLE, options.failpoints());
+      env.put("AIMSTORE_EXTRA_CLASSPATH", testkitClasspath());
     }
     if (options.javaOpts() != null) {
       env.put("AIMSTORE_JAVA_OPTS", options.javaOpts());
@@ -517,6 +565,17 @@ public final class ProcessCluster implements Cluster {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted: aimstore-cluster " + String.join(" ", args), e);
+    }
+  }
+
+  /** Where the testkit's classes (and so {@link FailpointInjection}) are loaded from. */
+  private static String testkitClasspath() {
+    try {
+      return Path.of(
+              FailpointInjection.class.getProtectionDomain().getCodeSource().getLocation().toURI())
+          .toString();
+    } catch (java.net.URISyntaxException e) {
+      throw new IllegalStateException(e);
     }
   }
 

@@ -4,6 +4,7 @@ import io.aimstore.bench.SystemKind;
 import io.aimstore.bench.driver.AimstoreDriver;
 import io.aimstore.bench.driver.Driver;
 import io.aimstore.bench.driver.EtcdDriver;
+import io.aimstore.client.TlsFiles;
 import io.aimstore.testkit.Commands;
 import io.aimstore.testkit.PortPlan;
 import io.aimstore.testkit.ProcessCluster;
@@ -67,9 +68,16 @@ public final class AimstoreCluster implements Cluster {
   }
 
   private Driver driver(List<String> addresses) {
+    TlsFiles tls = members.tls();
+    String scheme = tls == null ? "http://" : "https://";
     return etcdApi
-        ? new EtcdDriver(addresses.stream().map(a -> "http://" + a).toList(), kind())
-        : new AimstoreDriver(addresses);
+        ? new EtcdDriver(addresses.stream().map(a -> scheme + a).toList(), kind(), tls)
+        : new AimstoreDriver(addresses, tls);
+  }
+
+  @Override
+  public TlsFiles tls() {
+    return members.tls();
   }
 
   /** Starts the members and returns once one of them leads. */

@@ -2,6 +2,7 @@ package io.aimstore.bench.cluster;
 
 import io.aimstore.bench.SystemKind;
 import io.aimstore.bench.driver.Driver;
+import io.aimstore.client.TlsFiles;
 import io.aimstore.testkit.Commands;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -58,6 +59,11 @@ public interface Cluster {
 
   /** The address clients use for member {@code member}: {@code 127.0.0.1:PORT}. */
   String clientAddress(int member);
+
+  /** The files a client proves itself with (aimstore's secure clusters); null for the others. */
+  default TlsFiles tls() {
+    return null;
+  }
 
   /** A new client connected to member {@code member} only. */
   Driver connect(int member) throws Exception;

@@ -15,6 +15,7 @@ import io.aimstore.bench.SystemKind;
 import io.aimstore.client.AimStoreClient;
 import io.aimstore.client.Session;
 import io.aimstore.client.SessionOptions;
+import io.aimstore.client.TlsFiles;
 import io.aimstore.client.WatchHandle;
 import io.aimstore.client.WatchOptions;
 import java.time.Duration;
@@ -32,10 +33,15 @@ public final class AimstoreDriver
     implements Driver, LeaseDriver, LockDriver, SessionKeyDriver, WatchDriver, HistoryWatchDriver {
   private final List<String> endpoints;
   private final AimStoreClient client;
+  private final TlsFiles tls;
 
-  public AimstoreDriver(List<String> endpoints) {
+  /**
+   * @param tls the client's TLS files (the cluster's operator); null for an insecure cluster
+   */
+  public AimstoreDriver(List<String> endpoints, TlsFiles tls) {
     this.endpoints = List.copyOf(endpoints);
-    this.client = AimStoreClient.builder().endpoints(endpoints).build();
+    this.tls = tls;
+    this.client = AimStoreClient.builder().endpoints(endpoints).tls(tls).build();
   }
 
   @Override
@@ -133,14 +139,14 @@ public final class AimstoreDriver
 
   @Override
   public LockClient newLockClient(Duration ttl) {
-    OwnSession own = OwnSession.open(endpoints, ttl);
+    OwnSession own = OwnSession.open(endpoints, tls, ttl);
     return LockClient.of(
         (name, wait) -> own.client.locks().acquire(name, own.session, wait)::close, own::close);
   }
 
   @Override
   public SessionKey holdKey(String key, byte[] value, Duration ttl) throws Exception {
-    OwnSession own = OwnSession.open(endpoints, ttl);
+    OwnSession own = OwnSession.open(endpoints, tls, ttl);
     try {
       own.client
           .kv()
@@ -155,9 +161,9 @@ public final class AimstoreDriver
 
   /** A client of its own with a session, as a holder has: closing it ends both. */
   private record OwnSession(AimStoreClient client, Session session) implements AutoCloseable {
-    static OwnSession open(List<String> endpoints, Duration ttl) {
+    static OwnSession open(List<String> endpoints, TlsFiles tls, Duration ttl) {
       AimStoreClient own =
-          AimStoreClient.builder().endpoints(endpoints).name("aimstore-bench").build();
+          AimStoreClient.builder().endpoints(endpoints).tls(tls).name("aimstore-bench").build();
       try {
         return new OwnSession(own, own.session(SessionOptions.ttl(ttl)));
       } catch (RuntimeException e) {
@@ -180,7 +186,7 @@ public final class AimstoreDriver
   public Watchers watchers(String address, int count) {
     List<AimStoreClient> clients = new ArrayList<>();
     for (int i = 0; i < count; i++) {
-      clients.add(AimStoreClient.builder().endpoints(address).build());
+      clients.add(AimStoreClient.builder().endpoints(address).tls(tls).build());
     }
     return new Watchers() {
       @Override
@@ -208,7 +214,7 @@ public final class AimstoreDriver
   @Override
   public AutoCloseable watchPrefixFrom(
       String address, String prefix, long fromRevision, LongConsumer onRevision) {
-    AimStoreClient own = AimStoreClient.builder().endpoints(address).build();
+    AimStoreClient own = AimStoreClient.builder().endpoints(address).tls(tls).build();
     WatchHandle h =
         own.watch()
             .watch(

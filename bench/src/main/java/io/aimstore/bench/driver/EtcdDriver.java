@@ -1,8 +1,10 @@
 package io.aimstore.bench.driver;
 
 import io.aimstore.bench.SystemKind;
+import io.aimstore.client.TlsFiles;
 import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.Client;
+import io.etcd.jetcd.ClientBuilder;
 import io.etcd.jetcd.KV;
 import io.etcd.jetcd.KeyValue;
 import io.etcd.jetcd.api.Event;
@@ -23,6 +25,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongConsumer;
+import javax.net.ssl.SSLException;
 
 /**
  * etcd through jetcd (gRPC; requests are spread over the members round-robin); keep-alive streams
@@ -50,9 +53,28 @@ public final class EtcdDriver
    *     driver does the same either way)
    */
   public EtcdDriver(List<String> endpoints, SystemKind system) {
+    this(endpoints, system, null);
+  }
+
+  /**
+   * @param tls mutual TLS with these files (aimstore's etcd API on a secure cluster); null for
+   *     plaintext
+   */
+  public EtcdDriver(List<String> endpoints, SystemKind system, TlsFiles tls) {
     this.endpoints = List.copyOf(endpoints);
     this.system = system;
-    this.client = Client.builder().endpoints(endpoints.toArray(String[]::new)).build();
+    ClientBuilder b = Client.builder().endpoints(endpoints.toArray(String[]::new));
+    if (tls != null) {
+      try {
+        b.sslContext(
+            ssl ->
+                ssl.trustManager(tls.caFile().toFile())
+                    .keyManager(tls.certFile().toFile(), tls.keyFile().toFile()));
+      } catch (SSLException e) {
+        throw new IllegalArgumentException("cannot use the TLS files " + tls.certFile(), e);
+      }
+    }
+    this.client = b.build();
     this.kv = client.getKVClient();
   }
 

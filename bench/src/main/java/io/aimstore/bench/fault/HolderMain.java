@@ -8,7 +8,9 @@ import io.aimstore.bench.driver.LockClient;
 import io.aimstore.bench.driver.LockDriver;
 import io.aimstore.bench.driver.SessionKeyDriver;
 import io.aimstore.bench.driver.ZookeeperDriver;
+import io.aimstore.client.TlsFiles;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
@@ -28,10 +30,15 @@ public final class HolderMain {
   private HolderMain() {}
 
   public static void main(String[] args) throws Exception {
-    if (args.length != 5) {
-      System.err.println("usage: HolderMain lock|key SYSTEM ADDRESSES NAME TTL_SECONDS");
+    if (args.length != 5 && args.length != 8) {
+      System.err.println(
+          "usage: HolderMain lock|key SYSTEM ADDRESSES NAME TTL_SECONDS [CA_FILE CERT_FILE KEY_FILE]");
       System.exit(2);
     }
+    TlsFiles tls =
+        args.length == 8
+            ? new TlsFiles(Path.of(args[5]), Path.of(args[6]), Path.of(args[7]))
+            : null;
     HolderProcess.Holds holds = HolderProcess.Holds.valueOf(args[0].toUpperCase());
     SystemKind kind = SystemKind.parse(args[1]);
     List<String> addresses = Arrays.asList(args[2].split(","));
@@ -39,11 +46,13 @@ public final class HolderMain {
     Duration ttl = Duration.ofSeconds(Long.parseLong(args[4]));
     Driver driver =
         switch (kind) {
-          case AIMSTORE -> new AimstoreDriver(addresses);
+          case AIMSTORE -> new AimstoreDriver(addresses, tls);
           case ETCD -> new EtcdDriver(addresses.stream().map(a -> "http://" + a).toList());
           case AIMSTORE_ETCD ->
               new EtcdDriver(
-                  addresses.stream().map(a -> "http://" + a).toList(), SystemKind.AIMSTORE_ETCD);
+                  addresses.stream().map(a -> (tls == null ? "http://" : "https://") + a).toList(),
+                  SystemKind.AIMSTORE_ETCD,
+                  tls);
           case ZOOKEEPER ->
               new ZookeeperDriver(String.join(",", addresses), Duration.ofSeconds(30));
         };

@@ -2,6 +2,7 @@ package io.aimstore.bench.fault;
 
 import io.aimstore.bench.SystemKind;
 import io.aimstore.bench.cluster.Cluster;
+import io.aimstore.client.TlsFiles;
 import io.aimstore.testkit.ProcessRegistry;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -86,33 +87,44 @@ public final class HolderProcess implements AutoCloseable {
       addresses.add(cluster.clientAddress(i));
     }
     String csv = String.join(",", addresses);
+    TlsFiles tls = cluster.tls();
     if (holds == Holds.LOCK && kind == SystemKind.AIMSTORE) { // aimctl; the etcd API: HolderMain
-      return List.of(
-          repo.resolve("ops/bin/aimctl").toString(),
-          "--endpoints",
-          csv,
-          "lock",
-          "run",
-          name,
-          "--ttl",
-          Integer.toString(ttlSeconds),
-          "--",
-          "sleep",
-          "600");
+      List<String> cmd = new ArrayList<>(List.of(repo.resolve("ops/bin/aimctl").toString()));
+      cmd.addAll(List.of("--endpoints", csv));
+      if (tls == null) {
+        cmd.add("--insecure");
+      } else {
+        cmd.addAll(
+            List.of(
+                "--cacert", tls.caFile().toString(),
+                "--cert", tls.certFile().toString(),
+                "--key", tls.keyFile().toString()));
+      }
+      cmd.addAll(
+          List.of(
+              "lock", "run", name, "--ttl", Integer.toString(ttlSeconds), "--", "sleep", "600"));
+      return cmd;
     }
-    return List.of(
-        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-Xmx128m",
-        "-XX:TieredStopAtLevel=1",
-        "-XX:+UseSerialGC",
-        "-cp",
-        System.getProperty("java.class.path"),
-        HolderMain.class.getName(),
-        holds.name().toLowerCase(),
-        kind.id(),
-        csv,
-        name,
-        Integer.toString(ttlSeconds));
+    List<String> cmd =
+        new ArrayList<>(
+            List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx128m",
+                "-XX:TieredStopAtLevel=1",
+                "-XX:+UseSerialGC",
+                "-cp",
+                System.getProperty("java.class.path"),
+                HolderMain.class.getName(),
+                holds.name().toLowerCase(),
+                kind.id(),
+                csv,
+                name,
+                Integer.toString(ttlSeconds)));
+    if (tls != null) {
+      cmd.addAll(
+          List.of(tls.caFile().toString(), tls.certFile().toString(), tls.keyFile().toString()));
+    }
+    return cmd;
   }
 
   /** Starts a holder and waits until it says it holds the lock or key. */

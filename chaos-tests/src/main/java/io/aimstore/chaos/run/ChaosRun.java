@@ -178,15 +178,15 @@ public final class ChaosRun {
       try (AimStoreClient control = control(cluster)) {
         long startRevision =
             control.kv().getPrefix(PREFIX).get(30, TimeUnit.SECONDS).getHeader().getRevision();
-        watches.start(watcherEndpoints(cluster), startRevision + 1);
+        watches.start(watcherEndpoints(cluster), cluster.tls(), startRevision + 1);
       }
-      registers.start(registerClients(cluster), 50_000_000);
+      registers.start(registerClients(cluster), cluster.tls(), 50_000_000);
       if (profile.lockHolders() > 0) {
         List<List<String>> endpoints = new ArrayList<>();
         for (int h = 0; h < profile.lockHolders(); h++) {
           endpoints.add(cluster.endpointsFrom((h + 1) % profile.size() + 1));
         }
-        locks.start(endpoints, 10_000_000);
+        locks.start(endpoints, cluster.tls(), 10_000_000);
       }
       sleepWithProgress(5_000, null, network, locks);
 
@@ -407,6 +407,7 @@ public final class ChaosRun {
   private static AimStoreClient control(ProcessCluster cluster) {
     return AimStoreClient.builder()
         .endpoints(cluster.endpointsFrom(1))
+        .tls(cluster.tls())
         .requestTimeout(Duration.ofSeconds(30))
         .attemptTimeout(Duration.ofSeconds(5))
         .name("chaos-control")

@@ -1,6 +1,7 @@
 package io.aimstore.chaos.workload;
 
 import io.aimstore.client.AimStoreClient;
+import io.aimstore.client.TlsFiles;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -17,13 +18,19 @@ final class ClientThreads {
   /**
    * A new client of {@code endpoints} (2 s per attempt) and its thread, not started yet.
    *
+   * @param tls the cluster's client TLS files; null when it runs insecure
    * @param body what the thread does with the client
    */
   void add(
-      String name, List<String> endpoints, Duration requestTimeout, Consumer<AimStoreClient> body) {
+      String name,
+      List<String> endpoints,
+      TlsFiles tls,
+      Duration requestTimeout,
+      Consumer<AimStoreClient> body) {
     AimStoreClient client =
         AimStoreClient.builder()
             .endpoints(endpoints)
+            .tls(tls)
             .requestTimeout(requestTimeout)
             .attemptTimeout(Duration.ofSeconds(2))
             .name("chaos-" + name)

@@ -10,6 +10,7 @@ import io.aimstore.chaos.history.FencedWrite;
 import io.aimstore.client.AimStoreClient;
 import io.aimstore.client.AimStoreException;
 import io.aimstore.client.KV;
+import io.aimstore.client.TlsFiles;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -86,13 +87,15 @@ public final class LockWorkload {
    * Starts one thread per holder.
    *
    * @param endpoints for holder {@code i}, the members it may use
+   * @param tls the cluster's client TLS files; null when it runs insecure
    */
-  public void start(List<List<String>> endpoints, long maxRoundsPerHolder) {
+  public void start(List<List<String>> endpoints, TlsFiles tls, long maxRoundsPerHolder) {
     for (int h = 0; h < settings.holders(); h++) {
       int id = h;
       holders.add(
           "holder-" + h,
           endpoints.get(h % endpoints.size()),
+          tls,
           Duration.ofSeconds(6),
           client -> loop(id, client, maxRoundsPerHolder));
     }

@@ -17,6 +17,7 @@ import io.aimstore.chaos.history.Outcome;
 import io.aimstore.chaos.history.WatchEvent;
 import io.aimstore.client.AimStoreException;
 import io.aimstore.client.KV;
+import io.aimstore.client.TlsFiles;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -80,12 +81,17 @@ public final class RegisterWorkload {
     this.seed = seed;
   }
 
-  /** Starts one thread per client; each runs until {@link #stop()} or {@code maxOpsPerClient}. */
-  public void start(List<ClientSpec> specs, long maxOpsPerClient) {
+  /**
+   * Starts one thread per client; each runs until {@link #stop()} or {@code maxOpsPerClient}.
+   *
+   * @param tls the cluster's client TLS files; null when it runs insecure
+   */
+  public void start(List<ClientSpec> specs, TlsFiles tls, long maxOpsPerClient) {
     for (ClientSpec spec : specs) {
       clients.add(
           "register-" + spec.id(),
           spec.endpoints(),
+          tls,
           Duration.ofSeconds(spec.readOnly() ? 4 : 6),
           client -> loop(spec, client.kv(), maxOpsPerClient));
     }

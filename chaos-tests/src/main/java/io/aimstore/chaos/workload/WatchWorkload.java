@@ -8,6 +8,7 @@ import io.aimstore.chaos.history.WatchEvent;
 import io.aimstore.chaos.history.WatchLog;
 import io.aimstore.chaos.history.WatchMessage;
 import io.aimstore.client.AimStoreClient;
+import io.aimstore.client.TlsFiles;
 import io.aimstore.client.WatchHandle;
 import io.aimstore.client.WatchListener;
 import io.aimstore.client.WatchOptions;
@@ -86,12 +87,13 @@ public final class WatchWorkload {
    * @param endpoints for watcher {@code i}, the members its client may use, first the one it starts
    *     on
    */
-  public void start(List<List<String>> endpoints, long startRevision) {
+  public void start(List<List<String>> endpoints, TlsFiles tls, long startRevision) {
     this.startRevision = startRevision;
     for (int i = 0; i < endpoints.size(); i++) {
       AimStoreClient client =
           AimStoreClient.builder()
               .endpoints(endpoints.get(i))
+              .tls(tls)
               .requestTimeout(Duration.ofSeconds(6))
               .attemptTimeout(Duration.ofSeconds(2))
               .name("chaos-watcher-" + i)

@@ -13,8 +13,10 @@ import picocli.CommandLine.Option;
 @Command(
     name = "audit",
     description = {
-      "Show operator actions recorded by the store: who, when, why, what was held.",
-      "Today these are lock force-releases (aimctl lock release --force)."
+      "Show admin actions recorded by the store: who (their verified identity), when, why, what"
+          + " was acted on and who held it.",
+      "Force-releases and quarantines, other identities' leases revoked or adopted, compactions,"
+          + " fleet holds, role, binding and block changes. Admins only."
     })
 public final class AuditCommand extends CommandBase {
   @Option(
@@ -38,24 +40,45 @@ public final class AuditCommand extends CommandBase {
       return 0;
     }
     Table t =
-        new Table(
-            "TIME", "ACTION", "OPERATOR", "LOCK", "TOKEN", "HELD BY", "REASON", "QUARANTINE UNTIL");
+        new Table("TIME", "ACTION", "OPERATOR", "SUBJECT", "HELD BY", "REASON", "QUARANTINE UNTIL");
     for (AuditRecord r : records) {
       t.row(
           Text.time(r.getAtMs()),
           r.getAction(),
           r.getOperator(),
-          r.getLock(),
-          r.getToken(),
-          r.getHolder().getName()
-              + "@"
-              + r.getHolder().getHost()
-              + " pid "
-              + r.getHolder().getPid(),
+          subject(r),
+          heldBy(r),
           r.getReason(),
           r.getQuarantinedUntilMs() > 0 ? Text.time(r.getQuarantinedUntilMs()) : "-");
     }
     print(t);
     return 0;
+  }
+
+  /** "lock aim/f1/config token 7", or the record's own subject ("lease 42", "role x"). */
+  private static String subject(AuditRecord r) {
+    if (!r.getLock().isEmpty()) {
+      return "lock " + r.getLock() + (r.getToken() > 0 ? " token " + r.getToken() : "");
+    }
+    return Text.orDash(r.getSubject());
+  }
+
+  /** The identity whose lease or lock the action took, with its self-reported owner. */
+  private static String heldBy(AuditRecord r) {
+    if (!r.hasHolder() && r.getHolderIdentity().isEmpty()) {
+      return "-";
+    }
+    String who = Text.orDash(r.getHolderIdentity());
+    if (!r.hasHolder()) {
+      return who;
+    }
+    return who
+        + " ("
+        + r.getHolder().getName()
+        + "@"
+        + r.getHolder().getHost()
+        + " pid "
+        + r.getHolder().getPid()
+        + ")";
   }
 }

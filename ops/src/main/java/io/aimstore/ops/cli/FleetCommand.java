@@ -124,7 +124,7 @@ public final class FleetCommand {
     @Override
     public Integer call() {
       try {
-        await(client().fleet().hold(fleet, reason, RolloutCommand.operator(this)));
+        await(client().fleet().hold(fleet, reason));
       } catch (AimStoreException e) {
         // The answer was lost: look whether the hold is there.
         if (e.outcome() != AimStoreException.Outcome.UNKNOWN || !onHold(this, fleet)) {
@@ -160,7 +160,7 @@ public final class FleetCommand {
     public Integer call() {
       String done = "fleet " + fleet + " released";
       try {
-        await(client().fleet().release(fleet, RolloutCommand.operator(this)));
+        await(client().fleet().release(fleet));
       } catch (AimStoreException e) {
         boolean refused = e.code() == AimStoreException.Code.FAILED_PRECONDITION;
         boolean lost = e.outcome() == AimStoreException.Outcome.UNKNOWN;

@@ -121,11 +121,17 @@ public final class LeaseCommand {
       name = "revoke",
       description = {
         "Revoke lease ID: its keys and locks go now.",
-        "Idempotent: a lease that is already gone (revoked or expired) is reported, exit 0."
+        "Idempotent: a lease that is already gone (revoked or expired) is reported, exit 0.",
+        "Revoking another identity's lease takes an admin and is recorded in the audit log."
       })
   public static final class Revoke extends CommandBase {
     @Parameters(index = "0", paramLabel = "ID")
     long id;
+
+    @Option(
+        names = "--reason",
+        description = "Why (recorded in the audit log when the lease is another identity's).")
+    String reason = "";
 
     @Override
     public boolean writes() {
@@ -142,7 +148,7 @@ public final class LeaseCommand {
       long deleted;
       boolean gone = false;
       try {
-        deleted = await(client().leases().revoke(id)).getDeletedKeys();
+        deleted = await(client().leases().revoke(id, reason)).getDeletedKeys();
       } catch (AimStoreException e) {
         if (e.code() != AimStoreException.Code.NOT_FOUND) {
           throw e;
@@ -167,7 +173,8 @@ public final class LeaseCommand {
 
   @Command(
       name = "list",
-      description = "List leases: owner, host, pid, TTL, remaining, last keep-alive, keys.")
+      description =
+          "List leases: identity, owner, host, pid, TTL, remaining, last keep-alive, keys.")
   public static final class ListLeases extends CommandBase {
     @Option(names = "--host", description = "Only leases owned on this host.")
     String host;
@@ -215,11 +222,21 @@ public final class LeaseCommand {
         return 0;
       }
       Table t =
-          new Table("ID", "OWNER", "HOST", "PID", "TTL", "REMAINING", "LAST KEEPALIVE", "KEYS");
+          new Table(
+              "ID",
+              "IDENTITY",
+              "OWNER",
+              "HOST",
+              "PID",
+              "TTL",
+              "REMAINING",
+              "LAST KEEPALIVE",
+              "KEYS");
       for (LeaseInfo i : all) {
         Owner o = i.getOwner();
         t.row(
             i.getId(),
+            Text.orDash(i.getIdentity()),
             o.getName(),
             o.getHost(),
             o.getPid() == 0 ? "-" : o.getPid(),
@@ -255,6 +272,7 @@ public final class LeaseCommand {
       Owner o = i.getOwner();
       Table t = new Table("FIELD", "VALUE");
       t.row("id", i.getId());
+      t.row("identity", Text.orDash(i.getIdentity()));
       t.row("owner", o.getName());
       t.row("host", o.getHost());
       t.row("pid", o.getPid());

@@ -39,7 +39,8 @@ import picocli.CommandLine.Parameters;
       LockCommand.Run.class,
       LockCommand.ListLocks.class,
       LockCommand.Show.class,
-      LockCommand.Release.class
+      LockCommand.Release.class,
+      LockCommand.Unquarantine.class
     })
 public final class LockCommand {
 
@@ -229,13 +230,22 @@ public final class LockCommand {
       }
       Table t =
           new Table(
-              "LOCK", "TOKEN", "OWNER", "HOST", "PID", "HELD FOR", "LAST KEEPALIVE", "WAITERS");
+              "LOCK",
+              "TOKEN",
+              "IDENTITY",
+              "OWNER",
+              "HOST",
+              "PID",
+              "HELD FOR",
+              "LAST KEEPALIVE",
+              "WAITERS");
       for (LockInfo l : locks) {
         if (l.hasHolder()) {
           LockClaim h = l.getHolder();
           t.row(
               l.getName(),
               h.getToken(),
+              Text.orDash(h.getIdentity()),
               h.getOwner().getName(),
               h.getOwner().getHost(),
               h.getOwner().getPid(),
@@ -243,7 +253,7 @@ public final class LockCommand {
               keepAlive(h),
               l.getWaitersCount());
         } else {
-          t.row(l.getName(), "-", quarantine(l), "", "", "", "", l.getWaitersCount());
+          t.row(l.getName(), "-", quarantine(l), "", "", "", "", "", l.getWaitersCount());
         }
       }
       print(t);
@@ -278,6 +288,7 @@ public final class LockCommand {
         LockClaim h = l.getHolder();
         Owner o = h.getOwner();
         t.row("holder", o.getName() + " on " + o.getHost() + ", pid " + o.getPid());
+        t.row("identity", Text.orDash(h.getIdentity()));
         t.row("process started", Text.time(o.getProcessStartMs()));
         t.row("token", h.getToken());
         t.row("lease", h.getLease());
@@ -293,12 +304,13 @@ public final class LockCommand {
       for (LockClaim w : l.getWaitersList()) {
         out()
             .printf(
-                "  %d. token %d  %s on %s pid %d  (queued %s, last keep-alive %s)%n",
+                "  %d. token %d  %s on %s pid %d  %s  (queued %s, last keep-alive %s)%n",
                 i++,
                 w.getToken(),
                 w.getOwner().getName(),
                 w.getOwner().getHost(),
                 w.getOwner().getPid(),
+                Text.orDash(w.getIdentity()),
                 Text.time(w.getQueuedAtMs()),
                 keepAlive(w));
       }
@@ -341,7 +353,9 @@ public final class LockCommand {
         defaultValue = "0s",
         paramLabel = "DURATION",
         converter = Durations.Converter.class,
-        description = "Keep everyone out for this long after the release (e.g. 5s).")
+        description =
+            "Keep everyone out for this long after the release (e.g. 5s); at most the cluster's"
+                + " max-quarantine (1h by default). Lift it early with 'aimctl lock unquarantine'.")
     Duration quarantine;
 
     @Option(
@@ -349,9 +363,6 @@ public final class LockCommand {
         paramLabel = "T",
         description = "Only release if T is still the holder's token.")
     long token;
-
-    @Option(names = "--operator", description = "Who does this (default: $USER@host).")
-    String operator;
 
     private long target;
 
@@ -380,10 +391,6 @@ public final class LockCommand {
         return notHeld(before);
       }
       target = token != 0 ? token : before.getHolder().getToken();
-      String who =
-          operator != null
-              ? operator
-              : System.getProperty("user.name", "unknown") + "@" + client().owner().getHost();
       ForceReleaseResponse r;
       try {
         r =
@@ -394,7 +401,6 @@ public final class LockCommand {
                         ForceReleaseRequest.newBuilder()
                             .setName(name)
                             .setReason(reason)
-                            .setOperator(who)
                             .setQuarantineMs(quarantine.toMillis())
                             .setExpectedToken(target)
                             .build()));
@@ -421,6 +427,8 @@ public final class LockCommand {
                   + ", lease "
                   + a.getLease()
                   + ", held by "
+                  + Text.orDash(a.getHolderIdentity())
+                  + " as "
                   + a.getHolder().getName()
                   + " on "
                   + a.getHolder().getHost()
@@ -434,6 +442,8 @@ public final class LockCommand {
           .println(
               "audit record at revision "
                   + a.getRevision()
+                  + " by "
+                  + a.getOperator()
                   + "; writes fenced with token "
                   + a.getToken()
                   + " now fail");
@@ -473,5 +483,64 @@ public final class LockCommand {
     return l.getQuarantinedUntilMs() > 0
         ? "quarantined until " + Text.time(l.getQuarantinedUntilMs())
         : "none";
+  }
+
+  @Command(
+      name = "unquarantine",
+      description = {
+        "Lift the quarantine a force-release put on lock NAME; recorded in the audit log.",
+        "The first waiter holds the lock at once. Admins only."
+      })
+  public static final class Unquarantine extends CommandBase {
+    @Parameters(index = "0", paramLabel = "NAME")
+    String name;
+
+    @Option(names = "--reason", required = true, description = "Why (recorded in the audit log).")
+    String reason;
+
+    @Override
+    public boolean writes() {
+      return true;
+    }
+
+    @Override
+    public String howToCheck() {
+      return "aimctl lock show " + name;
+    }
+
+    @Override
+    public Integer call() {
+      AuditRecord a;
+      try {
+        a = await(client().locks().unquarantine(name, reason)).getAudit();
+      } catch (AimStoreException e) {
+        if (e.code() == AimStoreException.Code.FAILED_PRECONDITION) {
+          LockInfo now = await(client().locks().inspect(name)).getLock();
+          if (now.getQuarantinedUntilMs() == 0) {
+            if (json()) {
+              print(Json.proto(now));
+            } else {
+              out().println("lock " + name + " is not quarantined");
+            }
+            return 0;
+          }
+        }
+        throw e;
+      }
+      if (json()) {
+        print(Json.proto(a));
+        return 0;
+      }
+      out()
+          .println(
+              "lifted the quarantine of lock "
+                  + name
+                  + " (audit record at revision "
+                  + a.getRevision()
+                  + " by "
+                  + a.getOperator()
+                  + ")");
+      return 0;
+    }
   }
 }

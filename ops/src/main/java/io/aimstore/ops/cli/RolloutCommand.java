@@ -44,10 +44,6 @@ public final class RolloutCommand {
     }
   }
 
-  static String operator(CommandBase cmd) {
-    return System.getProperty("user.name", "unknown") + "@" + cmd.client().owner().getHost();
-  }
-
   /** A rollout without the configs it carries (they are in 'config get'). */
   static Rollout summary(Rollout r) {
     return r.toBuilder().clearConfig().clearPreviousConfigs().build();
@@ -156,7 +152,6 @@ public final class RolloutCommand {
                         .addAllCanary(canary)
                         .setAutoPromote(auto)
                         .setAckTimeoutMs(ackTimeout.toMillis())
-                        .setOperator(operator(this))
                         .setFence(fence);
                 percent.forEach(b::addPercentStages);
                 return await(client().fleet().start(b.build()));
@@ -208,13 +203,7 @@ public final class RolloutCommand {
               this,
               fleet,
               lockWait,
-              fence ->
-                  run(
-                      RolloutRequest.newBuilder()
-                          .setFleet(fleet)
-                          .setOperator(operator(this))
-                          .setFence(fence)
-                          .build()));
+              fence -> run(RolloutRequest.newBuilder().setFleet(fleet).setFence(fence).build()));
       show(this, r.getRollout());
       return 0;
     }

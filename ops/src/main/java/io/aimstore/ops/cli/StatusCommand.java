@@ -67,7 +67,7 @@ public final class StatusCommand extends CommandBase {
     if (wait != null) {
       awaitServing(client(), wait, err());
     }
-    ClusterProbe probe = new ClusterProbe(memberTimeout, NO_ANSWER);
+    ClusterProbe probe = new ClusterProbe(memberTimeout, NO_ANSWER, target.tls().orElse(null));
     ClusterHealth health = probe.probe(target.endpoints());
     // Just after an election the followers may not know the leader yet: --wait waits for that too.
     while (health.verdict() == ClusterHealth.Verdict.NO_QUORUM && System.nanoTime() < deadline) {

@@ -4,6 +4,7 @@ import io.aimstore.api.v1.Member;
 import io.aimstore.api.v1.StatusResponse;
 import io.aimstore.client.AimStoreClient;
 import io.aimstore.client.AimStoreException;
+import io.aimstore.client.TlsFiles;
 import io.aimstore.ops.cli.Durations;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -26,14 +27,17 @@ import java.util.concurrent.TimeUnit;
 public final class ClusterProbe {
   private final Duration perMember;
   private final Duration noAnswer;
+  private final TlsFiles tls;
 
   /**
    * @param perMember how long a member may take beyond the first answer
    * @param noAnswer how long to wait when no member answers at all
+   * @param tls the TLS files to connect with; null for plaintext
    */
-  public ClusterProbe(Duration perMember, Duration noAnswer) {
+  public ClusterProbe(Duration perMember, Duration noAnswer, TlsFiles tls) {
     this.perMember = perMember;
     this.noAnswer = noAnswer;
+    this.tls = tls;
   }
 
   /** Probes the cluster behind {@code endpoints}. */
@@ -70,6 +74,7 @@ public final class ClusterProbe {
         AimStoreClient.builder()
             .endpoints(endpoints)
             .name("aimctl-status")
+            .tls(tls)
             .requestTimeout(hardCap)
             .attemptTimeout(hardCap)
             .build()) {

@@ -76,4 +76,9 @@ public final class Text {
   public static String time(long unixMs) {
     return unixMs <= 0 ? "-" : TIME.format(Instant.ofEpochMilli(unixMs));
   }
+
+  /** {@code s}, or "-" when it is empty (e.g. an identity in an insecure cluster). */
+  public static String orDash(String s) {
+    return s == null || s.isEmpty() ? "-" : s;
+  }
 }

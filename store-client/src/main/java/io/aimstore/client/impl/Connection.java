@@ -7,10 +7,13 @@ import com.google.common.util.concurrent.MoreExecutors;
 import io.aimstore.client.AimStoreException;
 import io.aimstore.client.AimStoreException.Code;
 import io.aimstore.client.AimStoreException.Outcome;
+import io.aimstore.client.TlsFiles;
 import io.grpc.Channel;
 import io.grpc.ClientInterceptors;
 import io.grpc.ManagedChannel;
+import io.grpc.netty.shaded.io.grpc.netty.GrpcSslContexts;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import io.grpc.netty.shaded.io.netty.handler.ssl.SslContext;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -20,6 +23,7 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
+import javax.net.ssl.SSLException;
 
 /**
  * Channels to every endpoint and the failover policy: calls go to the current endpoint; when it is
@@ -64,16 +68,21 @@ public final class Connection implements AutoCloseable {
   private final ScheduledExecutorService scheduler;
   private volatile boolean closed;
 
-  public Connection(List<String> endpoints, Duration requestTimeout, Duration attemptTimeout) {
+  /**
+   * @param tls mutual TLS with these files; null for plaintext
+   */
+  public Connection(
+      List<String> endpoints, Duration requestTimeout, Duration attemptTimeout, TlsFiles tls) {
     if (endpoints.isEmpty()) {
       throw new IllegalArgumentException("no endpoints given");
     }
     this.endpoints = List.copyOf(endpoints);
     this.channels = new ManagedChannel[endpoints.size()];
+    SslContext ssl = tls == null ? null : sslContext(tls);
     for (int i = 0; i < channels.length; i++) {
+      NettyChannelBuilder b = NettyChannelBuilder.forTarget(endpoints.get(i));
       channels[i] =
-          NettyChannelBuilder.forTarget(endpoints.get(i))
-              .usePlaintext()
+          (ssl == null ? b.usePlaintext() : b.sslContext(ssl))
               .intercept(new LeaderHints(this::leaderSeen))
               .keepAliveTime(10, TimeUnit.SECONDS)
               .keepAliveTimeout(3, TimeUnit.SECONDS)
@@ -90,6 +99,26 @@ public final class Connection implements AutoCloseable {
               t.setDaemon(true);
               return t;
             });
+  }
+
+  /** TLS 1.3 with the client's certificate, trusting the cluster CA only. */
+  private static SslContext sslContext(TlsFiles tls) {
+    try {
+      return GrpcSslContexts.forClient()
+          .trustManager(tls.caFile().toFile())
+          .keyManager(tls.certFile().toFile(), tls.keyFile().toFile())
+          .protocols("TLSv1.3")
+          .build();
+    } catch (SSLException | IllegalArgumentException e) {
+      throw new IllegalArgumentException(
+          "cannot use the TLS files "
+              + tls.certFile()
+              + " and "
+              + tls.keyFile()
+              + ": "
+              + e.getMessage(),
+          e);
+    }
   }
 
   public List<String> endpoints() {

@@ -104,15 +104,14 @@ public final class FleetImpl implements Fleet {
   }
 
   @Override
-  public CompletableFuture<RolloutResponse> hold(String fleet, String reason, String operator) {
-    HoldRequest r =
-        HoldRequest.newBuilder().setFleet(fleet).setReason(reason).setOperator(operator).build();
+  public CompletableFuture<RolloutResponse> hold(String fleet, String reason) {
+    HoldRequest r = HoldRequest.newBuilder().setFleet(fleet).setReason(reason).build();
     return conn.call(ch -> rollouts(ch).hold(r), Retry.IF_NOT_APPLIED);
   }
 
   @Override
-  public CompletableFuture<RolloutResponse> release(String fleet, String operator) {
-    HoldRequest r = HoldRequest.newBuilder().setFleet(fleet).setOperator(operator).build();
+  public CompletableFuture<RolloutResponse> release(String fleet) {
+    HoldRequest r = HoldRequest.newBuilder().setFleet(fleet).build();
     return conn.call(ch -> rollouts(ch).release(r), Retry.IF_NOT_APPLIED);
   }
 

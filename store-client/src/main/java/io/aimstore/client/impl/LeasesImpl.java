@@ -54,8 +54,8 @@ public final class LeasesImpl implements Leases {
   }
 
   @Override
-  public CompletableFuture<LeaseRevokeResponse> revoke(long id) {
-    LeaseRevokeRequest r = LeaseRevokeRequest.newBuilder().setId(id).build();
+  public CompletableFuture<LeaseRevokeResponse> revoke(long id, String reason) {
+    LeaseRevokeRequest r = LeaseRevokeRequest.newBuilder().setId(id).setReason(reason).build();
     return conn.call(ch -> stub(ch).revoke(r), Retry.IF_NOT_APPLIED);
   }
 

@@ -13,6 +13,8 @@ import io.aimstore.api.v1.LockListRequest;
 import io.aimstore.api.v1.LockListResponse;
 import io.aimstore.api.v1.LockReleaseRequest;
 import io.aimstore.api.v1.LockReleaseResponse;
+import io.aimstore.api.v1.UnquarantineRequest;
+import io.aimstore.api.v1.UnquarantineResponse;
 import io.aimstore.client.AimStoreClient;
 import io.aimstore.client.KV;
 import io.aimstore.client.LockHandle;
@@ -84,6 +86,13 @@ public final class LocksImpl implements Locks {
   @Override
   public CompletableFuture<ForceReleaseResponse> forceRelease(ForceReleaseRequest request) {
     return conn.call(ch -> stub(ch).forceRelease(request), Retry.IF_NOT_APPLIED);
+  }
+
+  @Override
+  public CompletableFuture<UnquarantineResponse> unquarantine(String name, String reason) {
+    UnquarantineRequest r =
+        UnquarantineRequest.newBuilder().setName(name).setReason(reason).build();
+    return conn.call(ch -> stub(ch).unquarantine(r), Retry.IF_NOT_APPLIED);
   }
 
   @Override

@@ -28,17 +28,10 @@ public final class KvService extends KVGrpc.KVImplBase {
   private final RequestValidator validator;
   private final Headers headers;
   private final Reads reads;
-  private final Failpoints failpoints;
   private final Guard guard;
 
   public KvService(
-      Writes writes,
-      RequestValidator validator,
-      Headers headers,
-      Reads reads,
-      Guard guard,
-      Failpoints failpoints) {
-    this.failpoints = failpoints;
+      Writes writes, RequestValidator validator, Headers headers, Reads reads, Guard guard) {
     this.guard = guard;
     this.writes = writes;
     this.validator = validator;
@@ -61,9 +54,7 @@ public final class KvService extends KVGrpc.KVImplBase {
   CompletableFuture<RangeResponse> read(RangeRequest req) {
     Function<Store, RangeResponse> range = s -> s.range(req);
     CompletableFuture<RangeResponse> r =
-        req.getSerializable() || failpoints.staleReads()
-            ? reads.serializable(range)
-            : reads.linearizable(range);
+        req.getSerializable() ? reads.serializable(range) : reads.linearizable(range);
     return r.thenApply(
         resp -> resp.toBuilder().setHeader(headers.complete(resp.getHeader())).build());
   }

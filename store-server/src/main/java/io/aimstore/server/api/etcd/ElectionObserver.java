@@ -51,7 +51,7 @@ final class ElectionObserver {
     RangeRequest all =
         RangeRequest.newBuilder().setKey(prefix).setRangeEnd(KeyRanges.prefixEnd(prefix)).build();
     Relay.<RangeResponse>call(o -> kv.range(all, o))
-        .whenComplete(
+        .whenCompleteAsync(
             (r, err) -> {
               if (err != null) {
                 call.onError(EtcdErrors.toEtcd(err));
@@ -62,7 +62,8 @@ final class ElectionObserver {
                 sendIfChanged(r.getHeader());
               }
               watchFrom(r.getHeader().getRevision() + 1);
-            });
+            },
+            Relay.inCallContext());
   }
 
   private void watchFrom(long revision) {

@@ -166,7 +166,7 @@ final class EtcdLeaseService extends LeaseGrpc.LeaseImplBase {
                 leases.leases(
                     io.aimstore.api.v1.LeaseLeasesRequest.newBuilder().setAfterId(after).build(),
                     o))
-        .thenCompose(
+        .thenComposeAsync(
             r -> {
               if (!acc.hasHeader()) {
                 acc.setHeader(EtcdMessages.header(r.getHeader()));
@@ -177,6 +177,7 @@ final class EtcdLeaseService extends LeaseGrpc.LeaseImplBase {
               return r.getNextAfterId() == 0
                   ? CompletableFuture.completedFuture(acc.build())
                   : page(r.getNextAfterId(), acc);
-            });
+            },
+            Relay.inCallContext());
   }
 }

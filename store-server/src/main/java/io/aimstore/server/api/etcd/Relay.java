@@ -1,13 +1,24 @@
 package io.aimstore.server.api.etcd;
 
+import io.grpc.Context;
 import io.grpc.stub.StreamObserver;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
 import java.util.function.Consumer;
 import java.util.function.Function;
 
 /** Observers that pass an aimstore call's answers on to an etcd call, translated. */
 final class Relay {
   private Relay() {}
+
+  /**
+   * Runs continuations in the current call's gRPC context, on the thread that completes the stage.
+   * A continuation that makes another aimstore call needs it: the caller's verified identity lives
+   * in that context, and a stage completed by a Raft or watch thread would otherwise run without.
+   */
+  static Executor inCallContext() {
+    return Context.current().fixedContextExecutor(Runnable::run);
+  }
 
   /**
    * An observer of aimstore responses that sends each, translated by {@code map}, to {@code out};

@@ -1,0 +1,108 @@
+package io.aimstore.ops.cli;
+
+import io.aimstore.api.v1.AuthChangeResponse;
+import io.aimstore.api.v1.Grant;
+import io.aimstore.api.v1.Role;
+import io.aimstore.api.v1.RoleListResponse;
+import io.aimstore.ops.output.Json;
+import io.aimstore.ops.output.Table;
+import java.util.List;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+@Command(
+    name = "role",
+    description = {
+      "Roles: permissions on key prefixes, given to identities by 'aimctl user bind'.",
+      "Every change is an admin action, recorded in the audit log. See docs/security.md."
+    },
+    subcommands = {RoleCommand.Put.class, RoleCommand.Delete.class, RoleCommand.ListRoles.class})
+public final class RoleCommand {
+
+  @Command(
+      name = "put",
+      description = {
+        "Create or replace role NAME with the given grants.",
+        "A grant is PERMISSIONS[:PREFIX]: permissions read, write, watch, lock on keys (or lock"
+            + " names) under PREFIX, lease and admin without one. The prefix may use {variables}"
+            + " the binding's identity pattern captures, e.g. 'read,write:/scratch/{name}/'."
+      })
+  public static final class Put extends CommandBase {
+    @Parameters(index = "0", paramLabel = "NAME")
+    String name;
+
+    @Option(
+        names = "--grant",
+        required = true,
+        paramLabel = "PERMS[:PREFIX]",
+        converter = Grants.Converter.class,
+        description = "A grant (repeat for several), e.g. 'read,watch:/aim/' or 'lease'.")
+    List<Grant> grants;
+
+    @Option(names = "--reason", required = true, description = "Why (recorded in the audit log).")
+    String reason;
+
+    @Override
+    public boolean writes() {
+      return true;
+    }
+
+    @Override
+    public String howToCheck() {
+      return "aimctl role list";
+    }
+
+    @Override
+    public Integer call() {
+      Role role = Role.newBuilder().setName(name).addAllGrants(grants).build();
+      AuthChangeResponse r = await(client().auth().putRole(role, reason));
+      AuthOutput.changed(this, r, "role " + name + ": " + Grants.format(grants));
+      return 0;
+    }
+  }
+
+  @Command(name = "delete", description = "Delete role NAME; no binding may still name it.")
+  public static final class Delete extends CommandBase {
+    @Parameters(index = "0", paramLabel = "NAME")
+    String name;
+
+    @Option(names = "--reason", required = true, description = "Why (recorded in the audit log).")
+    String reason;
+
+    @Override
+    public boolean writes() {
+      return true;
+    }
+
+    @Override
+    public String howToCheck() {
+      return "aimctl role list";
+    }
+
+    @Override
+    public Integer call() {
+      AuthChangeResponse r = await(client().auth().deleteRole(name, reason));
+      AuthOutput.changed(this, r, "deleted role " + name);
+      return 0;
+    }
+  }
+
+  @Command(name = "list", description = "List roles, built-in and stored, with their grants.")
+  public static final class ListRoles extends CommandBase {
+    @Override
+    public Integer call() {
+      RoleListResponse resp = await(client().auth().roles());
+      if (json()) {
+        print(Json.proto(resp));
+        return 0;
+      }
+      Table t = new Table("ROLE", "GRANTS", "BUILT-IN");
+      for (Role r : resp.getRolesList()) {
+        t.row(r.getName(), Grants.format(r.getGrantsList()), r.getBuiltin() ? "yes" : "");
+      }
+      print(t);
+      return 0;
+    }
+  }
+}

@@ -1,0 +1,185 @@
+package io.aimstore.ops.cli;
+
+import io.aimstore.api.v1.AuthChangeResponse;
+import io.aimstore.api.v1.Binding;
+import io.aimstore.api.v1.BindingListResponse;
+import io.aimstore.ops.output.Json;
+import io.aimstore.ops.output.Table;
+import java.util.List;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+@Command(
+    name = "user",
+    description = {
+      "Who gets which roles: bindings from certificate identities to roles, and blocked"
+          + " identities.",
+      "An identity is a client certificate's URI SAN, e.g."
+          + " spiffe://aimstore/fleet/fleet-1/drone/drone-7 ('aimctl whoami' shows yours).",
+      "Every change is an admin action, recorded in the audit log. See docs/security.md."
+    },
+    subcommands = {
+      UserCommand.Bind.class,
+      UserCommand.Unbind.class,
+      UserCommand.ListBindings.class,
+      UserCommand.Block.class,
+      UserCommand.Unblock.class
+    })
+public final class UserCommand {
+
+  @Command(
+      name = "bind",
+      description = {
+        "Create or replace binding NAME: identities matching PATTERN get ROLEs.",
+        "PATTERN is an identity with segments written as {variable} (one segment, captured for"
+            + " the roles' prefixes) and an optional trailing /* (any further segments), e.g."
+            + " 'spiffe://aimstore/client/{name}'."
+      })
+  public static final class Bind extends CommandBase {
+    @Parameters(index = "0", paramLabel = "NAME")
+    String name;
+
+    @Parameters(index = "1", paramLabel = "PATTERN")
+    String pattern;
+
+    @Parameters(index = "2..*", arity = "1..*", paramLabel = "ROLE")
+    List<String> roles;
+
+    @Option(names = "--reason", required = true, description = "Why (recorded in the audit log).")
+    String reason;
+
+    @Override
+    public boolean writes() {
+      return true;
+    }
+
+    @Override
+    public String howToCheck() {
+      return "aimctl user list";
+    }
+
+    @Override
+    public Integer call() {
+      Binding b =
+          Binding.newBuilder().setName(name).setIdentityPattern(pattern).addAllRoles(roles).build();
+      AuthChangeResponse r = await(client().auth().putBinding(b, reason));
+      AuthOutput.changed(
+          this, r, "binding " + name + ": " + pattern + " -> " + String.join(",", roles));
+      return 0;
+    }
+  }
+
+  @Command(name = "unbind", description = "Delete binding NAME.")
+  public static final class Unbind extends CommandBase {
+    @Parameters(index = "0", paramLabel = "NAME")
+    String name;
+
+    @Option(names = "--reason", required = true, description = "Why (recorded in the audit log).")
+    String reason;
+
+    @Override
+    public boolean writes() {
+      return true;
+    }
+
+    @Override
+    public String howToCheck() {
+      return "aimctl user list";
+    }
+
+    @Override
+    public Integer call() {
+      AuthChangeResponse r = await(client().auth().deleteBinding(name, reason));
+      AuthOutput.changed(this, r, "deleted binding " + name);
+      return 0;
+    }
+  }
+
+  @Command(
+      name = "list",
+      description = "List bindings, built-in and stored, and blocked identities.")
+  public static final class ListBindings extends CommandBase {
+    @Override
+    public Integer call() {
+      BindingListResponse r = await(client().auth().bindings());
+      if (json()) {
+        print(Json.proto(r));
+        return 0;
+      }
+      Table t = new Table("BINDING", "IDENTITY PATTERN", "ROLES", "BUILT-IN");
+      for (Binding b : r.getBindingsList()) {
+        t.row(
+            b.getName(),
+            b.getIdentityPattern(),
+            String.join(",", b.getRolesList()),
+            b.getBuiltin() ? "yes" : "");
+      }
+      print(t);
+      out().println();
+      out()
+          .println(
+              r.getBlockedList().isEmpty()
+                  ? "blocked: none"
+                  : "blocked: " + String.join(", ", r.getBlockedList()));
+      return 0;
+    }
+  }
+
+  @Command(
+      name = "block",
+      description = {
+        "Deny IDENTITY everything, whatever its certificate and roles say, until unblocked.",
+        "For a lost laptop or a compromised drone: its calls fail with PERMISSION_DENIED at once."
+      })
+  public static final class Block extends CommandBase {
+    @Parameters(index = "0", paramLabel = "IDENTITY")
+    String identity;
+
+    @Option(names = "--reason", required = true, description = "Why (recorded in the audit log).")
+    String reason;
+
+    @Override
+    public boolean writes() {
+      return true;
+    }
+
+    @Override
+    public String howToCheck() {
+      return "aimctl user list";
+    }
+
+    @Override
+    public Integer call() {
+      AuthChangeResponse r = await(client().auth().block(identity, reason));
+      AuthOutput.changed(this, r, "blocked " + identity);
+      return 0;
+    }
+  }
+
+  @Command(name = "unblock", description = "Lift the block on IDENTITY.")
+  public static final class Unblock extends CommandBase {
+    @Parameters(index = "0", paramLabel = "IDENTITY")
+    String identity;
+
+    @Option(names = "--reason", required = true, description = "Why (recorded in the audit log).")
+    String reason;
+
+    @Override
+    public boolean writes() {
+      return true;
+    }
+
+    @Override
+    public String howToCheck() {
+      return "aimctl user list";
+    }
+
+    @Override
+    public Integer call() {
+      AuthChangeResponse r = await(client().auth().unblock(identity, reason));
+      AuthOutput.changed(this, r, "unblocked " + identity);
+      return 0;
+    }
+  }
+}
