@@ -12,6 +12,14 @@ public interface Batch extends Reader, AutoCloseable {
 
   void delete(Table table, byte[] key);
 
+  /**
+   * Deletes every key in {@code [from, to)} when the batch commits. Unlike {@link #delete}, reads
+   * through this batch do not see it: they still return those keys until the commit. Meant for
+   * discarding long runs of committed history, which a reader then steps over in one move instead
+   * of skipping every deleted key.
+   */
+  void deleteRange(Table table, byte[] from, byte[] to);
+
   /** Writes everything atomically and records {@code (term, index)} as the applied position. */
   void commit(long term, long index);
 

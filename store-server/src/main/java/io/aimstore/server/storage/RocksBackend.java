@@ -5,10 +5,13 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumMap;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.rocksdb.BlockBasedTableConfig;
 import org.rocksdb.BloomFilter;
 import org.rocksdb.Checkpoint;
@@ -17,7 +20,10 @@ import org.rocksdb.ColumnFamilyHandle;
 import org.rocksdb.ColumnFamilyOptions;
 import org.rocksdb.CompressionType;
 import org.rocksdb.DBOptions;
+import org.rocksdb.FlushOptions;
 import org.rocksdb.LRUCache;
+import org.rocksdb.PerfContext;
+import org.rocksdb.PerfLevel;
 import org.rocksdb.ReadOptions;
 import org.rocksdb.RocksDB;
 import org.rocksdb.RocksDBException;
@@ -109,6 +115,49 @@ public final class RocksBackend implements Backend {
     return appliedTerm;
   }
 
+  /**
+   * How many stored entries RocksDB stepped through for the calling thread's reads while {@code
+   * reads} ran: deleted entries and older versions it skipped, and every step of an iterator in a
+   * memtable. Reads that pass deleted history one entry at a time make it grow with that history;
+   * for tests and diagnostics.
+   */
+  public long entriesSteppedDuring(Runnable reads) {
+    PerfLevel before = db.getPerfLevel();
+    db.setPerfLevel(PerfLevel.ENABLE_COUNT);
+    try {
+      PerfContext perf = db.getPerfContext();
+      perf.reset();
+      reads.run();
+      return perf.getInternalKeySkippedCount()
+          + perf.getInternalDeleteSkippedCount()
+          + perf.getNextOnMemtableCount()
+          + perf.getPrevOnMemtableCount();
+    } finally {
+      db.setPerfLevel(before);
+    }
+  }
+
+  /**
+   * Waits until no memtable waits to be flushed (at most {@code timeout}): after a compaction, the
+   * moment its deletions have left memory. For tests and diagnostics.
+   */
+  public void awaitFlushes(Duration timeout) {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    try {
+      while (db.getAggregatedLongProperty("rocksdb.num-immutable-mem-table") > 0) {
+        if (System.nanoTime() > deadline) {
+          throw new StorageException("memtables still unflushed after " + timeout, null);
+        }
+        Thread.sleep(1);
+      }
+    } catch (RocksDBException e) {
+      throw new StorageException("cannot read the memtable count", e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new StorageException("interrupted waiting for a flush", null);
+    }
+  }
+
   ColumnFamilyHandle handle(Table table) {
     return handles.get(table);
   }
@@ -154,9 +203,27 @@ public final class RocksBackend implements Backend {
     cache.close();
   }
 
+  /**
+   * Starts flushing the tables' memtables, without waiting. Keys that a range deletion covers in
+   * the same memtable are stepped over one by one by every read until a flush drops them; in a file
+   * of their own they are passed in one step.
+   */
+  private void flushSoon(Set<Table> tables) {
+    List<ColumnFamilyHandle> cfs = new ArrayList<>();
+    for (Table t : tables) {
+      cfs.add(handles.get(t));
+    }
+    try (FlushOptions f = new FlushOptions().setWaitForFlush(false)) {
+      db.flush(f, cfs);
+    } catch (RocksDBException e) {
+      throw new StorageException("flush after a range deletion failed", e);
+    }
+  }
+
   private final class RocksBatch implements Batch {
     private final WriteBatchWithIndex batch = new WriteBatchWithIndex(true);
     private final ReadOptions readOptions = new ReadOptions();
+    private final Set<Table> rangeDeleted = EnumSet.noneOf(Table.class);
 
     @Override
     public byte[] get(Table table, byte[] key) {
@@ -193,6 +260,17 @@ public final class RocksBackend implements Backend {
     }
 
     @Override
+    public void deleteRange(Table table, byte[] from, byte[] to) {
+      try {
+        // The index of a WriteBatchWithIndex cannot hold range deletions; the batch it writes can.
+        batch.getWriteBatch().deleteRange(handles.get(table), from, to);
+        rangeDeleted.add(table);
+      } catch (RocksDBException e) {
+        throw new StorageException("range delete in " + table + " failed", e);
+      }
+    }
+
+    @Override
     public void commit(long term, long index) {
       put(Table.META, APPLIED_KEY, ByteBuffer.allocate(16).putLong(term).putLong(index).array());
       try {
@@ -202,6 +280,9 @@ public final class RocksBackend implements Backend {
       }
       appliedTerm = term;
       appliedIndex = index;
+      if (!rangeDeleted.isEmpty()) {
+        flushSoon(rangeDeleted);
+      }
     }
 
     @Override

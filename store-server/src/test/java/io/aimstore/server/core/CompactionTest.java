@@ -184,6 +184,23 @@ class CompactionTest extends CoreTest {
   }
 
   @Test
+  void deletedNeighboursGoTogetherButWhatLiesBetweenThemStays() {
+    h.put("a", "1"); // 1
+    h.delete("a"); // 2
+    h.put("c", "1"); // 3
+    h.delete("c"); // 4
+    h.put("b", "1"); // 5: between a and c, current at the compact revision
+    h.put("d", "1"); // 6
+    h.delete("d"); // 7: c and d are neighbours, gone together
+    h.put("e", "1"); // 8
+    h.compact(8);
+    assertThat(snapshotAt(8)).containsExactly("b=1@5/5/1", "e=1@8/8/1");
+    assertThat(h.rows(Table.KV)).isEqualTo(2);
+    h.put("c", "2");
+    assertThat(snapshotAt(9)).containsExactly("b=1@5/5/1", "c=2@9/9/1", "e=1@8/8/1");
+  }
+
+  @Test
   void compactionKeepsTheVersionCurrentAtTheCompactRevision() {
     h.put("k", "1"); // 1
     h.put("k", "2"); // 2
