@@ -58,7 +58,7 @@ import org.apache.ratis.util.TimeDuration;
  */
 public final class RaftNode implements AutoCloseable {
   /** How many times a forwarded proposal is sent before the proposer gives up. */
-  static final int FORWARD_ATTEMPTS = 20;
+  static final int FORWARD_ATTEMPTS = 40;
 
   private final String selfName;
   private final RaftGroup group;
@@ -184,7 +184,8 @@ public final class RaftNode implements AutoCloseable {
             .setRaftGroup(group)
             .setRetryPolicy(
                 // Bounded: a forwarded proposal must not be sent again long after its first copy
-                // (see core.AppliedProposals.WINDOW); 20 attempts 250 ms apart span an election.
+                // (see core.AppliedProposals.WINDOW); 40 attempts 250 ms apart span an election, even on a
+                // loaded host (no entry is appended while there is no leader).
                 RetryPolicies.retryUpToMaximumCountWithFixedSleep(FORWARD_ATTEMPTS, ms(250)))
             .build();
   }
