@@ -285,6 +285,10 @@ class AimctlIT {
         .contains("spiffe://aimstore/client/ci may not write \"/aim/fleet-1/x\"")
         .contains("not applied");
     assertThat(ci.run("role", "list").err()).contains("PERMISSION_DENIED");
+    // a caller who may not even see a lock is told what a force-release needs: admin
+    assertThat(ci.run("lock", "release", "any-lock", "--force", "--reason", "r").err())
+        .contains("spiffe://aimstore/client/ci may not force-release lock any-lock")
+        .contains("no role grants admin");
 
     assertThat(aimctl("user", "block", "spiffe://aimstore/client/ci", "--reason", "lost").code())
         .isZero();

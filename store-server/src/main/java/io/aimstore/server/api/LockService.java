@@ -101,7 +101,7 @@ public final class LockService extends LockGrpc.LockImplBase {
     try {
       validator.checkLockAcquire(claim);
       Access a = guard.access();
-      a.requireName(Permission.LOCK, "lock", claim.getName());
+      a.requireName(Permission.LOCK, "take lock", claim.getName());
       grant =
           keeper.acquire(
               claim,
@@ -139,7 +139,7 @@ public final class LockService extends LockGrpc.LockImplBase {
         () -> {
           validator.checkLockName(req.getName());
           Access a = guard.access();
-          a.requireName(Permission.LOCK, "lock", req.getName());
+          a.requireName(Permission.LOCK, "release lock", req.getName());
           return keeper
               .release(req.getName(), req.getToken(), a.identity())
               .thenApply(r -> r.toBuilder().setHeader(headers.complete(r.getHeader())).build());

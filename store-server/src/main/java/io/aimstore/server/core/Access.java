@@ -67,33 +67,41 @@ public record Access(
     return admin || grants.stream().anyMatch(g -> g.getPermissionsList().contains(p));
   }
 
-  /** PERMISSION_DENIED unless {@link #allows}; {@code what} names the keys for the message. */
+  /**
+   * PERMISSION_DENIED unless {@link #allows}: "… may not write "/k": no role grants write on it".
+   */
   public void require(Permission p, ByteString key, ByteString rangeEnd) {
     if (!allows(p, key, rangeEnd)) {
-      throw denied(p, describe(key, rangeEnd));
+      throw denied(p, p.name().toLowerCase(Locale.ROOT) + " " + describe(key, rangeEnd));
     }
   }
 
-  public void requireName(Permission p, String what, String name) {
+  /** PERMISSION_DENIED unless {@link #allowsName}; {@code action} is a verb ("take lock"). */
+  public void requireName(Permission p, String action, String name) {
     if (!allowsName(p, name)) {
-      throw denied(p, what + " " + name);
+      throw denied(p, action + " " + name);
     }
   }
 
-  public void require(Permission p, String what) {
+  /** PERMISSION_DENIED unless {@link #holds}; {@code action} says what ("grant leases"). */
+  public void require(Permission p, String action) {
     if (!holds(p)) {
-      throw denied(p, what);
+      throw denied(p, action);
     }
   }
 
-  public void requireAdmin(String what) {
+  /** PERMISSION_DENIED unless admin; {@code action} says what ("compact the history"). */
+  public void requireAdmin(String action) {
     if (!admin) {
-      throw denied(Permission.ADMIN, what);
+      throw denied(Permission.ADMIN, action);
     }
   }
 
-  /** The PERMISSION_DENIED a request gets: who, which permission is missing, on what. */
-  public StoreException denied(Permission p, String on) {
+  /**
+   * The PERMISSION_DENIED a request gets, naming who, what they tried ({@code action}, a verb
+   * phrase: "write "/k"", "force-release lock L") and which permission is missing.
+   */
+  public StoreException denied(Permission p, String action) {
     if (blocked) {
       return new StoreException(
           ErrorCode.PERMISSION_DENIED,
@@ -104,9 +112,7 @@ public record Access(
         ErrorCode.PERMISSION_DENIED,
         identity
             + " may not "
-            + p.name().toLowerCase(Locale.ROOT)
-            + " "
-            + on
+            + action
             + ": no role grants "
             + p.name().toLowerCase(Locale.ROOT)
             + (p == Permission.ADMIN ? "" : " on it")

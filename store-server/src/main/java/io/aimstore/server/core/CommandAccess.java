@@ -36,8 +36,10 @@ public final class CommandAccess {
       }
       case LEASE_CHECKPOINT -> system(a, "checkpoint leases");
       case ROLLOUT_TICK -> system(a, "time out rollouts");
-      case LOCK_ACQUIRE -> a.requireName(Permission.LOCK, "lock", c.getLockAcquire().getName());
-      case LOCK_RELEASE -> a.requireName(Permission.LOCK, "lock", c.getLockRelease().getName());
+      case LOCK_ACQUIRE ->
+          a.requireName(Permission.LOCK, "take lock", c.getLockAcquire().getName());
+      case LOCK_RELEASE ->
+          a.requireName(Permission.LOCK, "release lock", c.getLockRelease().getName());
       case LOCK_FORCE_RELEASE ->
           a.requireAdmin("force-release lock " + c.getLockForceRelease().getRequest().getName());
       case LOCK_UNQUARANTINE ->

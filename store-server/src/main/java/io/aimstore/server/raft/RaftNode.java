@@ -184,7 +184,8 @@ public final class RaftNode implements AutoCloseable {
             .setRaftGroup(group)
             .setRetryPolicy(
                 // Bounded: a forwarded proposal must not be sent again long after its first copy
-                // (see core.AppliedProposals.WINDOW); 40 attempts 250 ms apart span an election, even on a
+                // (see core.AppliedProposals.WINDOW); 40 attempts 250 ms apart span an election,
+                // even on a
                 // loaded host (no entry is appended while there is no leader).
                 RetryPolicies.retryUpToMaximumCountWithFixedSleep(FORWARD_ATTEMPTS, ms(250)))
             .build();

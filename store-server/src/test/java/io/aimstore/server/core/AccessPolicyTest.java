@@ -98,6 +98,14 @@ class AccessPolicyTest {
     assertThatThrownBy(
             () -> nobody.require(Permission.WRITE, ByteString.EMPTY, KeyRanges.ALL_FROM_KEY))
         .hasMessageContaining("may not write every key");
+    assertThatThrownBy(() -> nobody.requireAdmin("force-release lock L"))
+        .hasMessageStartingWith(
+            "spiffe://aimstore/client/ci may not force-release lock L: no role grants admin (");
+    assertThatThrownBy(() -> nobody.requireName(Permission.LOCK, "take lock", "L"))
+        .hasMessageStartingWith(
+            "spiffe://aimstore/client/ci may not take lock L: no role grants lock on it (");
+    assertThatThrownBy(() -> nobody.require(Permission.LEASE, "grant leases"))
+        .hasMessageStartingWith("spiffe://aimstore/client/ci may not grant leases: no role");
   }
 
   @Test
