@@ -487,7 +487,7 @@ public final class BenchMain implements Callable<Integer> {
       out.print(RatioTable.render(summaries, isQuick, repetitions));
     }
     if (TlsCost.measured(summaries)) {
-      out.print(TlsCost.section(summaries));
+      out.print(TlsCost.section(summaries, contents.env()));
     }
     Summary.Cell other = Aggregator.noise(contents.results()).get("other_processes_cpu_pct");
     if (other != null) {

@@ -4,6 +4,7 @@ import io.aimstore.bench.SystemKind;
 import io.aimstore.bench.driver.AimstoreDriver;
 import io.aimstore.bench.driver.Driver;
 import io.aimstore.bench.driver.EtcdDriver;
+import io.aimstore.bench.report.TlsCost;
 import io.aimstore.client.TlsFiles;
 import io.aimstore.testkit.Commands;
 import io.aimstore.testkit.PortPlan;
@@ -174,7 +175,7 @@ public final class AimstoreCluster implements Cluster {
         "JVM options",
         javaOpts != null ? javaOpts : "the script's default (-Xms128m -Xmx1g -XX:+UseG1GC)");
     s.put(
-        "transport",
+        TlsCost.TRANSPORT,
         kind.plaintext()
             ? "plaintext on every port (members run insecure, every caller trusted)"
             : "mutual TLS 1.3 on the client and Raft ports, certificates under the cluster's tls/");

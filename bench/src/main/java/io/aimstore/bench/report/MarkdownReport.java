@@ -283,7 +283,7 @@ public final class MarkdownReport {
     image(sb, in.plots(), PLOT_THROUGHPUT, "Throughput per workload");
     image(sb, in.plots(), PLOT_PUT_IN_FLIGHT, "Put throughput against puts in flight");
     image(sb, in.plots(), PLOT_WATCH_LATENCY, "Watch delivery latency against watchers");
-    TlsCost.section(sb, in.workloads(), TlsCost.FROM_FULL_REPORT);
+    TlsCost.section(sb, in.workloads(), in.env());
   }
 
   /**
@@ -441,7 +441,7 @@ public final class MarkdownReport {
   }
 
   /** "median 12% of one core (10–15%" for CPU use in percent of one core. */
-  private static String ofOneCore(Summary.Cell c) {
+  static String ofOneCore(Summary.Cell c) {
     return "median "
         + Format.value(Metric.THROUGHPUT, c.median())
         + "% of one core ("
@@ -616,7 +616,9 @@ public final class MarkdownReport {
             + " on failure and on Ctrl-C. Results go to `bench/runs/RUN/results.jsonl` (one JSON"
             + " object per line: the environment, then one line per measured run; fault workloads"
             + " list every trial's time in `trial_ms`); this file and its plots under"
-            + " `docs/benchmarks/` are regenerated from it (`--no-docs` leaves them alone).\n\n");
+            + " `docs/benchmarks/` are regenerated from it (`--no-docs` leaves them alone). A run"
+            + " of only `aimstore,aimstore-plaintext` writes `docs/benchmarks/tls-cost.md`"
+            + " instead, without plots, and leaves this file alone (see Cost of TLS above).\n\n");
   }
 
   private static void todo(StringBuilder sb) {

@@ -37,6 +37,9 @@ public final class TlsCost {
           + " --workloads "
           + String.join(",", WORKLOADS);
 
+  /** The key of an aimstore cluster's settings that says whether it ran with TLS. */
+  public static final String TRANSPORT = "transport";
+
   /** How docs/benchmarks.md links to {@link #REPORT}. */
   static final String FROM_FULL_REPORT = "benchmarks/tls-cost.md";
 
@@ -78,47 +81,59 @@ public final class TlsCost {
   }
 
   /** The section as docs/benchmarks.md shows it (for the terminal). */
-  public static String section(List<WorkloadSummary> workloads) {
+  public static String section(List<WorkloadSummary> workloads, Environment env) {
     StringBuilder sb = new StringBuilder();
-    section(sb, workloads, FROM_FULL_REPORT);
+    section(sb, workloads, env);
     return sb.toString();
   }
 
   /**
-   * The "Cost of TLS" section: a table of every workload measured on both when there is one,
-   * otherwise a paragraph that says where it was measured ({@code link}, the standalone report) and
+   * The "Cost of TLS" section of docs/benchmarks.md: the table when some workload ran on both,
+   * otherwise what this run's aimstore ran with, where the cost was measured ({@link #REPORT}) and
    * how to measure it again.
    */
-  static void section(StringBuilder sb, List<WorkloadSummary> workloads, String link) {
+  static void section(StringBuilder sb, List<WorkloadSummary> workloads, Environment env) {
     sb.append("## Cost of TLS\n\n");
-    List<WorkloadSummary> priced = priced(workloads);
-    if (priced.isEmpty()) {
-      sb.append(
-              "aimstore runs mutual TLS on every port by default, and every aimstore figure above")
-          .append(" is with it. What TLS costs (put p50 at 1 in flight and put throughput at 64 in")
-          .append(
-              " flight, with TLS and in plaintext, interleaved in one run) is measured by a run")
-          .append(" of its own, whose report is [")
-          .append(link)
-          .append("](")
-          .append(link)
-          .append("); to measure it again:\n\n```sh\n")
-          .append(COMMAND)
-          .append("\n```\n\n");
+    if (measured(workloads)) {
+      table(sb, priced(workloads));
       return;
     }
-    sb.append(
-            "aimstore with mutual TLS on every port (the default: TLS 1.3 with client certificates")
+    Map<String, String> aimstore =
+        env == null ? Map.of() : env.settings().getOrDefault(SECURE.displayName(), Map.of());
+    String transport = aimstore.get(TRANSPORT);
+    sb.append("aimstore runs mutual TLS on every port by default. ")
         .append(
-            " on the client port and between members on the Raft port) against the same cluster started `--insecure` and driven by the same")
-        .append(" client in plaintext (")
+            transport == null
+                ? "This run did not record aimstore's transport."
+                : "aimstore's transport in this run: " + transport + ".")
+        .append(" What TLS costs (put p50 at 1 in flight and put throughput at 64 in flight, with")
+        .append(" TLS and in plaintext, interleaved in one run) is measured by a run of its own,")
+        .append(" whose report is [")
+        .append(FROM_FULL_REPORT)
+        .append("](")
+        .append(FROM_FULL_REPORT)
+        .append("); to measure it again:\n\n```sh\n")
+        .append(COMMAND)
+        .append("\n```\n\n");
+  }
+
+  /** The comparison of every workload that ran on both. */
+  private static void table(StringBuilder sb, List<WorkloadSummary> priced) {
+    sb.append("aimstore with mutual TLS on every port (the default: TLS 1.3 with client")
+        .append(" certificates on the client port and between members on the Raft port) against")
+        .append(" the same cluster started `--insecure` and driven by the same client in plaintext")
+        .append(" (`")
         .append(PLAINTEXT.id())
-        .append("). Both clusters run side by side; in every repetition each workload is measured")
-        .append(" on the TLS cluster and then at once on the plaintext one, so drift in the")
-        .append(" machine's load hits both alike. Medians over the repetitions; the ratio is TLS ÷")
-        .append(" plaintext, of the medians, then in parentheses the lowest and highest ratio")
-        .append(" within one repetition. A throughput ratio below 1, or a latency or CPU ratio")
-        .append(" above 1, is what TLS costs.\n\n");
+        .append("`). The TLS side also checks every request against the caller's roles, which an")
+        .append(
+            " insecure member skips (it trusts every caller), so this is the cost of the secure")
+        .append(
+            " mode as a whole. Both clusters run side by side; in every repetition each workload is measured")
+        .append(" on one of them and then at once on the other (in the order of `--systems`), so")
+        .append(" drift in the machine's load hits both alike. Medians over the repetitions; the")
+        .append(" ratio is TLS ÷ plaintext, of the medians, then in parentheses the lowest and")
+        .append(" highest ratio within one repetition. A throughput ratio below 1, or a latency or")
+        .append(" CPU ratio above 1, is what TLS costs.\n\n");
     sb.append("| workload | metric | with TLS | plaintext | TLS ÷ plaintext |\n");
     sb.append("|---|---|---:|---:|---:|\n");
     for (WorkloadSummary w : priced) {
@@ -188,12 +203,30 @@ public final class TlsCost {
               "Run `%s` started %s with `%s`; raw results: `%s`.%n%n",
               env.run(), env.startedAt(), env.command(), in.resultsPath()));
     }
-    section(sb, in.workloads(), "../benchmarks.md");
+    sb.append("## Cost of TLS\n\n");
+    List<WorkloadSummary> priced = priced(in.workloads());
+    if (priced.isEmpty()) {
+      sb.append("No workload ran on both systems in this run (see the failures below).\n\n");
+    } else {
+      table(sb, priced);
+    }
+    Summary.Cell other = in.noise().get("other_processes_cpu_pct");
+    if (env != null && other != null) {
+      sb.append("The machine is shared: during the measured windows, processes other than the")
+          .append(" bench and its clusters used a ")
+          .append(MarkdownReport.ofOneCore(other))
+          .append(") of the machine's ")
+          .append(env.cores() * 100)
+          .append("%, and the load average at the start was ")
+          .append(env.loadAverageAtStart())
+          .append(". Both sides ran under that load, interleaved: the ratios compare like with")
+          .append(" like, the absolute figures are those of this machine at that time.\n\n");
+    }
     MarkdownReport.errors(sb, in.errors());
     MarkdownReport.environment(sb, env, in.noise());
     method(sb, env);
     sb.append("## How to run\n\n```sh\n").append(COMMAND).append("\n```\n\n");
-    sb.append("It takes ")
+    sb.append("The bench estimates it at ")
         .append(in.fullRunEstimate())
         .append(
             " (3 fresh pairs of clusters, 60 s warm-up per cluster, 2 s + 10 s windows). `--reps")

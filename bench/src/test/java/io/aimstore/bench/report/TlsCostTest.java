@@ -2,6 +2,7 @@ package io.aimstore.bench.report;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.aimstore.bench.result.Environment;
 import io.aimstore.bench.result.Measurement;
 import java.util.ArrayList;
 import java.util.List;
@@ -47,7 +48,11 @@ class TlsCostTest {
             "```sh\n"
                 + "ops/bin/aimstore-bench --systems aimstore,aimstore-plaintext --workloads"
                 + " put-latency,put-throughput-64\n```")
-        .contains("It takes about 10 minutes on this machine");
+        .contains(
+            "The machine is shared: during the measured windows, processes other than the bench"
+                + " and its clusters used a median 40% of one core (10–90%) of the machine's 200%,"
+                + " and the load average at the start was 0.5 0.4 0.3.")
+        .contains("The bench estimates it at about 10 minutes on this machine");
     // nothing of the comparison with etcd and ZooKeeper
     assertThat(md).doesNotContain("## Workloads").doesNotContain("ZooKeeper |");
   }
@@ -77,9 +82,34 @@ class TlsCostTest {
         .doesNotContain("aimstore (plaintext):");
     assertThat(without)
         .contains("## Cost of TLS")
+        .contains("This run did not record aimstore's transport.")
         .contains("[benchmarks/tls-cost.md](benchmarks/tls-cost.md)")
         .contains("ops/bin/aimstore-bench --systems aimstore,aimstore-plaintext")
         .doesNotContain("TLS ÷ plaintext |");
+  }
+
+  @Test
+  void withoutTheTableTheSectionSaysWhatTheRunsAimstoreRanWith() {
+    Environment e = Fixtures.env(false);
+    Environment recorded =
+        new Environment(
+            e.type(),
+            e.run(),
+            e.startedAt(),
+            e.quick(),
+            e.command(),
+            e.cores(),
+            e.cpuModel(),
+            e.memory(),
+            e.os(),
+            e.jvm(),
+            e.loadAverageAtStart(),
+            e.config(),
+            e.versions(),
+            Map.of("aimstore", Map.of(TlsCost.TRANSPORT, "mutual TLS 1.3 on every port")));
+
+    assertThat(TlsCost.section(Aggregator.summarize(Fixtures.threeReps()), recorded))
+        .contains("aimstore's transport in this run: mutual TLS 1.3 on every port.");
   }
 
   @Test
