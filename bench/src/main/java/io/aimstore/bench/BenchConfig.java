@@ -24,8 +24,9 @@ import java.util.Set;
  * @param backgroundPutRate puts per second under the read workloads
  * @param systems systems to run, in interleaving order
  * @param workloads workload ids to run (empty: all)
- * @param basePort aimstore's port base; etcd uses +100, ZooKeeper +200; 0 until a free one is
- *     chosen for the run ({@link #freeBasePort})
+ * @param basePort aimstore's port base; etcd uses +100, ZooKeeper +200, aimstore through its etcd
+ *     API +300, plaintext aimstore +400; 0 until a free one is chosen for the run ({@link
+ *     #freeBasePort})
  * @param trials trials per system of each fault workload (failover, ghost-lock, session expiry)
  * @param leases leases kept alive in the keep-alive workload
  * @param catchUpRevisions revisions the catch-up watcher is behind
@@ -50,8 +51,8 @@ public record BenchConfig(
     int catchUpRevisions,
     long footprintKeys) {
 
-  /** Ports from the base that the three systems' clusters use (aimstore, etcd +100, ZK +200). */
-  static final int PORT_SPAN = 300;
+  /** Ports from the base that the systems' clusters use (see {@link #portBase}). */
+  static final int PORT_SPAN = 500;
 
   /**
    * The documented full run: 3 repetitions, each on fresh clusters with 60 s warm-up per system, 2
@@ -99,11 +100,33 @@ public record BenchConfig(
         1000,
         256,
         500,
-        List.of(SystemKind.values()),
+        SystemKind.defaults(),
         Set.of(),
         0,
         trials,
         10_000,
+        catchUpRevisions,
+        footprintKeys);
+  }
+
+  /** The same durations and sizes for {@code systems} and {@code workloads} only. */
+  public BenchConfig only(List<SystemKind> systems, Set<String> workloads) {
+    return new BenchConfig(
+        quick,
+        reps,
+        freshClustersPerRep,
+        warmup,
+        settle,
+        measure,
+        maxOps,
+        keys,
+        valueSize,
+        backgroundPutRate,
+        List.copyOf(systems),
+        Set.copyOf(workloads),
+        basePort,
+        trials,
+        leases,
         catchUpRevisions,
         footprintKeys);
   }
@@ -134,6 +157,7 @@ public record BenchConfig(
       case ETCD -> basePort + 100;
       case ZOOKEEPER -> basePort + 200;
       case AIMSTORE_ETCD -> basePort + 300;
+      case AIMSTORE_PLAINTEXT -> basePort + 400;
     };
   }
 

@@ -7,6 +7,7 @@ import io.aimstore.bench.report.Plots;
 import io.aimstore.bench.report.RatioTable;
 import io.aimstore.bench.report.Summary;
 import io.aimstore.bench.report.Summary.WorkloadSummary;
+import io.aimstore.bench.report.TlsCost;
 import io.aimstore.bench.result.Environment;
 import io.aimstore.bench.result.ResultsFile;
 import io.aimstore.bench.result.RunError;
@@ -43,7 +44,8 @@ import picocli.CommandLine.Option;
     description = {
       "Runs the same workloads against aimstore, etcd and ZooKeeper, each a 3-member cluster on"
           + " 127.0.0.1 that the bench starts and stops, and reports aimstore ÷ peer ratios.",
-      "Results: bench/runs/RUN/results.jsonl; report: docs/benchmarks.md (+ docs/benchmarks/*.png)."
+      "Results: bench/runs/RUN/results.jsonl; report: docs/benchmarks.md (+ docs/benchmarks/*.png),"
+          + " or docs/benchmarks/tls-cost.md for a run of only aimstore and aimstore-plaintext."
     })
 public final class BenchMain implements Callable<Integer> {
 
@@ -81,7 +83,10 @@ public final class BenchMain implements Callable<Integer> {
       split = ",",
       description =
           "Systems in interleaving order (default aimstore,etcd,zk,aimstore-etcd: the last is"
-              + " aimstore driven by the etcd driver through its etcd API).")
+              + " aimstore driven by the etcd driver through its etcd API). aimstore-plaintext, not"
+              + " in the default: aimstore started --insecure, its own client in plaintext, to price"
+              + " TLS; a run of only aimstore,aimstore-plaintext writes docs/benchmarks/tls-cost.md"
+              + " instead of docs/benchmarks.md.")
   List<String> systems;
 
   @Option(
@@ -117,11 +122,15 @@ public final class BenchMain implements Callable<Integer> {
   @Option(
       names = "--base-port",
       description =
-          "aimstore's port base; etcd +100, ZooKeeper +200 (default: a free base between 20000"
-              + " and 31800).")
+          "aimstore's port base; etcd +100, ZooKeeper +200, aimstore-etcd +300,"
+              + " aimstore-plaintext +400 (default: a free base between 20000 and 31800).")
   Integer basePort;
 
-  @Option(names = "--no-docs", description = "Do not rewrite docs/benchmarks.md and its plots.")
+  @Option(
+      names = "--no-docs",
+      description =
+          "Do not rewrite docs/benchmarks.md and its plots (or docs/benchmarks/tls-cost.md); the"
+              + " report goes to bench/runs/RUN/ only.")
   boolean noDocs;
 
   @Option(
@@ -407,7 +416,11 @@ public final class BenchMain implements Callable<Integer> {
         settings);
   }
 
-  /** Aggregates a results file, prints the ratio table, rewrites the docs unless --no-docs. */
+  /**
+   * Aggregates a results file, prints the ratio table, rewrites the docs unless --no-docs: the
+   * report of a run of only aimstore and aimstore-plaintext is {@link TlsCost#report}, written to
+   * {@link TlsCost#REPORT} without plots; any other run's is docs/benchmarks.md with its plots.
+   */
   private boolean report(Path resultsFile) throws Exception {
     if (!Files.exists(resultsFile)) {
       out.println("no results at " + resultsFile);
@@ -421,35 +434,61 @@ public final class BenchMain implements Callable<Integer> {
             ? 0
             : ((Number) contents.env().config().getOrDefault("repetitions", 0)).intValue();
     Path runDir = resultsFile.getParent();
-    Path docs = repo.resolve("docs");
-    Path plotDir = noDocs ? runDir.resolve("plots") : docs.resolve("benchmarks");
-    String subtitle = isQuick ? "QUICK run " + runDirName(runDir) : "run " + runDirName(runDir);
-    Map<String, String> links;
-    try {
-      links = Plots.write(summaries, plotDir, noDocs ? "plots/" : "benchmarks/", subtitle);
-    } catch (Exception | Error e) {
-      out.println("plots skipped: " + RunError.describe(e));
-      links = Map.of();
+    boolean tlsAlone = TlsCost.alone(contents.env());
+    String results = repo.relativize(resultsFile.toAbsolutePath()).toString();
+    String md;
+    Path docsTarget;
+    if (tlsAlone) {
+      BenchConfig tlsRun =
+          BenchConfig.full().only(TlsCost.SYSTEMS, new LinkedHashSet<>(TlsCost.WORKLOADS));
+      md =
+          TlsCost.report(
+              new MarkdownReport.Input(
+                  contents.env(),
+                  summaries,
+                  contents.errors(),
+                  results,
+                  Map.of(),
+                  minutes(estimate(tlsRun, Workloads.select(tlsRun.workloads()))),
+                  Aggregator.noise(contents.results())));
+      docsTarget = repo.resolve(TlsCost.REPORT);
+    } else {
+      Path docs = repo.resolve("docs");
+      Path plotDir = noDocs ? runDir.resolve("plots") : docs.resolve("benchmarks");
+      String subtitle = isQuick ? "QUICK run " + runDirName(runDir) : "run " + runDirName(runDir);
+      Map<String, String> links;
+      try {
+        links = Plots.write(summaries, plotDir, noDocs ? "plots/" : "benchmarks/", subtitle);
+      } catch (Exception | Error e) {
+        out.println("plots skipped: " + RunError.describe(e));
+        links = Map.of();
+      }
+      md =
+          MarkdownReport.render(
+              new MarkdownReport.Input(
+                  contents.env(),
+                  summaries,
+                  contents.errors(),
+                  results,
+                  links,
+                  minutes(estimate(BenchConfig.full(), Workloads.all())),
+                  Aggregator.noise(contents.results())));
+      docsTarget = docs.resolve("benchmarks.md");
     }
-    String md =
-        MarkdownReport.render(
-            new MarkdownReport.Input(
-                contents.env(),
-                summaries,
-                contents.errors(),
-                repo.relativize(resultsFile.toAbsolutePath()).toString(),
-                links,
-                "about "
-                    + Math.round(estimate(BenchConfig.full(), Workloads.all()).toSeconds() / 60.0)
-                    + " minutes on this machine",
-                Aggregator.noise(contents.results())));
-    Files.writeString(runDir.resolve("benchmarks.md"), md, StandardCharsets.UTF_8);
+    Path written = runDir.resolve(docsTarget.getFileName());
+    Files.writeString(written, md, StandardCharsets.UTF_8);
     if (!noDocs) {
-      Files.createDirectories(docs);
-      Files.writeString(docs.resolve("benchmarks.md"), md, StandardCharsets.UTF_8);
+      Files.createDirectories(docsTarget.getParent());
+      Files.writeString(docsTarget, md, StandardCharsets.UTF_8);
+      written = docsTarget;
     }
     out.println();
-    out.print(RatioTable.render(summaries, isQuick, repetitions));
+    if (!tlsAlone) {
+      out.print(RatioTable.render(summaries, isQuick, repetitions));
+    }
+    if (TlsCost.measured(summaries)) {
+      out.print(TlsCost.section(summaries, contents.env()));
+    }
     Summary.Cell other = Aggregator.noise(contents.results()).get("other_processes_cpu_pct");
     if (other != null) {
       out.printf(
@@ -458,11 +497,17 @@ public final class BenchMain implements Callable<Integer> {
     }
     out.println();
     out.println(
-        noDocs
-            ? "report: " + repo.relativize(runDir.resolve("benchmarks.md"))
-            : "report: docs/benchmarks.md (plots in docs/benchmarks/), raw: "
-                + repo.relativize(resultsFile.toAbsolutePath()));
+        "report: "
+            + repo.relativize(written)
+            + (noDocs || tlsAlone ? "" : " (plots in docs/benchmarks/)")
+            + ", raw: "
+            + results);
     return true;
+  }
+
+  /** "about 97 minutes on this machine". */
+  private static String minutes(Duration d) {
+    return "about " + Math.round(d.toSeconds() / 60.0) + " minutes on this machine";
   }
 
   private static String runDirName(Path runDir) {

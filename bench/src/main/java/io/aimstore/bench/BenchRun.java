@@ -104,7 +104,7 @@ final class BenchRun {
       Path dir = runDir.resolve("clusters").resolve(kind.id() + "-set" + set);
       int base = config.portBase(kind);
       return switch (kind) {
-        case AIMSTORE, AIMSTORE_ETCD ->
+        case AIMSTORE, AIMSTORE_ETCD, AIMSTORE_PLAINTEXT ->
             new AimstoreCluster(
                 repo,
                 dir,
@@ -112,7 +112,7 @@ final class BenchRun {
                 System.getenv("AIMSTORE_JAVA_OPTS"),
                 registry,
                 aimstoreVersion,
-                kind == SystemKind.AIMSTORE_ETCD);
+                kind);
         case ETCD ->
             new EtcdCluster(
                 new EtcdConfig(
@@ -138,7 +138,7 @@ final class BenchRun {
 
   private void runSet(int set) {
     String setName = "set " + set + "/" + config.clusterSets();
-    Map<SystemKind, Live> live = new EnumMap<>(SystemKind.class);
+    Map<SystemKind, Live> live = new LinkedHashMap<>(); // in the order of config.systems()
     List<Cluster> started = Collections.synchronizedList(new ArrayList<>());
     ExecutorService pool = Executors.newFixedThreadPool(config.systems().size());
     try {

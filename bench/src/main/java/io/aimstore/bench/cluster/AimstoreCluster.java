@@ -4,6 +4,7 @@ import io.aimstore.bench.SystemKind;
 import io.aimstore.bench.driver.AimstoreDriver;
 import io.aimstore.bench.driver.Driver;
 import io.aimstore.bench.driver.EtcdDriver;
+import io.aimstore.bench.report.TlsCost;
 import io.aimstore.client.TlsFiles;
 import io.aimstore.testkit.Commands;
 import io.aimstore.testkit.PortPlan;
@@ -21,7 +22,9 @@ import java.util.OptionalLong;
  * aimstore's 3 members: the testkit's {@link ProcessCluster} in a fresh directory, run through
  * {@code ops/bin/aimstore-cluster} from the run's copy of the build, on its own ports (client ports
  * BASE+1..3, Raft BASE+11..13, metrics BASE+21..23), every member registered with the bench's
- * {@link ProcessRegistry}.
+ * {@link ProcessRegistry}. Mutual TLS with the cluster's own certificates, except for {@link
+ * SystemKind#AIMSTORE_PLAINTEXT}, whose members run {@code insecure} and whose clients connect in
+ * plaintext.
  */
 public final class AimstoreCluster implements Cluster {
   private static final int MEMBERS = 3;
@@ -29,13 +32,14 @@ public final class AimstoreCluster implements Cluster {
   private final ProcessCluster members;
   private final String javaOpts;
   private final String version;
-  private final boolean etcdApi;
+  private final SystemKind kind;
 
   /**
    * @param build a tree holding the scripts and jars (the run's {@code BuildSnapshot})
    * @param javaOpts the members' JVM options, or null for the script's default
-   * @param etcdApi clients are the etcd driver, through aimstore's etcd v3 API ({@link
-   *     SystemKind#AIMSTORE_ETCD}); otherwise aimstore's own client
+   * @param kind how it is reached: {@link SystemKind#AIMSTORE} (own client, mutual TLS), {@link
+   *     SystemKind#AIMSTORE_ETCD} (the etcd driver through aimstore's etcd v3 API, mutual TLS) or
+   *     {@link SystemKind#AIMSTORE_PLAINTEXT} (own client, members and client in plaintext)
    */
   public AimstoreCluster(
       Path build,
@@ -44,34 +48,37 @@ public final class AimstoreCluster implements Cluster {
       String javaOpts,
       ProcessRegistry registry,
       String version,
-      boolean etcdApi) {
-    this.etcdApi = etcdApi;
-    this.members =
-        new ProcessCluster(
-            build,
-            dir,
-            ProcessCluster.Options.builder()
-                .size(MEMBERS)
-                .ports(ports)
-                .clusterName("bench")
-                .javaOpts(javaOpts)
-                .registry(registry)
-                .leaderTimeout(Duration.ofMinutes(5))
-                .build());
+      SystemKind kind) {
+    if (kind.server() != SystemKind.AIMSTORE) {
+      throw new IllegalArgumentException(kind.id() + " is not aimstore");
+    }
+    this.kind = kind;
+    ProcessCluster.Options.Builder options =
+        ProcessCluster.Options.builder()
+            .size(MEMBERS)
+            .ports(ports)
+            .clusterName("bench")
+            .javaOpts(javaOpts)
+            .registry(registry)
+            .leaderTimeout(Duration.ofMinutes(5));
+    if (kind.plaintext()) {
+      options.insecure();
+    }
+    this.members = new ProcessCluster(build, dir, options.build());
     this.javaOpts = javaOpts;
     this.version = version;
   }
 
   @Override
   public SystemKind kind() {
-    return etcdApi ? SystemKind.AIMSTORE_ETCD : SystemKind.AIMSTORE;
+    return kind;
   }
 
   private Driver driver(List<String> addresses) {
     TlsFiles tls = members.tls();
     String scheme = tls == null ? "http://" : "https://";
-    return etcdApi
-        ? new EtcdDriver(addresses.stream().map(a -> scheme + a).toList(), kind(), tls)
+    return kind.etcdApi()
+        ? new EtcdDriver(addresses.stream().map(a -> scheme + a).toList(), kind, tls)
         : new AimstoreDriver(addresses, tls);
   }
 
@@ -167,6 +174,11 @@ public final class AimstoreCluster implements Cluster {
     s.put(
         "JVM options",
         javaOpts != null ? javaOpts : "the script's default (-Xms128m -Xmx1g -XX:+UseG1GC)");
+    s.put(
+        TlsCost.TRANSPORT,
+        kind.plaintext()
+            ? "plaintext on every port (members run insecure, every caller trusted)"
+            : "mutual TLS 1.3 on the client and Raft ports, certificates under the cluster's tls/");
     s.put("durability", "Ratis defaults: fsync before acknowledging");
     return s;
   }

@@ -44,9 +44,10 @@ public final class AimstoreDriver
     this.client = AimStoreClient.builder().endpoints(endpoints).tls(tls).build();
   }
 
+  /** aimstore over mutual TLS, or aimstore in plaintext when it has no TLS files. */
   @Override
   public SystemKind system() {
-    return SystemKind.AIMSTORE;
+    return tls == null ? SystemKind.AIMSTORE_PLAINTEXT : SystemKind.AIMSTORE;
   }
 
   @Override

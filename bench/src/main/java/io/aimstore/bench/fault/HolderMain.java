@@ -46,7 +46,7 @@ public final class HolderMain {
     Duration ttl = Duration.ofSeconds(Long.parseLong(args[4]));
     Driver driver =
         switch (kind) {
-          case AIMSTORE -> new AimstoreDriver(addresses, tls);
+          case AIMSTORE, AIMSTORE_PLAINTEXT -> new AimstoreDriver(addresses, tls);
           case ETCD -> new EtcdDriver(addresses.stream().map(a -> "http://" + a).toList());
           case AIMSTORE_ETCD ->
               new EtcdDriver(

@@ -88,7 +88,8 @@ public final class HolderProcess implements AutoCloseable {
     }
     String csv = String.join(",", addresses);
     TlsFiles tls = cluster.tls();
-    if (holds == Holds.LOCK && kind == SystemKind.AIMSTORE) { // aimctl; the etcd API: HolderMain
+    // aimctl for aimstore's own API; through its etcd API: HolderMain
+    if (holds == Holds.LOCK && kind.server() == SystemKind.AIMSTORE && !kind.etcdApi()) {
       List<String> cmd = new ArrayList<>(List.of(repo.resolve("ops/bin/aimctl").toString()));
       cmd.addAll(List.of("--endpoints", csv));
       if (tls == null) {

@@ -14,9 +14,9 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * Turns measurements into medians per system and aimstore ÷ peer ratios: the ratio of the medians,
- * and the range of the per-repetition ratios (repetition r of aimstore against repetition r of the
- * peer, which ran next to it in time).
+ * Turns measurements into medians per system and aimstore ÷ peer ratios (against every other system
+ * the workload ran on): the ratio of the medians, and the range of the per-repetition ratios
+ * (repetition r of aimstore against repetition r of the peer, which ran next to it in time).
  */
 public final class Aggregator {
   private Aggregator() {}
@@ -68,9 +68,9 @@ public final class Aggregator {
     }
     Map<SystemKind, Map<Metric, Ratio>> ratios = new EnumMap<>(SystemKind.class);
     Map<Integer, Measurement> mine = bySystem.getOrDefault(SystemKind.AIMSTORE, Map.of());
-    for (SystemKind peer : Summary.PEERS) {
+    for (SystemKind peer : bySystem.keySet()) {
       Map<Integer, Measurement> theirs = bySystem.get(peer);
-      if (theirs == null || mine.isEmpty()) {
+      if (peer == SystemKind.AIMSTORE || mine.isEmpty()) {
         continue;
       }
       Map<Metric, Ratio> perMetric = new LinkedHashMap<>();

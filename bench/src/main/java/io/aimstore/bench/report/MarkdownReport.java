@@ -266,10 +266,7 @@ public final class MarkdownReport {
             + " above 1 favours aimstore; for latency, times, memory, disk and CPU a ratio below 1"
             + " does. — means the system has no equivalent or the workload did not run on it (see"
             + " its section).\n\n");
-    sb.append(
-        "| workload | metric | aimstore | etcd | ZooKeeper | aimstore (etcd API) | aimstore ÷"
-            + " etcd | aimstore ÷ ZooKeeper |\n");
-    sb.append("|---|---|---:|---:|---:|---:|---:|---:|\n");
+    sb.append(header("workload", "metric"));
     for (WorkloadSummary w : in.workloads()) {
       List<Metric> rows = w.view().summary();
       for (int i = 0; i < rows.size(); i++) {
@@ -286,6 +283,25 @@ public final class MarkdownReport {
     image(sb, in.plots(), PLOT_THROUGHPUT, "Throughput per workload");
     image(sb, in.plots(), PLOT_PUT_IN_FLIGHT, "Put throughput against puts in flight");
     image(sb, in.plots(), PLOT_WATCH_LATENCY, "Watch delivery latency against watchers");
+    TlsCost.section(sb, in.workloads(), in.env());
+  }
+
+  /**
+   * The header and alignment rows of a comparison table: the given label columns, then a column per
+   * system of {@link Summary#COLUMNS} and an aimstore ÷ peer column per {@link Summary#PEERS}.
+   */
+  static String header(String... labels) {
+    List<String> cells = new ArrayList<>(List.of(labels));
+    StringBuilder align = new StringBuilder("|---".repeat(labels.length));
+    for (SystemKind s : Summary.COLUMNS) {
+      cells.add(s.displayName());
+      align.append("|---:");
+    }
+    for (SystemKind peer : Summary.PEERS) {
+      cells.add("aimstore ÷ " + peer.displayName());
+      align.append("|---:");
+    }
+    return "| " + String.join(" | ", cells) + " |\n" + align + "|\n";
   }
 
   /** The workloads of the full run that this run did not measure. */
@@ -312,7 +328,7 @@ public final class MarkdownReport {
 
   private static String row(WorkloadSummary w, Metric m) {
     StringBuilder sb = new StringBuilder();
-    for (SystemKind s : SystemKind.values()) {
+    for (SystemKind s : Summary.COLUMNS) {
       sb.append(" | ").append(Format.cell(m, w.cell(s, m)));
     }
     for (SystemKind peer : Summary.PEERS) {
@@ -321,7 +337,7 @@ public final class MarkdownReport {
     return sb.append(" |").toString();
   }
 
-  private static String metricLabel(Metric m) {
+  static String metricLabel(Metric m) {
     return m.label() + " (" + m.unit() + ")";
   }
 
@@ -333,17 +349,14 @@ public final class MarkdownReport {
       if (d != null) {
         sb.append(d).append("\n\n");
       }
-      sb.append(
-          "| metric | aimstore | etcd | ZooKeeper | aimstore (etcd API) | aimstore ÷ etcd |"
-              + " aimstore ÷ ZooKeeper |\n");
-      sb.append("|---|---:|---:|---:|---:|---:|---:|\n");
+      sb.append(header("metric"));
       List<Metric> rows = w.view().rows();
       for (Metric m : rows) {
         sb.append("| ").append(metricLabel(m)).append(row(w, m)).append('\n');
       }
       sb.append('\n');
       List<String> notes = new ArrayList<>();
-      for (SystemKind s : SystemKind.values()) {
+      for (SystemKind s : Summary.COLUMNS) {
         SystemResult r = w.systems().get(s);
         if (r == null) {
           continue;
@@ -391,7 +404,7 @@ public final class MarkdownReport {
   }
 
   /** Repetitions with a value in the first row's metric. */
-  private static int repetitions(SystemResult r, List<Metric> rows) {
+  static int repetitions(SystemResult r, List<Metric> rows) {
     int n = 0;
     for (Metric m : rows) {
       n = Math.max(n, r.cell(m).n());
@@ -409,7 +422,7 @@ public final class MarkdownReport {
     return Format.value(Metric.THROUGHPUT, v);
   }
 
-  private static void errors(StringBuilder sb, List<RunError> errors) {
+  static void errors(StringBuilder sb, List<RunError> errors) {
     if (errors.isEmpty()) {
       return;
     }
@@ -428,7 +441,7 @@ public final class MarkdownReport {
   }
 
   /** "median 12% of one core (10–15%" for CPU use in percent of one core. */
-  private static String ofOneCore(Summary.Cell c) {
+  static String ofOneCore(Summary.Cell c) {
     return "median "
         + Format.value(Metric.THROUGHPUT, c.median())
         + "% of one core ("
@@ -438,8 +451,7 @@ public final class MarkdownReport {
         + "%";
   }
 
-  private static void environment(
-      StringBuilder sb, Environment env, Map<String, Summary.Cell> noise) {
+  static void environment(StringBuilder sb, Environment env, Map<String, Summary.Cell> noise) {
     sb.append("## Environment\n\n");
     if (env == null) {
       sb.append("(not recorded)\n\n");
@@ -604,7 +616,9 @@ public final class MarkdownReport {
             + " on failure and on Ctrl-C. Results go to `bench/runs/RUN/results.jsonl` (one JSON"
             + " object per line: the environment, then one line per measured run; fault workloads"
             + " list every trial's time in `trial_ms`); this file and its plots under"
-            + " `docs/benchmarks/` are regenerated from it (`--no-docs` leaves them alone).\n\n");
+            + " `docs/benchmarks/` are regenerated from it (`--no-docs` leaves them alone). A run"
+            + " of only `aimstore,aimstore-plaintext` writes `docs/benchmarks/tls-cost.md`"
+            + " instead, without plots, and leaves this file alone (see Cost of TLS above).\n\n");
   }
 
   private static void todo(StringBuilder sb) {
@@ -638,7 +652,7 @@ public final class MarkdownReport {
     }
   }
 
-  private static String num(Object o) {
+  static String num(Object o) {
     if (o instanceof Number n) {
       double d = n.doubleValue();
       if (d == Math.rint(d)) {

@@ -130,7 +130,7 @@ public final class Plots {
     chart.getStyler().setYAxisDecimalPattern("#,###");
     chart.getStyler().setXAxisLabelRotation(15);
     int added = 0;
-    for (SystemKind s : SystemKind.values()) {
+    for (SystemKind s : Summary.COLUMNS) {
       List<Double> ys = new ArrayList<>();
       boolean any = false;
       for (WorkloadSummary w : workloads) {
@@ -171,7 +171,7 @@ public final class Plots {
     chart.getStyler().setYAxisDecimalPattern("#,###");
     chart.getStyler().setXAxisDecimalPattern("#");
     int added = 0;
-    for (SystemKind s : SystemKind.values()) {
+    for (SystemKind s : Summary.COLUMNS) {
       List<Double> xs = new ArrayList<>();
       List<Double> ys = new ArrayList<>();
       for (WorkloadSummary w : puts) {
@@ -206,7 +206,7 @@ public final class Plots {
     int added = 0;
     double lowest = Double.MAX_VALUE;
     double highest = 0;
-    for (SystemKind s : SystemKind.values()) {
+    for (SystemKind s : Summary.COLUMNS) {
       List<Double> ys = new ArrayList<>();
       for (Metric m : metrics) {
         Cell c = w.cell(s, m);
@@ -256,7 +256,7 @@ public final class Plots {
     int added = 0;
     double lowest = Double.MAX_VALUE;
     double highest = 0;
-    for (SystemKind s : SystemKind.values()) {
+    for (SystemKind s : Summary.COLUMNS) {
       for (Metric m : List.of(Metric.P50, Metric.P99)) {
         List<double[]> points = new ArrayList<>();
         for (WorkloadSummary w : watches) {
@@ -318,7 +318,7 @@ public final class Plots {
     chart.getStyler().setXAxisDecimalPattern("#");
     chart.getStyler().setYAxisMin(0.0);
     int added = 0;
-    for (SystemKind s : SystemKind.values()) {
+    for (SystemKind s : Summary.COLUMNS) {
       Summary.SystemResult r = w.systems().get(s);
       List<Double> ys = r == null ? List.of() : r.series().getOrDefault("trial_ms", List.of());
       if (ys.isEmpty()) {

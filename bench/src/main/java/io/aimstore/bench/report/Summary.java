@@ -84,6 +84,13 @@ public final class Summary {
     }
   }
 
-  /** Peers in report order. */
+  /**
+   * The systems that are columns of the comparison tables, the terminal table and the charts, in
+   * report order: those of the default run. {@link SystemKind#AIMSTORE_PLAINTEXT} is not one; it is
+   * shown against aimstore in the cost of TLS (see {@link TlsCost}).
+   */
+  public static final List<SystemKind> COLUMNS = SystemKind.defaults();
+
+  /** Peers with an aimstore ÷ peer column, in report order. */
   public static final List<SystemKind> PEERS = List.of(SystemKind.ETCD, SystemKind.ZOOKEEPER);
 }
