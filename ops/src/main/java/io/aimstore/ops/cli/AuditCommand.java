@@ -78,7 +78,7 @@ public final class AuditCommand extends CommandBase {
         + "@"
         + r.getHolder().getHost()
         + " pid "
-        + r.getHolder().getPid()
+        + Text.pid(r.getHolder().getPid())
         + ")";
   }
 }

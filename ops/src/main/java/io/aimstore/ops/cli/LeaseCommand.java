@@ -239,7 +239,7 @@ public final class LeaseCommand {
             Text.orDash(i.getIdentity()),
             o.getName(),
             o.getHost(),
-            o.getPid() == 0 ? "-" : o.getPid(),
+            Text.pid(o.getPid()),
             i.getGrantedTtl() + "s",
             ms(i.getRemainingMs()),
             i.getLastKeepaliveAgeMs() < 0
@@ -275,7 +275,7 @@ public final class LeaseCommand {
       t.row("identity", Text.orDash(i.getIdentity()));
       t.row("owner", o.getName());
       t.row("host", o.getHost());
-      t.row("pid", o.getPid());
+      t.row("pid", Text.pid(o.getPid()));
       t.row("process started", Text.time(o.getProcessStartMs()));
       for (Map.Entry<String, String> l : o.getLabelsMap().entrySet()) {
         t.row("label " + l.getKey(), l.getValue());

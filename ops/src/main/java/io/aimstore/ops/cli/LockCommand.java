@@ -248,7 +248,7 @@ public final class LockCommand {
               Text.orDash(h.getIdentity()),
               h.getOwner().getName(),
               h.getOwner().getHost(),
-              h.getOwner().getPid(),
+              Text.pid(h.getOwner().getPid()),
               heldFor(h),
               keepAlive(h),
               l.getWaitersCount());
@@ -287,7 +287,7 @@ public final class LockCommand {
       if (l.hasHolder()) {
         LockClaim h = l.getHolder();
         Owner o = h.getOwner();
-        t.row("holder", o.getName() + " on " + o.getHost() + ", pid " + o.getPid());
+        t.row("holder", o.getName() + " on " + o.getHost() + ", pid " + Text.pid(o.getPid()));
         t.row("identity", Text.orDash(h.getIdentity()));
         t.row("process started", Text.time(o.getProcessStartMs()));
         t.row("token", h.getToken());
@@ -309,7 +309,7 @@ public final class LockCommand {
                 w.getToken(),
                 w.getOwner().getName(),
                 w.getOwner().getHost(),
-                w.getOwner().getPid(),
+                Text.pid(w.getOwner().getPid()),
                 Text.orDash(w.getIdentity()),
                 Text.time(w.getQueuedAtMs()),
                 keepAlive(w));
@@ -448,7 +448,7 @@ public final class LockCommand {
                   + " on "
                   + a.getHolder().getHost()
                   + " pid "
-                  + a.getHolder().getPid()
+                  + Text.pid(a.getHolder().getPid())
                   + ")");
       if (a.getQuarantinedUntilMs() > 0) {
         out().println("quarantined until " + Text.time(a.getQuarantinedUntilMs()));

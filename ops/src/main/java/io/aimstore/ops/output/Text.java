@@ -81,4 +81,12 @@ public final class Text {
   public static String orDash(String s) {
     return s == null || s.isEmpty() ? "-" : s;
   }
+
+  /**
+   * A holder's process id, or "-" when it has none to give (an etcd client, a quarantine): never
+   * "pid 0", which names no process.
+   */
+  public static String pid(long pid) {
+    return pid == 0 ? "-" : Long.toString(pid);
+  }
 }
