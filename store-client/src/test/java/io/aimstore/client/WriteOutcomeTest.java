@@ -151,13 +151,13 @@ class WriteOutcomeTest {
     }
     long start = System.nanoTime();
     AimStoreException e =
-        failure(client(Duration.ofMillis(1500), Duration.ofMillis(500), "127.0.0.1:" + port));
-    assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(3));
+        failure(client(Duration.ofSeconds(4), Duration.ofSeconds(2), "127.0.0.1:" + port));
+    assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(8));
     assertThat(e.code()).isEqualTo(Code.UNAVAILABLE);
     assertThat(e.outcome()).isEqualTo(Outcome.NOT_APPLIED);
     assertThat(e.getMessage())
         .startsWith("UNAVAILABLE: cannot reach 127.0.0.1:" + port + ": connection refused")
-        .contains("gave up after 1.5s")
+        .contains("gave up after 4.0s")
         .doesNotContain("io exception")
         .doesNotContain("Exception");
   }
