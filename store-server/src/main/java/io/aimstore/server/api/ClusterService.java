@@ -18,12 +18,15 @@ import io.aimstore.server.core.StoreException;
 import io.aimstore.server.raft.MemberInfo;
 import io.aimstore.server.raft.RaftMembership;
 import io.aimstore.server.raft.RaftNode;
+import io.grpc.Channel;
 import io.grpc.stub.StreamObserver;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
 
 /**
  * Cluster status and membership. Membership changes are admin actions, run by the leader (other
@@ -121,13 +124,12 @@ public final class ClusterService extends ClusterGrpc.ClusterImplBase {
 
   @Override
   public void memberAdd(MemberAddRequest req, StreamObserver<MemberChangeResponse> obs) {
-    if (!raft.isLeader()) {
-      router.forward(obs, ch -> ClusterGrpc.newStub(ch).memberAdd(req, obs));
+    if (refusedOrForwarded(
+        "add a member", obs, ch -> ClusterGrpc.newStub(ch).memberAdd(req, obs))) {
       return;
     }
     Replies.run(
         () -> {
-          guard.access().requireAdmin("add a member");
           RaftMembership.Change change =
               raft.membership().planAdd(req.getName(), req.getRaftAddress());
           MemberRecord record =
@@ -146,13 +148,12 @@ public final class ClusterService extends ClusterGrpc.ClusterImplBase {
 
   @Override
   public void memberRemove(MemberRemoveRequest req, StreamObserver<MemberChangeResponse> obs) {
-    if (!raft.isLeader()) {
-      router.forward(obs, ch -> ClusterGrpc.newStub(ch).memberRemove(req, obs));
+    if (refusedOrForwarded(
+        "remove a member", obs, ch -> ClusterGrpc.newStub(ch).memberRemove(req, obs))) {
       return;
     }
     Replies.run(
         () -> {
-          guard.access().requireAdmin("remove a member");
           if (!raft.membership().contains(req.getName())
               && !added.get().containsKey(req.getName())) {
             throw StoreException.notFound(
@@ -171,14 +172,18 @@ public final class ClusterService extends ClusterGrpc.ClusterImplBase {
 
   @Override
   public void memberPromote(MemberPromoteRequest req, StreamObserver<MemberChangeResponse> obs) {
-    if (!raft.isLeader()) {
-      router.forward(obs, ch -> ClusterGrpc.newStub(ch).memberPromote(req, obs));
+    if (refusedOrForwarded(
+        "promote a member", obs, ch -> ClusterGrpc.newStub(ch).memberPromote(req, obs))) {
       return;
     }
     Replies.run(
         () -> {
-          guard.access().requireAdmin("promote a member");
-          RaftMembership.Change change = raft.membership().planPromote(req.getName());
+          RaftMembership.Change change =
+              raft.membership()
+                  .planPromote(
+                      req.getName(),
+                      Optional.ofNullable(added.get().get(req.getName()))
+                          .map(MemberEndpoints::raft));
           return audited(
               MemberChange.newBuilder().setPromote(req.getName()).setReason(req.getReason()),
               change);
@@ -189,19 +194,37 @@ public final class ClusterService extends ClusterGrpc.ClusterImplBase {
   @Override
   public void memberTransferLeader(
       MemberTransferLeaderRequest req, StreamObserver<MemberChangeResponse> obs) {
-    if (!raft.isLeader()) {
-      router.forward(obs, ch -> ClusterGrpc.newStub(ch).memberTransferLeader(req, obs));
+    if (refusedOrForwarded(
+        "move the leadership", obs, ch -> ClusterGrpc.newStub(ch).memberTransferLeader(req, obs))) {
       return;
     }
     Replies.run(
         () -> {
-          guard.access().requireAdmin("move the leadership");
           RaftMembership.Change change = raft.membership().planTransferLeadership(req.getName());
           return audited(
               MemberChange.newBuilder().setTransferLeader(req.getName()).setReason(req.getReason()),
               change);
         },
         obs);
+  }
+
+  /**
+   * Refuses a non-admin here, whoever leads (PERMISSION_DENIED); forwards the call to the leader
+   * unless this member leads. False: run the call here.
+   */
+  private <T> boolean refusedOrForwarded(
+      String what, StreamObserver<T> obs, Consumer<Channel> forward) {
+    try {
+      guard.access().requireAdmin(what);
+    } catch (RuntimeException e) {
+      obs.onError(GrpcErrors.toStatus(e));
+      return true;
+    }
+    if (raft.isLeader()) {
+      return false;
+    }
+    router.forward(obs, forward);
+    return true;
   }
 
   /**

@@ -54,7 +54,7 @@ public final class ListenerPromoter {
       }
       RaftMembership.Change change;
       try {
-        change = raft.membership().planPromote(m.name());
+        change = raft.membership().planPromote(m.name(), java.util.Optional.empty());
       } catch (RuntimeException e) {
         LOG.debug("event=member_promote_skipped member={} why={}", m.name(), e.getMessage());
         continue;

@@ -10,6 +10,9 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 import org.apache.ratis.proto.RaftProtos.RaftPeerRole;
@@ -50,6 +53,13 @@ public final class RaftMembership {
   private final long transferTimeoutMs;
   private final ClientId clientId = ClientId.randomId();
   private final AtomicLong callIds = new AtomicLong();
+  private final ExecutorService executor =
+      Executors.newSingleThreadExecutor(
+          r -> {
+            Thread t = new Thread(r, "raft-membership");
+            t.setDaemon(true);
+            return t;
+          });
 
   RaftMembership(
       RaftServer server,
@@ -158,15 +168,31 @@ public final class RaftMembership {
     return change(c, c.voters(), listeners, "add " + name);
   }
 
-  /** Makes listener {@code name} a voter; it must lack at most {@link #PROMOTE_LAG} entries. */
-  public Change planPromote(String name) {
+  /**
+   * Makes listener {@code name} a voter; it must lack at most {@link #PROMOTE_LAG} entries. A
+   * member that is in no configuration (its promotion was cut short, see below) is added as a voter
+   * at {@code pendingRaftAddress}, after Ratis' staging has brought it up to date.
+   *
+   * <p>Two configuration changes, because of Ratis 3.2.2: its leader marks a member "caught up"
+   * only when staging ends with the member a voter, never a listener, and moving a listener to the
+   * voters does not stage it again. A member never marked caught up is sent every append as
+   * "initializing" and stays in Ratis' STARTING state: it refuses reads (ServerNotReady) and never
+   * campaigns, until the next leader change. So the listener first leaves the configuration and
+   * then joins it as a voter through staging — quick, since it has the log already.
+   */
+  public Change planPromote(String name, Optional<String> pendingRaftAddress) {
     Conf c = stableConf();
     RaftPeer peer = c.listener(name).orElse(null);
     if (peer == null) {
       if (c.voter(name).isPresent()) {
         throw error(ErrorCode.FAILED_PRECONDITION, "member " + name + " already votes");
       }
-      throw notFound(name, c);
+      if (pendingRaftAddress.isEmpty()) {
+        throw notFound(name, c);
+      }
+      RaftPeer voter =
+          RaftPeer.newBuilder().setId(name).setAddress(pendingRaftAddress.get()).build();
+      return () -> addVoter(voter, "promote " + name);
     }
     MemberInfo m = member(name).orElseThrow(() -> notFound(name, c));
     if (!m.hasReplication() || m.lag() > PROMOTE_LAG) {
@@ -180,11 +206,55 @@ public final class RaftMembership {
               + PROMOTE_LAG
               + "); wait and retry");
     }
-    List<RaftPeer> voters = new ArrayList<>(c.voters());
-    voters.add(RaftPeer.newBuilder().setId(name).setAddress(peer.getAddress()).build());
     List<RaftPeer> listeners = new ArrayList<>(c.listeners());
     listeners.removeIf(p -> p.getId().toString().equals(name));
-    return change(c, voters, listeners, "promote " + name);
+    RaftPeer voter = RaftPeer.newBuilder().setId(name).setAddress(peer.getAddress()).build();
+    return () ->
+        setConfiguration(c, c.voters(), listeners, "promote " + name + " (leave the listeners)")
+            .thenCompose(v -> addVoter(voter, "promote " + name));
+  }
+
+  /**
+   * Adds {@code voter} (in no configuration now) to the voters, retrying for a moment while the
+   * previous change is still settling.
+   */
+  private CompletableFuture<Void> addVoter(RaftPeer voter, String what) {
+    CompletableFuture<Void> result = new CompletableFuture<>();
+    addVoter(voter, what, 20, result);
+    return result;
+  }
+
+  private void addVoter(RaftPeer voter, String what, int attempts, CompletableFuture<Void> result) {
+    CompletableFuture<Void> attempt;
+    try {
+      Conf c = stableConf();
+      if (c.contains(voter.getId().toString())) {
+        throw error(ErrorCode.ABORTED, voter.getId() + " was added meanwhile; see the member list");
+      }
+      List<RaftPeer> voters = new ArrayList<>(c.voters());
+      voters.add(voter);
+      attempt = setConfiguration(c, voters, c.listeners(), what);
+    } catch (RuntimeException e) {
+      attempt = CompletableFuture.failedFuture(e);
+    }
+    attempt.whenComplete(
+        (ok, err) -> {
+          if (err == null) {
+            result.complete(null);
+          } else if (attempts > 1 && isAborted(err)) {
+            CompletableFuture.delayedExecutor(100, TimeUnit.MILLISECONDS, executor)
+                .execute(() -> addVoter(voter, what, attempts - 1, result));
+          } else {
+            result.completeExceptionally(err);
+          }
+        });
+  }
+
+  private static boolean isAborted(Throwable t) {
+    while (t instanceof CompletionException && t.getCause() != null) {
+      t = t.getCause();
+    }
+    return t instanceof StoreException s && s.code() == ErrorCode.ABORTED;
   }
 
   /**
@@ -247,13 +317,37 @@ public final class RaftMembership {
             callIds.incrementAndGet(),
             RaftPeerId.valueOf(name),
             transferTimeoutMs);
-    try {
-      return server
-          .transferLeadershipAsync(req)
-          .handle((reply, err) -> check(reply, err, "transfer leadership to " + name));
-    } catch (IOException e) {
-      throw mapped(e, "transfer leadership to " + name);
-    }
+    return offRatisThreads(
+        () -> server.transferLeadershipAsync(req), "transfer leadership to " + name);
+  }
+
+  /**
+   * Calls Ratis on this class's thread and completes there too. Ratis completes a configuration
+   * change on its leader's event thread while holding the server's lock, and its admin calls wait
+   * for the server's executor: a next change started right in that completion (a promotion's second
+   * step), or from the apply thread, would deadlock.
+   */
+  private CompletableFuture<Void> offRatisThreads(RatisCall call, String what) {
+    return CompletableFuture.supplyAsync(
+            () -> {
+              try {
+                return call.start();
+              } catch (IOException e) {
+                throw new CompletionException(e);
+              }
+            },
+            executor)
+        .thenCompose(f -> f)
+        .handleAsync((reply, err) -> check(reply, err, what), executor);
+  }
+
+  private interface RatisCall {
+    CompletableFuture<RaftClientReply> start() throws IOException;
+  }
+
+  /** Stops the thread changes run on. */
+  void close() {
+    executor.shutdownNow();
   }
 
   private Change change(
@@ -276,11 +370,7 @@ public final class RaftMembership {
                 .setListenersInNewConf(listeners)
                 .setMode(SetConfigurationRequest.Mode.COMPARE_AND_SET)
                 .build());
-    try {
-      return server.setConfigurationAsync(req).handle((reply, err) -> check(reply, err, what));
-    } catch (IOException e) {
-      throw mapped(e, what);
-    }
+    return offRatisThreads(() -> server.setConfigurationAsync(req), what);
   }
 
   private static Void check(RaftClientReply reply, Throwable err, String what) {

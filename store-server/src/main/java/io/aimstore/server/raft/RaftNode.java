@@ -452,6 +452,7 @@ public final class RaftNode implements AutoCloseable {
   public void close() throws IOException {
     forwardExecutor.shutdownNow();
     readIndexExecutor.shutdownNow();
+    membership.close();
     try {
       forwarder.close();
     } finally {
