@@ -156,6 +156,9 @@ public final class RaftNode implements AutoCloseable {
     // transfer needed.
     RaftServerConfigKeys.Log.setPurgePreservationLogNum(p, settings.snapshotThreshold());
     RaftServerConfigKeys.Log.setPurgeGap(p, settings.purgeGap());
+    // How long the leader waits for a member being added to answer before the change fails (Ratis'
+    // default, 3 election timeouts, is shorter than a JVM's start on a busy host).
+    RaftServerConfigKeys.setStagingTimeout(p, TimeDuration.valueOf(15, TimeUnit.SECONDS));
     RaftServerConfigKeys.Log.setSegmentSizeMax(p, SizeInBytes.valueOf(settings.logSegmentBytes()));
     RaftServerConfigKeys.Log.setPreallocatedSize(
         p, SizeInBytes.valueOf(Math.min(settings.logSegmentBytes(), 4L << 20)));
