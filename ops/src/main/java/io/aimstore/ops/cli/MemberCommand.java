@@ -33,9 +33,10 @@ public final class MemberCommand {
   @Command(
       name = "list",
       description = {
-        "List the members with their addresses and roles (LEADER, FOLLOWER, LISTENER, PENDING),",
-        "and, from the leader, each member's match index, lag (committed entries it lacks) and",
-        "last contact. Without a leader, the answering member's view (no match index)."
+        "List the members with their addresses, roles and replication state.",
+        "Roles: LEADER, FOLLOWER, LISTENER (does not vote), PENDING (added, not in the Raft",
+        "configuration yet). From the leader: each member's match index, lag (committed entries",
+        "it lacks) and last contact. Without a leader, the answering member's view."
       })
   public static final class ListCommand extends CommandBase {
     @Override
@@ -137,8 +138,9 @@ public final class MemberCommand {
   @Command(
       name = "add",
       description = {
-        "Add member NAME at HOST:RAFT_PORT:CLIENT_PORT[:METRICS_PORT]. Start it first, with the",
-        "other members in its config and join = true (docs/operations.md, \"Membership\").",
+        "Add member NAME at HOST:RAFT_PORT:CLIENT_PORT[:METRICS_PORT].",
+        "Start it first, with the other members in its config and join = true",
+        "(docs/operations.md, \"Membership\").",
         "It joins as a listener, catches up from the leader (snapshot and log), and the leader",
         "promotes it to voter once it lacks at most 100 committed entries (--manual-promote:",
         "stays a listener until 'aimctl member promote'). Admins only; audited."
@@ -191,8 +193,9 @@ public final class MemberCommand {
   @Command(
       name = "promote",
       description = {
-        "Make listener NAME a voter. It must lack at most 100 committed entries",
-        "(see 'aimctl member list'). Admins only; audited."
+        "Make listener NAME a voter.",
+        "It must lack at most 100 committed entries (see 'aimctl member list').",
+        "Admins only; audited."
       })
   public static final class PromoteCommand extends ChangeCommand {
     @Parameters(index = "0", paramLabel = "NAME")
@@ -207,9 +210,9 @@ public final class MemberCommand {
   @Command(
       name = "remove",
       description = {
-        "Remove member NAME (voter, listener, or one whose add did not complete). Not the leader:",
-        "move the leadership first with 'aimctl member transfer-leader'. Stop the removed member's",
-        "process afterwards. Admins only; audited."
+        "Remove member NAME (voter, listener, or one whose add did not complete).",
+        "Not the leader: move the leadership first with 'aimctl member transfer-leader'.",
+        "Stop the removed member's process afterwards and delete its data. Admins only; audited."
       })
   public static final class RemoveCommand extends ChangeCommand {
     @Parameters(index = "0", paramLabel = "NAME")
