@@ -286,6 +286,9 @@ public final class RaftMembership {
 
   /** Whether {@code name} is in the configuration, voter or listener. */
   public boolean contains(String name) {
+    if (name.isBlank()) {
+      return false;
+    }
     RaftConfiguration conf = division.get().getRaftConf();
     return conf.getPeer(RaftPeerId.valueOf(name), RaftPeerRole.FOLLOWER, RaftPeerRole.LISTENER)
         != null;
