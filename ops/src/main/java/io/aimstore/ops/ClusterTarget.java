@@ -24,7 +24,7 @@ import java.util.Optional;
  *   <li>a cluster directory — {@code --cluster-dir DIR}, else {@code $AIMSTORE_CLUSTER_DIR}, else
  *       the checkout's {@code .local-cluster/} (the same rule as {@code aimstore-cluster}) — whose
  *       {@code cluster.env} records the cluster's size and base port: member I serves clients on
- *       127.0.0.1:BASE+I
+ *       127.0.0.1:BASE+I, except the members its {@code REMOVED=I J ...} line names
  *   <li>the local-cluster convention 127.0.0.1:7401-7403, when no directory was named and the
  *       default one holds no cluster
  * </ol>
@@ -229,10 +229,18 @@ public record ClusterTarget(
     Path file = dir.resolve(CLUSTER_ENV);
     int size = -1;
     int base = -1;
+    java.util.Set<Integer> removed = new java.util.HashSet<>();
     try {
       for (String line : Files.readAllLines(file)) {
         String l = line.strip();
-        if (l.startsWith("SIZE=")) {
+        if (l.startsWith("REMOVED=")) {
+          // members taken out with 'aimstore-cluster remove-member'
+          for (String i : l.substring(8).strip().split("\\s+")) {
+            if (!i.isEmpty()) {
+              removed.add(Integer.parseInt(i));
+            }
+          }
+        } else if (l.startsWith("SIZE=")) {
           size = Integer.parseInt(l.substring(5).strip());
         } else if (l.startsWith("BASE=")) {
           base = Integer.parseInt(l.substring(5).strip());
@@ -246,7 +254,12 @@ public record ClusterTarget(
     }
     List<String> eps = new ArrayList<>();
     for (int i = 1; i <= size; i++) {
-      eps.add("127.0.0.1:" + (base + i));
+      if (!removed.contains(i)) {
+        eps.add("127.0.0.1:" + (base + i));
+      }
+    }
+    if (eps.isEmpty()) {
+      throw new Aimctl.UsageError(file + " lists no member that was not removed");
     }
     return new ClusterTarget(eps, file.toString(), Optional.of(dir));
   }

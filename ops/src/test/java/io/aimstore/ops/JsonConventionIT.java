@@ -84,6 +84,40 @@ class JsonConventionIT {
     json(outputs, "status", "status", "-o", "json");
     json(outputs, "member list", "member", "list", "-o", "json");
     json(outputs, "member leader", "member", "leader", "-o", "json");
+    int n4 = cluster.startJoiningMember();
+    String address =
+        "127.0.0.1:"
+            + cluster.raftAddress(n4).split(":")[1]
+            + ":"
+            + cluster.endpoint(n4).split(":")[1];
+    json(
+        outputs,
+        "member add",
+        "member",
+        "add",
+        "n" + n4,
+        address,
+        "--manual-promote",
+        "--reason",
+        "test",
+        "--wait",
+        "30s",
+        "-o",
+        "json");
+    json(
+        outputs, "member promote", "member", "promote", "n" + n4, "--reason", "test", "-o", "json");
+    String other = cli.run("member", "leader").out().strip().equals("n1") ? "n2" : "n1";
+    json(
+        outputs,
+        "member transfer-leader",
+        "member",
+        "transfer-leader",
+        other,
+        "--reason",
+        "test",
+        "-o",
+        "json");
+    json(outputs, "member remove", "member", "remove", "n" + n4, "--reason", "test", "-o", "json");
 
     long lease =
         json(outputs, "lease grant", "lease", "grant", "30", "-o", "json").get("id").getAsLong();

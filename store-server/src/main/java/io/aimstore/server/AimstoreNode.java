@@ -1,5 +1,6 @@
 package io.aimstore.server;
 
+import io.aimstore.server.api.AddedMembers;
 import io.aimstore.server.api.AuthService;
 import io.aimstore.server.api.ClusterService;
 import io.aimstore.server.api.ClusterView;
@@ -35,6 +36,7 @@ import io.aimstore.server.raft.ApplyListener;
 import io.aimstore.server.raft.CommandProposer;
 import io.aimstore.server.raft.Lessor;
 import io.aimstore.server.raft.LessorSettings;
+import io.aimstore.server.raft.ListenerPromoter;
 import io.aimstore.server.raft.LockKeeper;
 import io.aimstore.server.raft.LockMetrics;
 import io.aimstore.server.raft.ProposalBatcher;
@@ -114,8 +116,12 @@ public final class AimstoreNode implements AutoCloseable {
             dataDir.raft(),
             stateMachine,
             config.raft(),
-            tls == null ? null : new RaftTls(tls.keyManager(), tls.clientVerifier()));
-    ClusterView cluster = new ClusterView(config.cluster(), config.name(), config.members());
+            tls == null ? null : new RaftTls(tls.keyManager(), tls.clientVerifier()),
+            config.join());
+    AddedMembers addedMembers = new AddedMembers(stateMachine);
+    stateMachine.addApplyListener(addedMembers);
+    ClusterView cluster =
+        new ClusterView(config.cluster(), config.name(), config.members(), addedMembers);
     this.peers = new PeerChannels(cluster, tls == null ? null : tls.peerCallContext());
     Headers headers = new Headers(cluster, raft);
     RequestValidator validator = new RequestValidator(limits);
@@ -185,7 +191,21 @@ public final class AimstoreNode implements AutoCloseable {
         1,
         1,
         TimeUnit.SECONDS);
-    ClusterService clusterService = new ClusterService(cluster, raft, headers, peers);
+    ClusterService clusterService =
+        new ClusterService(cluster, raft, headers, peers, writes, guard, router, addedMembers);
+    ListenerPromoter promoter =
+        new ListenerPromoter(raft, addedMembers::autoPromote, proposer::submit);
+    timers.scheduleWithFixedDelay(
+        () -> {
+          try {
+            promoter.tick();
+          } catch (RuntimeException e) {
+            LOG.debug("event=promoter_tick_failed error={}", e.toString());
+          }
+        },
+        1,
+        1,
+        TimeUnit.SECONDS);
     LeaseService leaseService =
         new LeaseService(writes, validator, headers, lessor, router, reads, guard);
     WatchService watchService = new WatchService(watchHub, validator, headers, guard);

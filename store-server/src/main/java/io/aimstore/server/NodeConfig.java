@@ -32,9 +32,16 @@ import java.util.Set;
  *   tls-ca = …  tls-cert = …  tls-key = …
  *   insecure = false                # true: plaintext, no identities (development only)
  *   max-quarantine = 1h             # longest quarantine a force-release may ask for
+ *   join = false                    # true: join a running cluster (aimctl member add), see below
  * </pre>
  *
- * Flags are {@code --key value} or {@code --key=value} ({@code --member} may repeat; {@code
+ * A member started with {@code join = true} and no data yet knows no Raft configuration: it waits
+ * until the leader adds it ({@code aimctl member add}) and takes the configuration from the leader.
+ * Its member list names the members it can reach, itself included. Once a member has data, the
+ * configuration in its Raft log wins and {@code join} changes nothing (docs/operations.md,
+ * "Membership").
+ *
+ * <p>Flags are {@code --key value} or {@code --key=value} ({@code --member} may repeat; {@code
  * --config FILE} names the file); variables are {@code AIMSTORE_KEY} with dashes as underscores
  * ({@code AIMSTORE_MEMBERS} holds several members separated by spaces or semicolons).
  */
@@ -45,7 +52,25 @@ public record NodeConfig(
     Map<String, MemberEndpoints> members,
     RaftSettings raft,
     StorageOptions storage,
-    SecuritySettings security) {
+    SecuritySettings security,
+    boolean join) {
+
+  /** A member of the first configuration (not joining). */
+  public NodeConfig(
+      String cluster,
+      String name,
+      Path dataDir,
+      Map<String, MemberEndpoints> members,
+      RaftSettings raft,
+      StorageOptions storage,
+      SecuritySettings security) {
+    this(cluster, name, dataDir, members, raft, storage, security, false);
+  }
+
+  /** The same configuration, joining a running cluster or not. */
+  public NodeConfig withJoin(boolean join) {
+    return new NodeConfig(cluster, name, dataDir, members, raft, storage, security, join);
+  }
 
   private static final Set<String> KEYS =
       Set.of(
@@ -63,6 +88,7 @@ public record NodeConfig(
           "tls-key",
           "insecure",
           "max-quarantine",
+          "join",
           "config");
 
   public MemberEndpoints self() {
@@ -142,7 +168,8 @@ public record NodeConfig(
     boolean disableWal = Boolean.parseBoolean(orDefault(last(v, "disable-wal"), "false"));
     StorageOptions storage =
         new StorageOptions(disableWal, StorageOptions.DEFAULT.blockCacheBytes());
-    return new NodeConfig(cluster, name, dataDir, members, raft, storage, security(v, name));
+    boolean join = parseBoolean("join", orDefault(last(v, "join"), "false"));
+    return new NodeConfig(cluster, name, dataDir, members, raft, storage, security(v, name), join);
   }
 
   private static SecuritySettings security(Map<String, List<String>> v, String name)

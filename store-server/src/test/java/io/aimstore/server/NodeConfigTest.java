@@ -97,6 +97,19 @@ class NodeConfigTest {
   }
 
   @Test
+  void aJoiningMemberSaysSo() throws Exception {
+    String[] common = {
+      "--name", "n2", "--data-dir", "/x", "--member", M1, "--member", M2, "--insecure", "true"
+    };
+    assertThat(load(Map.of(), common).join()).isFalse();
+    String[] joining = java.util.Arrays.copyOf(common, common.length + 2);
+    joining[common.length] = "--join";
+    joining[common.length + 1] = "true";
+    assertThat(load(Map.of(), joining).join()).isTrue();
+    assertThat(load(Map.of("AIMSTORE_JOIN", "yes"), common).join()).isTrue();
+  }
+
+  @Test
   void tlsFilesComeFromADirectoryOrOneByOneAndDurationsNeedAUnit() throws Exception {
     NodeConfig c =
         load(

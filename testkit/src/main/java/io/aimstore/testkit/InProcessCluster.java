@@ -17,10 +17,12 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalInt;
+import java.util.Set;
 
 /**
  * A cluster of real members in this JVM: real Ratis, real gRPC on loopback ports of a {@link
@@ -37,8 +39,15 @@ public final class InProcessCluster implements Cluster {
           .withLogRetention(16 * 1024, 10);
 
   private final Path base;
+
+  /** Members a cluster can grow to ({@link PortPlan} lays out ports for up to 9). */
+  public static final int MAX_MEMBERS = 9;
+
   private final Map<String, MemberEndpoints> members = new LinkedHashMap<>();
   private final AimstoreNode[] nodes;
+  private final Set<Integer> joined = new HashSet<>();
+  private PortPlan plan;
+  private int size;
   private final RaftSettings raft;
   private final Clients clients = new Clients(this::tls);
   private final Map<Integer, Clock> clocks = new HashMap<>();
@@ -51,22 +60,51 @@ public final class InProcessCluster implements Cluster {
   public InProcessCluster(Path base, int size, RaftSettings raft) {
     this.base = base;
     this.raft = raft;
-    this.nodes = new AimstoreNode[size];
+    this.nodes = new AimstoreNode[MAX_MEMBERS];
+    this.size = size;
     pickPorts();
   }
 
   private void pickPorts() {
-    PortPlan plan = PortPlan.free();
-    for (int i = 1; i <= nodes.length; i++) {
-      String name = "n" + i;
-      members.put(
-          name,
-          new MemberEndpoints(
-              name,
-              "127.0.0.1:" + plan.client(i),
-              "127.0.0.1:" + plan.raft(i),
-              "127.0.0.1:" + plan.metrics(i)));
+    plan = PortPlan.free();
+    members.clear();
+    for (int i = 1; i <= size; i++) {
+      members.put("n" + i, endpoints(i));
     }
+  }
+
+  private MemberEndpoints endpoints(int i) {
+    return new MemberEndpoints(
+        "n" + i,
+        "127.0.0.1:" + plan.raft(i),
+        "127.0.0.1:" + plan.client(i),
+        "127.0.0.1:" + plan.metrics(i));
+  }
+
+  /**
+   * Starts a new member {@code n<size+1>} that joins the running cluster ({@code join = true}): it
+   * waits, knowing no configuration, until the leader adds it ({@code aimctl member add}, {@link
+   * #raftAddress}). The cluster's size grows by one. Returns the new member's index.
+   */
+  public int startJoiningMember() {
+    if (size == MAX_MEMBERS) {
+      throw new IllegalStateException("a cluster here has at most " + MAX_MEMBERS + " members");
+    }
+    int i = ++size;
+    members.put("n" + i, endpoints(i));
+    joined.add(i);
+    start(i);
+    return i;
+  }
+
+  /** Member {@code i}'s Raft host:port. */
+  public String raftAddress(int i) {
+    return members.get("n" + i).raft();
+  }
+
+  /** Member {@code i}'s metrics host:port. */
+  public String metricsAddress(int i) {
+    return members.get("n" + i).metrics();
   }
 
   /**
@@ -77,7 +115,7 @@ public final class InProcessCluster implements Cluster {
   public InProcessCluster start() {
     for (int attempt = 1; ; attempt++) {
       try {
-        for (int i = 1; i <= nodes.length; i++) {
+        for (int i = 1; i <= size; i++) {
           start(i);
         }
         awaitLeader();
@@ -86,7 +124,7 @@ public final class InProcessCluster implements Cluster {
         if (!portTaken(e) || attempt == 3) {
           throw e;
         }
-        for (int i = 1; i <= nodes.length; i++) {
+        for (int i = 1; i <= size; i++) {
           stop(i);
         }
         pickPorts();
@@ -96,7 +134,7 @@ public final class InProcessCluster implements Cluster {
 
   @Override
   public int size() {
-    return nodes.length;
+    return size;
   }
 
   /**
@@ -145,7 +183,14 @@ public final class InProcessCluster implements Cluster {
   public void start(int i) {
     NodeConfig config =
         new NodeConfig(
-            "test", "n" + i, dataDir(i), members, raft, StorageOptions.DEFAULT, security("n" + i));
+                "test",
+                "n" + i,
+                dataDir(i),
+                members,
+                raft,
+                StorageOptions.DEFAULT,
+                security("n" + i))
+            .withJoin(joined.contains(i));
     try {
       nodes[i - 1] = AimstoreNode.start(config, clocks.getOrDefault(i, Clock.systemUTC()));
     } catch (ConfigException e) {
@@ -200,7 +245,7 @@ public final class InProcessCluster implements Cluster {
   /** The first running member that leads (Ratis' own view). */
   @Override
   public OptionalInt leader() {
-    for (int i = 1; i <= nodes.length; i++) {
+    for (int i = 1; i <= size; i++) {
       if (nodes[i - 1] != null && nodes[i - 1].raft().isLeader()) {
         return OptionalInt.of(i);
       }
@@ -244,7 +289,7 @@ public final class InProcessCluster implements Cluster {
   @Override
   public void close() {
     clients.closeAll();
-    for (int i = 1; i <= nodes.length; i++) {
+    for (int i = 1; i <= size; i++) {
       stop(i);
     }
   }

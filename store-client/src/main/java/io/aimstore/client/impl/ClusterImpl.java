@@ -1,8 +1,13 @@
 package io.aimstore.client.impl;
 
 import io.aimstore.api.v1.ClusterGrpc;
+import io.aimstore.api.v1.MemberAddRequest;
+import io.aimstore.api.v1.MemberChangeResponse;
 import io.aimstore.api.v1.MemberListRequest;
 import io.aimstore.api.v1.MemberListResponse;
+import io.aimstore.api.v1.MemberPromoteRequest;
+import io.aimstore.api.v1.MemberRemoveRequest;
+import io.aimstore.api.v1.MemberTransferLeaderRequest;
 import io.aimstore.api.v1.StatusRequest;
 import io.aimstore.api.v1.StatusResponse;
 import io.aimstore.client.ClusterApi;
@@ -43,5 +48,41 @@ public final class ClusterImpl implements ClusterApi {
   public CompletableFuture<MemberListResponse> members() {
     return conn.call(
         ch -> stub(ch).memberList(MemberListRequest.getDefaultInstance()), Retry.IDEMPOTENT);
+  }
+
+  @Override
+  public CompletableFuture<MemberListResponse> membersFromLeader() {
+    MemberListRequest r = MemberListRequest.newBuilder().setFromLeader(true).build();
+    return conn.call(ch -> stub(ch).memberList(r), Retry.IDEMPOTENT_AT_LEADER);
+  }
+
+  @Override
+  public CompletableFuture<MemberChangeResponse> addMember(MemberAddRequest request) {
+    return conn.call(ch -> stub(ch).memberAdd(request), Retry.IF_NOT_APPLIED);
+  }
+
+  @Override
+  public CompletableFuture<MemberChangeResponse> removeMember(String name, String reason) {
+    MemberRemoveRequest r =
+        MemberRemoveRequest.newBuilder().setName(name).setReason(nonNull(reason)).build();
+    return conn.call(ch -> stub(ch).memberRemove(r), Retry.IF_NOT_APPLIED);
+  }
+
+  @Override
+  public CompletableFuture<MemberChangeResponse> promoteMember(String name, String reason) {
+    MemberPromoteRequest r =
+        MemberPromoteRequest.newBuilder().setName(name).setReason(nonNull(reason)).build();
+    return conn.call(ch -> stub(ch).memberPromote(r), Retry.IF_NOT_APPLIED);
+  }
+
+  @Override
+  public CompletableFuture<MemberChangeResponse> transferLeadership(String name, String reason) {
+    MemberTransferLeaderRequest r =
+        MemberTransferLeaderRequest.newBuilder().setName(name).setReason(nonNull(reason)).build();
+    return conn.call(ch -> stub(ch).memberTransferLeader(r), Retry.IF_NOT_APPLIED);
+  }
+
+  private static String nonNull(String s) {
+    return s == null ? "" : s;
   }
 }

@@ -2,19 +2,37 @@ package io.aimstore.server.api;
 
 import io.aimstore.api.v1.ClusterGrpc;
 import io.aimstore.api.v1.Member;
+import io.aimstore.api.v1.MemberAddRequest;
+import io.aimstore.api.v1.MemberChangeResponse;
 import io.aimstore.api.v1.MemberListRequest;
 import io.aimstore.api.v1.MemberListResponse;
+import io.aimstore.api.v1.MemberPromoteRequest;
+import io.aimstore.api.v1.MemberRecord;
+import io.aimstore.api.v1.MemberRemoveRequest;
+import io.aimstore.api.v1.MemberTransferLeaderRequest;
 import io.aimstore.api.v1.StatusRequest;
 import io.aimstore.api.v1.StatusResponse;
+import io.aimstore.internal.Command;
+import io.aimstore.internal.MemberChange;
 import io.aimstore.server.core.StoreException;
 import io.aimstore.server.raft.MemberInfo;
+import io.aimstore.server.raft.RaftMembership;
 import io.aimstore.server.raft.RaftNode;
+import io.grpc.Channel;
 import io.grpc.stub.StreamObserver;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
 
-/** Cluster status and membership, as this member sees them. */
+/**
+ * Cluster status and membership. Membership changes are admin actions, run by the leader (other
+ * members forward them): each is checked against the Raft configuration, audited through the log
+ * (with the member's record, for an add or remove), and then made with Ratis' setConfiguration.
+ */
 public final class ClusterService extends ClusterGrpc.ClusterImplBase {
   /** Reported by Status; bump with releases. */
   public static final String VERSION = "0.1.0";
@@ -23,12 +41,28 @@ public final class ClusterService extends ClusterGrpc.ClusterImplBase {
   private final RaftNode raft;
   private final Headers headers;
   private final PeerChannels peers;
+  private final Writes writes;
+  private final Guard guard;
+  private final LeaderRouter router;
+  private final AddedMembers added;
 
-  public ClusterService(ClusterView cluster, RaftNode raft, Headers headers, PeerChannels peers) {
+  public ClusterService(
+      ClusterView cluster,
+      RaftNode raft,
+      Headers headers,
+      PeerChannels peers,
+      Writes writes,
+      Guard guard,
+      LeaderRouter router,
+      AddedMembers added) {
     this.cluster = cluster;
     this.raft = raft;
     this.headers = headers;
     this.peers = peers;
+    this.writes = writes;
+    this.guard = guard;
+    this.router = router;
+    this.added = added;
   }
 
   @Override
@@ -74,6 +108,10 @@ public final class ClusterService extends ClusterGrpc.ClusterImplBase {
 
   @Override
   public void memberList(MemberListRequest req, StreamObserver<MemberListResponse> obs) {
+    if (req.getFromLeader() && !raft.isLeader()) {
+      router.forward(obs, ch -> ClusterGrpc.newStub(ch).memberList(req, obs));
+      return;
+    }
     Replies.run(
         () ->
             CompletableFuture.completedFuture(
@@ -84,8 +122,140 @@ public final class ClusterService extends ClusterGrpc.ClusterImplBase {
         obs);
   }
 
+  @Override
+  public void memberAdd(MemberAddRequest req, StreamObserver<MemberChangeResponse> obs) {
+    if (refusedOrForwarded(
+        "add a member", obs, ch -> ClusterGrpc.newStub(ch).memberAdd(req, obs))) {
+      return;
+    }
+    Replies.run(
+        () -> {
+          RaftMembership.Change change =
+              raft.membership().planAdd(req.getName(), req.getRaftAddress());
+          MemberRecord record =
+              MemberRecord.newBuilder()
+                  .setName(req.getName())
+                  .setRaftAddress(req.getRaftAddress())
+                  .setClientAddress(req.getClientAddress())
+                  .setMetricsAddress(req.getMetricsAddress())
+                  .setManualPromote(req.getManualPromote())
+                  .build();
+          return audited(
+              MemberChange.newBuilder().setPut(record).setReason(req.getReason()), change);
+        },
+        obs);
+  }
+
+  @Override
+  public void memberRemove(MemberRemoveRequest req, StreamObserver<MemberChangeResponse> obs) {
+    if (refusedOrForwarded(
+        "remove a member", obs, ch -> ClusterGrpc.newStub(ch).memberRemove(req, obs))) {
+      return;
+    }
+    Replies.run(
+        () -> {
+          if (!raft.membership().contains(req.getName())
+              && !added.get().containsKey(req.getName())) {
+            throw StoreException.notFound(
+                "no member named "
+                    + req.getName()
+                    + "; members are "
+                    + raft.members().stream().map(MemberInfo::name).toList());
+          }
+          RaftMembership.Change change = raft.membership().planRemove(req.getName());
+          return audited(
+              MemberChange.newBuilder().setRemove(req.getName()).setReason(req.getReason()),
+              change);
+        },
+        obs);
+  }
+
+  @Override
+  public void memberPromote(MemberPromoteRequest req, StreamObserver<MemberChangeResponse> obs) {
+    if (refusedOrForwarded(
+        "promote a member", obs, ch -> ClusterGrpc.newStub(ch).memberPromote(req, obs))) {
+      return;
+    }
+    Replies.run(
+        () -> {
+          RaftMembership.Change change =
+              raft.membership()
+                  .planPromote(
+                      req.getName(),
+                      Optional.ofNullable(added.get().get(req.getName()))
+                          .map(MemberEndpoints::raft));
+          return audited(
+              MemberChange.newBuilder().setPromote(req.getName()).setReason(req.getReason()),
+              change);
+        },
+        obs);
+  }
+
+  @Override
+  public void memberTransferLeader(
+      MemberTransferLeaderRequest req, StreamObserver<MemberChangeResponse> obs) {
+    if (refusedOrForwarded(
+        "move the leadership", obs, ch -> ClusterGrpc.newStub(ch).memberTransferLeader(req, obs))) {
+      return;
+    }
+    Replies.run(
+        () -> {
+          RaftMembership.Change change = raft.membership().planTransferLeadership(req.getName());
+          return audited(
+              MemberChange.newBuilder().setTransferLeader(req.getName()).setReason(req.getReason()),
+              change);
+        },
+        obs);
+  }
+
+  /**
+   * Refuses a non-admin here, whoever leads (PERMISSION_DENIED); forwards the call to the leader
+   * unless this member leads. False: run the call here.
+   */
+  private <T> boolean refusedOrForwarded(
+      String what, StreamObserver<T> obs, Consumer<Channel> forward) {
+    try {
+      guard.access().requireAdmin(what);
+    } catch (RuntimeException e) {
+      obs.onError(GrpcErrors.toStatus(e));
+      return true;
+    }
+    if (raft.isLeader()) {
+      return false;
+    }
+    router.forward(obs, forward);
+    return true;
+  }
+
+  /**
+   * Writes the change's audit record (and the member's record) through the log, then changes the
+   * Raft configuration as planned. If the configuration changed in between, the change fails with
+   * ABORTED and the audit record stays: it records what was asked, by whom and why.
+   */
+  private CompletableFuture<MemberChangeResponse> audited(
+      MemberChange.Builder c, RaftMembership.Change change) {
+    return writes
+        .submit(Command.newBuilder().setMemberChange(c))
+        .thenCompose(
+            r -> {
+              if (r.hasError()) {
+                throw StoreException.of(r.getError());
+              }
+              return change
+                  .commit()
+                  .thenApply(
+                      ok ->
+                          MemberChangeResponse.newBuilder()
+                              .setHeader(headers.at(r.getRevision()))
+                              .addAllMembers(members())
+                              .setAudit(r.getMemberChange())
+                              .build());
+            });
+  }
+
   private List<Member> members() {
     List<Member> out = new ArrayList<>();
+    Set<String> listed = new HashSet<>();
     for (MemberInfo m : raft.members()) {
       Member.Builder b =
           Member.newBuilder()
@@ -93,11 +263,31 @@ public final class ClusterService extends ClusterGrpc.ClusterImplBase {
               .setName(m.name())
               .setPeerAddress(m.raftAddress())
               .setIsLeader(m.role().equals("LEADER"))
-              .setRole(m.role());
+              .setRole(m.role())
+              .setAutoPromote(m.role().equals("LISTENER") && added.autoPromote(m.name()));
+      if (m.hasReplication()) {
+        b.setMatchIndex(m.matchIndex()).setLag(m.lag()).setLastContactMs(m.lastContactMs());
+      }
       cluster
           .member(m.name())
           .ifPresent(e -> b.setClientAddress(e.client()).setMetricsAddress(e.metrics()));
       out.add(b.build());
+      listed.add(m.name());
+    }
+    // added with MemberAdd, but the configuration change did not happen (yet)
+    for (MemberEndpoints e : added.get().values()) {
+      if (!listed.contains(e.name())) {
+        out.add(
+            Member.newBuilder()
+                .setId(cluster.memberId(e.name()))
+                .setName(e.name())
+                .setPeerAddress(e.raft())
+                .setClientAddress(e.client())
+                .setMetricsAddress(e.metrics())
+                .setRole("PENDING")
+                .setAutoPromote(added.autoPromote(e.name()))
+                .build());
+      }
     }
     return out;
   }

@@ -24,14 +24,17 @@ public final class PeerChannels implements AutoCloseable {
     this.tls = tls;
   }
 
-  /** The channel to member {@code name}; the name must be a configured member. */
+  /**
+   * The channel to member {@code name}; the name must be a known member. Channels are kept per name
+   * and address: a member added again at another address gets a new one.
+   */
   public ManagedChannel to(String name) {
     MemberEndpoints m =
         cluster
             .member(name)
             .orElseThrow(() -> new IllegalArgumentException("unknown member " + name));
     return channels.computeIfAbsent(
-        name,
+        name + "@" + m.client(),
         n -> {
           NettyChannelBuilder b = NettyChannelBuilder.forTarget(m.client());
           return (tls == null ? b.usePlaintext() : b.sslContext(tls)).build();

@@ -26,6 +26,7 @@ public final class CommandAccess {
       case DELETE_RANGE -> delete(a, c.getDeleteRange());
       case TXN -> txn(a, c.getTxn());
       case COMPACT -> a.requireAdmin("compact the history");
+      case MEMBER_CHANGE -> a.requireAdmin("change the cluster membership");
       case LEASE_GRANT -> a.require(Permission.LEASE, "grant leases");
       case LEASE_ADOPT -> a.require(Permission.LEASE, "adopt leases");
       case LEASE_REVOKE -> {

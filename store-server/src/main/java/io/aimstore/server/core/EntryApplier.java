@@ -23,6 +23,7 @@ final class EntryApplier {
   private final LockApplier locks;
   private final FleetApplier fleets;
   private final AuthApplier auth;
+  private final MemberApplier members;
 
   /**
    * @param leaderTimeMs the entry's leader time; 0 for entries written before leaders stamped it
@@ -37,6 +38,7 @@ final class EntryApplier {
     this.keyspace = new KeyspaceApplier(ctx, locks, audit);
     this.fleets = new FleetApplier(ctx, locks, audit);
     this.auth = new AuthApplier(ctx, audit);
+    this.members = new MemberApplier(ctx, audit);
   }
 
   CommandResult apply(Command c) {
@@ -67,6 +69,7 @@ final class EntryApplier {
         case FLEET_HOLD -> r.setRollout(fleets.hold(c.getFleetHold()));
         case ROLLOUT_TICK -> fleets.tick();
         case AUTH_CHANGE -> r.setAuthChange(auth.apply(c.getAuthChange()));
+        case MEMBER_CHANGE -> r.setMemberChange(members.apply(c.getMemberChange()));
         default -> throw StoreException.invalid("empty command");
       }
     } catch (StoreException e) {

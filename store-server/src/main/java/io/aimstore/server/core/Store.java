@@ -308,6 +308,13 @@ public final class Store {
     }
   }
 
+  /** The member records kept under {@code /_aimstore/members/} (members added at run time). */
+  public java.util.Map<String, io.aimstore.api.v1.MemberRecord> members() {
+    try (Snapshot s = backend.snapshot()) {
+      return MemberTable.load(new KeyspaceReader(s), Meta.read(s).revision());
+    }
+  }
+
   /** Audit records at or after {@code sinceMs} (0: all), oldest first, at most {@code max}. */
   public List<AuditRecord> audit(long sinceMs, int max) {
     try (Snapshot s = backend.snapshot()) {

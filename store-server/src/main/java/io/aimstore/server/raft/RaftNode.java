@@ -9,7 +9,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -27,7 +26,6 @@ import org.apache.ratis.conf.Parameters;
 import org.apache.ratis.conf.RaftProperties;
 import org.apache.ratis.grpc.GrpcConfigKeys;
 import org.apache.ratis.grpc.GrpcTlsConfig;
-import org.apache.ratis.proto.RaftProtos.RaftPeerRole;
 import org.apache.ratis.protocol.ClientId;
 import org.apache.ratis.protocol.Message;
 import org.apache.ratis.protocol.RaftClientReply;
@@ -65,6 +63,7 @@ public final class RaftNode implements AutoCloseable {
   private final RaftServer server;
   private final RaftClient forwarder;
   private final AimStateMachine stateMachine;
+  private final RaftMembership membership;
   private final ClientId localClientId = ClientId.randomId();
   private final AtomicLong callIds = new AtomicLong();
 
@@ -105,6 +104,10 @@ public final class RaftNode implements AutoCloseable {
    * @param raftAddresses every member's name → Raft host:port, in a fixed order
    * @param raftDir where Ratis keeps its log and snapshots
    * @param tls mutual TLS between members; null for plaintext (insecure development clusters)
+   * @param join this member joins a running cluster: on its first start it knows no configuration
+   *     and waits for the leader to add it (as a listener); {@code raftAddresses} then name the
+   *     members to reach (itself included). Once it has a Raft log, the configuration in its log
+   *     wins either way.
    */
   public RaftNode(
       String clusterName,
@@ -113,7 +116,8 @@ public final class RaftNode implements AutoCloseable {
       Path raftDir,
       AimStateMachine stateMachine,
       RaftSettings settings,
-      RaftTls tls)
+      RaftTls tls,
+      boolean join)
       throws IOException {
     this.selfName = selfName;
     this.stateMachine = stateMachine;
@@ -152,6 +156,9 @@ public final class RaftNode implements AutoCloseable {
     // transfer needed.
     RaftServerConfigKeys.Log.setPurgePreservationLogNum(p, settings.snapshotThreshold());
     RaftServerConfigKeys.Log.setPurgeGap(p, settings.purgeGap());
+    // How long the leader waits for a member being added to answer before the change fails (Ratis'
+    // default, 3 election timeouts, is shorter than a JVM's start on a busy host).
+    RaftServerConfigKeys.setStagingTimeout(p, TimeDuration.valueOf(15, TimeUnit.SECONDS));
     RaftServerConfigKeys.Log.setSegmentSizeMax(p, SizeInBytes.valueOf(settings.logSegmentBytes()));
     RaftServerConfigKeys.Log.setPreallocatedSize(
         p, SizeInBytes.valueOf(Math.min(settings.logSegmentBytes(), 4L << 20)));
@@ -167,12 +174,18 @@ public final class RaftNode implements AutoCloseable {
     this.server =
         RaftServer.newBuilder()
             .setServerId(RaftPeerId.valueOf(selfName))
-            .setGroup(group)
+            // A joining member starts with an empty configuration: it never campaigns, and the
+            // leader's first append (or snapshot) gives it the group's configuration.
+            .setGroup(join ? RaftGroup.valueOf(group.getGroupId()) : group)
             .setStateMachine(stateMachine)
             .setProperties(p)
             .setParameters(parameters)
             .setOption(RaftStorage.StartupOption.RECOVER)
             .build();
+
+    this.membership =
+        new RaftMembership(
+            server, group.getGroupId(), this::division, settings.requestTimeout().toMillis() * 4);
 
     RaftProperties cp = new RaftProperties();
     RaftClientConfigKeys.Rpc.setRequestTimeout(cp, ms(settings.requestTimeout().toMillis()));
@@ -425,23 +438,14 @@ public final class RaftNode implements AutoCloseable {
     return division().getInfo().getLastAppliedIndex();
   }
 
-  /** Voting members and listeners, in configuration order. */
+  /** Voting members and listeners, in configuration order (see {@link RaftMembership#members}). */
   public List<MemberInfo> members() {
-    RaftServer.Division d = division();
-    RaftPeerId leader = d.getInfo().getLeaderId();
-    Map<String, MemberInfo> out = new LinkedHashMap<>();
-    for (RaftPeer peer : d.getRaftConf().getCurrentPeers()) {
-      String role = peer.getId().equals(leader) ? "LEADER" : "FOLLOWER";
-      out.put(
-          peer.getId().toString(),
-          new MemberInfo(peer.getId().toString(), peer.getAddress(), role));
-    }
-    for (RaftPeer peer : d.getRaftConf().getAllPeers(RaftPeerRole.LISTENER)) {
-      out.putIfAbsent(
-          peer.getId().toString(),
-          new MemberInfo(peer.getId().toString(), peer.getAddress(), "LISTENER"));
-    }
-    return new ArrayList<>(out.values());
+    return membership.members();
+  }
+
+  /** The Raft configuration and the leader's changes to it. */
+  public RaftMembership membership() {
+    return membership;
   }
 
   /** Takes a snapshot now (tests and operators); returns its log index. */
@@ -453,6 +457,7 @@ public final class RaftNode implements AutoCloseable {
   public void close() throws IOException {
     forwardExecutor.shutdownNow();
     readIndexExecutor.shutdownNow();
+    membership.close();
     try {
       forwarder.close();
     } finally {
