@@ -123,7 +123,7 @@ class WriteOutcomeTest {
             });
     long start = System.nanoTime();
     AimStoreException e = failure(client(Duration.ofSeconds(2), Duration.ofSeconds(1), m));
-    assertThat(Duration.ofNanos(System.nanoTime() - start)).isGreaterThan(Duration.ofMillis(1800));
+    assertThat(Duration.ofNanos(System.nanoTime() - start)).isGreaterThan(Duration.ofMillis(1500));
     assertThat(e.outcome()).isEqualTo(Outcome.NOT_APPLIED);
     assertThat(calls.get()).isGreaterThan(1);
   }

@@ -56,6 +56,12 @@ public final class Connection implements AutoCloseable {
   /** An attempt is not started with less time than this left. */
   private static final long MIN_ATTEMPT_MS = 50;
 
+  /**
+   * A write's attempt, more: one cut short by the deadline turns a certain "not applied" into
+   * "outcome unknown", so a write stops early rather than try with too little time to hear back.
+   */
+  private static final long MIN_WRITE_ATTEMPT_MS = 250;
+
   private final List<String> endpoints;
   private final ManagedChannel[] channels;
   private final AtomicInteger current;
@@ -268,7 +274,8 @@ public final class Connection implements AutoCloseable {
           public void onFailure(Throwable t) {
             AimStoreException e = Failures.of(t, trace);
             // Back off, but keep trying until the request's own time is nearly used up.
-            long leftMs = (c.deadline - System.nanoTime()) / 1_000_000 - MIN_ATTEMPT_MS;
+            long minMs = c.retry == Retry.IF_NOT_APPLIED ? MIN_WRITE_ATTEMPT_MS : MIN_ATTEMPT_MS;
+            long leftMs = (c.deadline - System.nanoTime()) / 1_000_000 - minMs;
             long backoff = Math.min(backoffMs(attempt), leftMs);
             if (!closed && retryable(e, c.retry) && backoff >= 0) {
               failover(index);
