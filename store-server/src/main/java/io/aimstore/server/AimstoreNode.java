@@ -14,6 +14,7 @@ import io.aimstore.server.api.LeaderRouter;
 import io.aimstore.server.api.LeaseService;
 import io.aimstore.server.api.LocalReads;
 import io.aimstore.server.api.LockService;
+import io.aimstore.server.api.MaintenanceService;
 import io.aimstore.server.api.MemberEndpoints;
 import io.aimstore.server.api.PeerChannels;
 import io.aimstore.server.api.ProposedWrites;
@@ -87,6 +88,10 @@ public final class AimstoreNode implements AutoCloseable {
   private final RaftNode raft;
   private final PeerChannels peers;
   private final ExecutorService readExecutor;
+
+  /** Streams backups (one at a time: see MaintenanceService). */
+  private final ExecutorService snapshotExecutor =
+      Executors.newSingleThreadExecutor(named("snapshot"));
   private final Server grpc;
   private final MetricsEndpoint metrics;
   private final ProcessMeters processMeters;
@@ -106,16 +111,17 @@ public final class AimstoreNode implements AutoCloseable {
             dataDir.kv(), config.storage(), limits, meters.applyTime(), clock::millis);
     Map<String, String> raftAddresses = new LinkedHashMap<>();
     config.members().forEach((name, m) -> raftAddresses.put(name, m.raft()));
+    String clusterKey = dataDir.clusterKey(config.cluster());
     this.raft =
         new RaftNode(
-            config.cluster(),
+            clusterKey,
             config.name(),
             raftAddresses,
             dataDir.raft(),
             stateMachine,
             config.raft(),
             tls == null ? null : new RaftTls(tls.keyManager(), tls.clientVerifier()));
-    ClusterView cluster = new ClusterView(config.cluster(), config.name(), config.members());
+    ClusterView cluster = new ClusterView(clusterKey, config.name(), config.members());
     this.peers = new PeerChannels(cluster, tls == null ? null : tls.peerCallContext());
     Headers headers = new Headers(cluster, raft);
     RequestValidator validator = new RequestValidator(limits);
@@ -202,7 +208,15 @@ public final class AimstoreNode implements AutoCloseable {
             lockService,
             new ConfigService(kv, writes, headers, guard),
             new RolloutService(writes, headers, reads, guard),
-            new AuthService(writes, headers, reads, guard)));
+            new AuthService(writes, headers, reads, guard),
+            new MaintenanceService(
+                writes,
+                raft,
+                cluster,
+                config.cluster(),
+                dataDir.exports(),
+                snapshotExecutor,
+                clock::millis)));
     // etcd's v3 API beside aimstore's, served by the same services (docs/api.md)
     services.addAll(
         EtcdApi.services(
@@ -382,6 +396,7 @@ public final class AimstoreNode implements AutoCloseable {
       LOG.warn("event=raft_close_failed error={}", e.toString());
     }
     readExecutor.shutdownNow();
+    snapshotExecutor.shutdownNow();
     if (tls != null) {
       tls.close();
     }

@@ -11,7 +11,8 @@ import org.slf4j.bridge.SLF4JBridgeHandler;
 
 /**
  * Starts one aimstore member: {@code aimstore-server --config FILE} or flags (see {@link
- * NodeConfig}). A member that cannot start says why in one line on stderr: exit code 2 for what its
+ * NodeConfig}); {@code aimstore-server restore FILE ...} seeds a data directory from a snapshot
+ * instead (see {@link Restore}). A member that cannot start says why in one line on stderr: exit code 2 for what its
  * operator must fix (a setting, the data directory, a port another process holds), 1 for anything
  * else.
  */
@@ -34,6 +35,11 @@ public final class Main {
   private Main() {}
 
   public static void main(String[] args) {
+    if (args.length > 0 && args[0].equals("restore")) {
+      System.exit(
+          Restore.main(java.util.Arrays.copyOfRange(args, 1, args.length), System.out, System.err));
+      return;
+    }
     SLF4JBridgeHandler.removeHandlersForRootLogger();
     SLF4JBridgeHandler.install();
     Logger log = LoggerFactory.getLogger(Main.class);

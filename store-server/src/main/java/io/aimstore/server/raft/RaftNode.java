@@ -100,7 +100,8 @@ public final class RaftNode implements AutoCloseable {
           });
 
   /**
-   * @param clusterName names the Raft group: members of one cluster share it
+   * @param clusterName names the Raft group: members of one cluster share it (a restored cluster's
+   *     name carries the restore's token, so it is a group of its own)
    * @param selfName this member's name
    * @param raftAddresses every member's name → Raft host:port, in a fixed order
    * @param raftDir where Ratis keeps its log and snapshots
