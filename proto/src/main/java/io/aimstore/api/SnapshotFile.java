@@ -213,7 +213,8 @@ public final class SnapshotFile {
       String stored = HexFormat.of().formatHex(in.readNBytes(CHECKSUM_BYTES));
       if (!sum.equals(stored)) {
         throw new DamagedException(
-            file, "its SHA-256 checksum does not match its contents (the file says " + stored + ")");
+            file,
+            "its SHA-256 checksum does not match its contents (the file says " + stored + ")");
       }
       return new Contents(metadata, sum, size, List.copyOf(names));
     } catch (EOFException e) {

@@ -8,8 +8,8 @@ import java.util.concurrent.CompletableFuture;
  * Backups of the whole store (admins only). Thread-safe.
  *
  * <p>What {@link #snapshot} writes is a snapshot file ({@code io.aimstore.api.SnapshotFile}):
- * verify it with {@code SnapshotFile.verify} before keeping it; {@code aimstore restore} seeds a new
- * cluster from it.
+ * verify it with {@code SnapshotFile.verify} before keeping it; {@code aimstore restore} seeds a
+ * new cluster from it.
  */
 public interface Maintenance {
 
@@ -29,8 +29,8 @@ public interface Maintenance {
    *
    * @param limit how long the whole download may take
    * @throws AimStoreException (in the future) PERMISSION_DENIED unless the caller is an admin;
-   *     RESOURCE_EXHAUSTED when a snapshot already streams from that member; DEADLINE_EXCEEDED
-   *     past {@code limit}
+   *     RESOURCE_EXHAUSTED when a snapshot already streams from that member; DEADLINE_EXCEEDED past
+   *     {@code limit}
    */
   CompletableFuture<Long> snapshot(OutputStream out, Progress progress, Duration limit);
 }

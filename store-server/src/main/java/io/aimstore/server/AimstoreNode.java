@@ -92,6 +92,7 @@ public final class AimstoreNode implements AutoCloseable {
   /** Streams backups (one at a time: see MaintenanceService). */
   private final ExecutorService snapshotExecutor =
       Executors.newSingleThreadExecutor(named("snapshot"));
+
   private final Server grpc;
   private final MetricsEndpoint metrics;
   private final ProcessMeters processMeters;

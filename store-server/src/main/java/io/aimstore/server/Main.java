@@ -12,9 +12,9 @@ import org.slf4j.bridge.SLF4JBridgeHandler;
 /**
  * Starts one aimstore member: {@code aimstore-server --config FILE} or flags (see {@link
  * NodeConfig}); {@code aimstore-server restore FILE ...} seeds a data directory from a snapshot
- * instead (see {@link Restore}). A member that cannot start says why in one line on stderr: exit code 2 for what its
- * operator must fix (a setting, the data directory, a port another process holds), 1 for anything
- * else.
+ * instead (see {@link Restore}). A member that cannot start says why in one line on stderr: exit
+ * code 2 for what its operator must fix (a setting, the data directory, a port another process
+ * holds), 1 for anything else.
  */
 public final class Main {
   private static final String COMMON_POOL_PARALLELISM =

@@ -61,7 +61,11 @@ public final class Restore {
    * @param clusterId the restored cluster's id, as its response headers will carry it
    */
   public record Result(
-      SnapshotMetadata snapshot, String sha256, String cluster, String clusterToken, long clusterId) {}
+      SnapshotMetadata snapshot,
+      String sha256,
+      String cluster,
+      String clusterToken,
+      long clusterId) {}
 
   /** Runs the command line; returns the exit code (0, 2: fix the command or the file, 1). */
   public static int main(String[] args, PrintStream out, PrintStream err) {

@@ -166,8 +166,8 @@ public final class SnapshotCommand {
   }
 
   /**
-   * The progress of a download on stderr, once it has taken more than two seconds: bytes, share
-   * and rate, redrawn in place at most twice a second.
+   * The progress of a download on stderr, once it has taken more than two seconds: bytes, share and
+   * rate, redrawn in place at most twice a second.
    */
   static final class ProgressLine {
     private static final long QUIET_NANOS = 2_000_000_000L;
@@ -209,7 +209,11 @@ public final class SnapshotCommand {
       err.print(
           String.format(
               "\rsnapshot: %s of %s%s, %s/s, %.0fs",
-              mib(received), total > 0 ? mib(total) : "?", share, mib(received / seconds), seconds));
+              mib(received),
+              total > 0 ? mib(total) : "?",
+              share,
+              mib(received / seconds),
+              seconds));
       err.flush();
     }
 

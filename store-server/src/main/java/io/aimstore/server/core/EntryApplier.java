@@ -73,7 +73,9 @@ final class EntryApplier {
             audit.write(
                 AuditRecord.newBuilder()
                     .setAction("snapshot-save")
-                    .setReason("a snapshot of the store streamed from member " + c.getSnapshotSave().getMember())
+                    .setReason(
+                        "a snapshot of the store streamed from member "
+                            + c.getSnapshotSave().getMember())
                     .setSubject("member " + c.getSnapshotSave().getMember()));
         default -> throw StoreException.invalid("empty command");
       }

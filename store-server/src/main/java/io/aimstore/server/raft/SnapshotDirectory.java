@@ -142,8 +142,8 @@ final class SnapshotDirectory implements StateMachineStorage {
   }
 
   /**
-   * Links the files of the latest snapshot into {@code into} (created; copies where links cannot
-   * be made), so that they outlive the snapshot being pruned.
+   * Links the files of the latest snapshot into {@code into} (created; copies where links cannot be
+   * made), so that they outlive the snapshot being pruned.
    *
    * @throws IOException when there is no snapshot, or it records no revisions (taken by an older
    *     version)
