@@ -171,7 +171,12 @@ public final class AimstoreNode implements AutoCloseable {
           }
         });
 
-    raft.start();
+    try {
+      raft.start();
+    } catch (IOException | RuntimeException e) {
+      raft.close(); // a damaged snapshot stops the start here: nothing else runs yet
+      throw e;
+    }
     this.timers = Executors.newSingleThreadScheduledExecutor(named("lessor"));
     long tick = LessorSettings.DEFAULT.checkInterval().toMillis();
     timers.scheduleWithFixedDelay(this::tickLessor, tick, tick, TimeUnit.MILLISECONDS);

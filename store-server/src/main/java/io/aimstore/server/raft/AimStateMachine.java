@@ -251,9 +251,11 @@ public final class AimStateMachine extends BaseStateMachine {
       return latest.getIndex();
     }
     Path dir = snapshots.pathFor(ti);
+    Path previous = snapshots.latestPath().orElse(null);
     store.backend().checkpoint(dir);
     SnapshotDirectory.writeAppliedIndex(dir, store.appliedIndex());
     SnapshotDirectory.writeInfo(dir, store.revision(), store.compactRevision());
+    SnapshotChecksums.write(dir, previous);
     snapshots.refresh();
     snapshots.prune();
     LOG.info(

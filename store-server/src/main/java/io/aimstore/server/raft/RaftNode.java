@@ -62,6 +62,7 @@ public final class RaftNode implements AutoCloseable {
 
   private final String selfName;
   private final RaftGroup group;
+  private final Path raftDir;
   private final RaftServer server;
   private final RaftClient forwarder;
   private final AimStateMachine stateMachine;
@@ -117,6 +118,7 @@ public final class RaftNode implements AutoCloseable {
       RaftTls tls)
       throws IOException {
     this.selfName = selfName;
+    this.raftDir = raftDir;
     this.stateMachine = stateMachine;
     this.requestTimeoutMs = settings.requestTimeout().toMillis();
     List<RaftPeer> peers = new ArrayList<>();
@@ -196,7 +198,17 @@ public final class RaftNode implements AutoCloseable {
         UUID.nameUUIDFromBytes(("aimstore:" + clusterName).getBytes(StandardCharsets.UTF_8)));
   }
 
+  /**
+   * Starts the Ratis server, after checking the checksums of the snapshot it would start from.
+   *
+   * @throws SnapshotDamagedException when a file of that snapshot is damaged (nothing started)
+   */
   public void start() throws IOException {
+    Path sm = raftDir.resolve(group.getGroupId().getUuid().toString()).resolve("sm");
+    java.util.Optional<Path> latest = SnapshotDirectory.latestIn(sm);
+    if (latest.isPresent()) {
+      SnapshotChecksums.verify(latest.get());
+    }
     server.start();
   }
 

@@ -63,12 +63,12 @@ final class SnapshotDirectory implements StateMachineStorage {
     return s == null ? Optional.empty() : Optional.of(pathFor(s.getTermIndex()));
   }
 
-  /** Rescans the directory (after a snapshot was taken or installed). */
-  void refresh() throws IOException {
+  /** The latest snapshot in a state-machine directory, if any. */
+  static Optional<Path> latestIn(Path smDir) throws IOException {
     Path best = null;
     TermIndex bestTi = null;
-    if (Files.isDirectory(dir)) {
-      try (Stream<Path> entries = Files.list(dir)) {
+    if (Files.isDirectory(smDir)) {
+      try (Stream<Path> entries = Files.list(smDir)) {
         for (Path p : (Iterable<Path>) entries::iterator) {
           TermIndex ti = parse(p);
           if (ti != null && (bestTi == null || ti.compareTo(bestTi) > 0)) {
@@ -78,10 +78,17 @@ final class SnapshotDirectory implements StateMachineStorage {
         }
       }
     }
+    return Optional.ofNullable(best);
+  }
+
+  /** Rescans the directory (after a snapshot was taken or installed). */
+  void refresh() throws IOException {
+    Path best = latestIn(dir).orElse(null);
     if (best == null) {
       latest = null;
       return;
     }
+    TermIndex bestTi = parse(best);
     List<FileInfo> files = new ArrayList<>();
     try (Stream<Path> walk = Files.walk(best)) {
       for (Path f : (Iterable<Path>) walk::iterator) {
@@ -189,7 +196,10 @@ final class SnapshotDirectory implements StateMachineStorage {
 
   /** Whether a file of a snapshot is part of the RocksDB checkpoint (not aimstore's own). */
   static boolean isCheckpointFile(String name) {
-    return !name.endsWith(".md5") && !name.equals(APPLIED_FILE) && !name.equals(INFO_FILE);
+    return !name.endsWith(".md5")
+        && !name.equals(APPLIED_FILE)
+        && !name.equals(INFO_FILE)
+        && !name.startsWith(SnapshotChecksums.FILE);
   }
 
   /** Records in {@code snapshot} the store's applied index it holds. */
