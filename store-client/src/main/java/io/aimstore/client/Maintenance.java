@@ -13,9 +13,10 @@ import java.util.concurrent.CompletableFuture;
  */
 public interface Maintenance {
 
-  /** Told how a download goes: bytes received so far, of {@code total} (0 until known). */
+  /** Told how a download goes, on the download's thread after every message. */
   @FunctionalInterface
   interface Progress {
+    /** {@code received} bytes so far, of {@code total} (0 until the member says). */
     void update(long received, long total);
   }
 

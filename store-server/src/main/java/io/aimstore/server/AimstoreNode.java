@@ -217,6 +217,7 @@ public final class AimstoreNode implements AutoCloseable {
             new AuthService(writes, headers, reads, guard),
             new MaintenanceService(
                 writes,
+                guard,
                 raft,
                 cluster,
                 config.cluster(),

@@ -49,6 +49,7 @@ public final class MaintenanceService extends MaintenanceGrpc.MaintenanceImplBas
   static final int CHUNK_BYTES = 256 * 1024;
 
   private final Writes writes;
+  private final Guard guard;
   private final RaftNode raft;
   private final ClusterView cluster;
   private final String clusterName;
@@ -65,6 +66,7 @@ public final class MaintenanceService extends MaintenanceGrpc.MaintenanceImplBas
    */
   public MaintenanceService(
       Writes writes,
+      Guard guard,
       RaftNode raft,
       ClusterView cluster,
       String clusterName,
@@ -73,6 +75,7 @@ public final class MaintenanceService extends MaintenanceGrpc.MaintenanceImplBas
       LongSupplier wallClockMs)
       throws IOException {
     this.writes = writes;
+    this.guard = guard;
     this.raft = raft;
     this.cluster = cluster;
     this.clusterName = clusterName;
@@ -87,21 +90,27 @@ public final class MaintenanceService extends MaintenanceGrpc.MaintenanceImplBas
     FlowControl flow = new FlowControl((ServerCallStreamObserver<SnapshotResponse>) obs);
     CompletableFuture<?> audited;
     try {
+      guard.access().requireAdmin("save a snapshot of the store");
+      if (!streaming.tryAcquire()) {
+        throw new StoreException(
+            ErrorCode.RESOURCE_EXHAUSTED,
+            "a snapshot is already streaming from member "
+                + raft.selfName()
+                + "; wait for it or ask another member");
+      }
+    } catch (RuntimeException e) {
+      flow.fail(e);
+      return;
+    }
+    try {
+      // the audit record goes through the log first, so the snapshot holds it
       audited =
           writes.submit(
               Command.newBuilder()
                   .setSnapshotSave(SnapshotSave.newBuilder().setMember(raft.selfName())));
     } catch (RuntimeException e) {
+      streaming.release();
       flow.fail(e);
-      return;
-    }
-    if (!streaming.tryAcquire()) {
-      flow.fail(
-          new StoreException(
-              ErrorCode.RESOURCE_EXHAUSTED,
-              "a snapshot is already streaming from member "
-                  + raft.selfName()
-                  + "; wait for it or ask another member"));
       return;
     }
     audited
