@@ -304,7 +304,9 @@ public final class AimstoreNode implements AutoCloseable {
     }
     DataDirectory dir;
     try {
-      dir = DataDirectory.open(config.dataDir(), config.cluster(), config.name());
+      dir =
+          DataDirectory.open(
+              config.dataDir(), config.cluster(), config.name(), config.clusterToken());
     } catch (ConfigException | RuntimeException e) {
       if (tls != null) {
         tls.close();

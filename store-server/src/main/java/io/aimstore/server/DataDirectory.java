@@ -35,6 +35,17 @@ final class DataDirectory implements AutoCloseable {
   }
 
   static DataDirectory open(Path root, String cluster, String member) throws ConfigException {
+    return open(root, cluster, member, null);
+  }
+
+  /**
+   * Opens {@code root} for {@code member} of {@code cluster}; {@code clusterToken} is the
+   * configured token of a restored cluster (null: none configured). A data dir restored with a
+   * token is the only kind a member configured with that token accepts, and a member configured
+   * with none takes the token from the data dir.
+   */
+  static DataDirectory open(Path root, String cluster, String member, String clusterToken)
+      throws ConfigException {
     try {
       Files.createDirectories(root);
     } catch (IOException e) {
@@ -85,6 +96,20 @@ final class DataDirectory implements AutoCloseable {
                   + "; point --data-dir elsewhere, or wipe it if its data is no longer needed");
         }
         token = fields.get(TOKEN);
+        if (clusterToken != null && !clusterToken.equals(token)) {
+          lock.release();
+          ch.close();
+          throw new ConfigException(
+              "data dir "
+                  + root
+                  + (token == null
+                      ? " belongs to cluster " + cluster + " as it was before it was restored"
+                      : " belongs to the cluster restored with token " + token)
+                  + ", not to the one with cluster-token "
+                  + clusterToken
+                  + "; it cannot join: move it away and start this member empty to rebuild it"
+                  + " from the others");
+        }
       } else {
         if (Files.exists(root.resolve("kv")) || Files.exists(root.resolve("raft"))) {
           throw new ConfigException(
@@ -93,8 +118,9 @@ final class DataDirectory implements AutoCloseable {
                   + " holds data but no identity file; refusing to guess whose it is"
                   + " (an interrupted 'aimstore restore' leaves this: delete it and restore again)");
         }
-        Files.writeString(identity, identityText(cluster, member, null), StandardCharsets.UTF_8);
-        token = null;
+        Files.writeString(
+            identity, identityText(cluster, member, clusterToken), StandardCharsets.UTF_8);
+        token = clusterToken;
       }
     } catch (IOException e) {
       throw new ConfigException("cannot read or write " + identity + ": " + e);

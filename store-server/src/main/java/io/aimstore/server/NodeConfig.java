@@ -21,6 +21,7 @@ import java.util.Set;
  *
  * <pre>
  *   cluster = local                 # cluster name (default "aimstore"); members of one cluster share it
+ *   cluster-token = ecf1912d3dc12275  # only for a cluster restored from a snapshot: what restore printed
  *   name = n1                       # this member's name; must be one of the members
  *   data-dir = /var/lib/aimstore    # this member's data (Raft log, keyspace)
  *   member = n1@raft=127.0.0.1:7411,client=127.0.0.1:7401,metrics=127.0.0.1:7421
@@ -45,11 +46,25 @@ public record NodeConfig(
     Map<String, MemberEndpoints> members,
     RaftSettings raft,
     StorageOptions storage,
-    SecuritySettings security) {
+    SecuritySettings security,
+    String clusterToken) {
+
+  /** A member of a cluster that was never restored from a snapshot (no cluster token). */
+  public NodeConfig(
+      String cluster,
+      String name,
+      Path dataDir,
+      Map<String, MemberEndpoints> members,
+      RaftSettings raft,
+      StorageOptions storage,
+      SecuritySettings security) {
+    this(cluster, name, dataDir, members, raft, storage, security, null);
+  }
 
   private static final Set<String> KEYS =
       Set.of(
           "cluster",
+          "cluster-token",
           "name",
           "data-dir",
           "member",
@@ -142,7 +157,22 @@ public record NodeConfig(
     boolean disableWal = Boolean.parseBoolean(orDefault(last(v, "disable-wal"), "false"));
     StorageOptions storage =
         new StorageOptions(disableWal, StorageOptions.DEFAULT.blockCacheBytes());
-    return new NodeConfig(cluster, name, dataDir, members, raft, storage, security(v, name));
+    String token = last(v, "cluster-token");
+    if (token != null && !token.strip().matches("[0-9A-Za-z_-]{1,64}")) {
+      throw new ConfigException(
+          "cluster-token must be what 'aimstore restore' printed (letters and digits), got '"
+              + token
+              + "'");
+    }
+    return new NodeConfig(
+        cluster,
+        name,
+        dataDir,
+        members,
+        raft,
+        storage,
+        security(v, name),
+        token == null || token.isBlank() ? null : token.strip());
   }
 
   private static SecuritySettings security(Map<String, List<String>> v, String name)

@@ -31,10 +31,11 @@ import java.util.stream.Stream;
  *
  * <p>The data directory gets the snapshot's keyspace, detached from the old cluster's Raft log
  * ({@link Store#detachFromLog}), and an identity with a cluster token: a digest of the snapshot's
- * checksum, the member names of {@code --initial-cluster} and {@code --cluster-token}. Every member
- * restored from the same file with the same names and token gets the same token, so they form one
- * Raft group — one that no member of the old cluster (or of another restore) belongs to. The Raft
- * log starts empty; the keyspace keeps its revisions, leases, locks, roles and audit log.
+ * checksum, the member names of {@code --initial-cluster} and {@code --initial-cluster-token}.
+ * Every member restored from the same file with the same names and token gets the same token, so
+ * they form one Raft group — one that no member of the old cluster (or of another restore) belongs
+ * to. The Raft log starts empty; the keyspace keeps its revisions, leases, locks, roles and audit
+ * log.
  */
 public final class Restore {
   private Restore() {}
@@ -43,7 +44,8 @@ public final class Restore {
    * What to restore where.
    *
    * @param cluster the restored cluster's name; null: the snapshot's
-   * @param clusterToken told apart restores of the same file with the same members; may be empty
+   * @param initialClusterToken tells apart restores of the same file with the same members; may be
+   *     empty
    */
   public record Request(
       Path file,
@@ -51,7 +53,7 @@ public final class Restore {
       String name,
       List<String> initialCluster,
       String cluster,
-      String clusterToken) {}
+      String initialClusterToken) {}
 
   /**
    * What a restore did.
@@ -76,7 +78,7 @@ public final class Restore {
       err.println("aimstore restore: " + e.getMessage());
       err.println(
           "usage: aimstore restore FILE --data-dir DIR --name NAME --initial-cluster n1,n2,n3"
-              + " [--cluster NAME] [--cluster-token TOKEN]");
+              + " [--cluster NAME] [--initial-cluster-token TEXT]");
       return 2;
     }
     try {
@@ -92,8 +94,14 @@ public final class Restore {
           req.dataDir());
       out.printf(
           "member %s of a NEW cluster %s: cluster id %016x, cluster token %s;"
-              + " restore every member of %s from this file alike, then start them%n",
-          req.name(), r.cluster(), r.clusterId(), r.clusterToken(), String.join(",", members(req)));
+              + " restore every member of %s from this file alike, add 'cluster-token = %s' to"
+              + " every member's configuration, then start them%n",
+          req.name(),
+          r.cluster(),
+          r.clusterId(),
+          r.clusterToken(),
+          String.join(",", members(req)),
+          r.clusterToken());
       return 0;
     } catch (ConfigException | SnapshotFile.DamagedException e) {
       err.println("aimstore restore: " + e.getMessage());
@@ -142,7 +150,7 @@ public final class Restore {
       throw e;
     }
     Files.move(staging, dir.resolve("kv"));
-    String token = token(contents.sha256(), members, req.clusterToken());
+    String token = token(contents.sha256(), members, req.initialClusterToken());
     DataDirectory.writeRestoredIdentity(dir, cluster, req.name(), token);
     long clusterId =
         new ClusterView(DataDirectory.clusterKey(cluster, token), req.name(), Map.of()).clusterId();
@@ -165,7 +173,7 @@ public final class Restore {
   }
 
   /** The same for every member restored from one file with the same names and token. */
-  static String token(String sha256, Set<String> sortedMembers, String clusterToken) {
+  static String token(String sha256, Set<String> sortedMembers, String initialClusterToken) {
     try {
       MessageDigest md = MessageDigest.getInstance("SHA-256");
       String input =
@@ -174,7 +182,7 @@ public final class Restore {
               + "\n"
               + String.join(",", sortedMembers)
               + "\n"
-              + (clusterToken == null ? "" : clusterToken);
+              + (initialClusterToken == null ? "" : initialClusterToken);
       return HexFormat.of().formatHex(md.digest(input.getBytes(StandardCharsets.UTF_8)), 0, 8);
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException(e);
@@ -184,7 +192,8 @@ public final class Restore {
   private static Request parse(String[] args) throws ConfigException {
     Path file = null;
     Map<String, String> flags = new LinkedHashMap<>();
-    Set<String> known = Set.of("data-dir", "name", "initial-cluster", "cluster", "cluster-token");
+    Set<String> known =
+        Set.of("data-dir", "name", "initial-cluster", "cluster", "initial-cluster-token");
     for (int i = 0; i < args.length; i++) {
       String a = args[i];
       if (!a.startsWith("--")) {
@@ -235,6 +244,6 @@ public final class Restore {
         flags.get("name"),
         members,
         flags.get("cluster"),
-        flags.getOrDefault("cluster-token", ""));
+        flags.getOrDefault("initial-cluster-token", ""));
   }
 }

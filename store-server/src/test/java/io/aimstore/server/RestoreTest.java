@@ -116,6 +116,28 @@ class RestoreTest {
   }
 
   @Test
+  void theConfiguredTokenFindsTheRestoredClusterAndKeepsTheOldOneOut() throws Exception {
+    Restore.Result r = Restore.run(request(snapshotFile(), dir.resolve("n1"), "n1"));
+    String token = r.clusterToken();
+    try (DataDirectory d = DataDirectory.open(dir.resolve("n1"), "prod", "n1", token)) {
+      assertThat(d.clusterKey("prod")).isEqualTo("prod#" + token);
+    }
+    // a member started empty (wiped) with the token in its configuration joins the new cluster
+    try (DataDirectory d = DataDirectory.open(dir.resolve("empty"), "prod", "n2", token)) {
+      assertThat(d.clusterKey("prod")).isEqualTo("prod#" + token);
+    }
+    assertThat(Files.readString(dir.resolve("empty/identity"))).contains("cluster-token=" + token);
+    // a data dir of the cluster before the restore is refused, saying why
+    DataDirectory.open(dir.resolve("old"), "prod", "n3").close();
+    assertThatThrownBy(() -> DataDirectory.open(dir.resolve("old"), "prod", "n3", token))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("belongs to cluster prod as it was before it was restored")
+        .hasMessageContaining("cannot join");
+    assertThatThrownBy(() -> DataDirectory.open(dir.resolve("n1"), "prod", "n1", "other"))
+        .hasMessageContaining("belongs to the cluster restored with token " + token);
+  }
+
+  @Test
   void refusesAnOccupiedDataDirAndANameOutsideTheCluster() throws Exception {
     Path file = snapshotFile();
     Files.writeString(Files.createDirectories(dir.resolve("busy")).resolve("something"), "x");
