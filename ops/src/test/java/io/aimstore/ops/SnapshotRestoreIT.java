@@ -135,14 +135,17 @@ class SnapshotRestoreIT {
     assertThat(table.out()).contains("revision").contains("ok (sha256 ");
 
     Path restored = dir.resolve("restored");
+    String token = null;
     for (int i = 1; i <= 3; i++) {
       Restore.Result r =
           Restore.run(
               new Restore.Request(
                   saved, restored.resolve("n" + i), "n" + i, List.of("n1", "n2", "n3"), null, ""));
       assertThat(r.snapshot().getRevision()).isEqualTo(revision);
+      token = r.clusterToken();
     }
-    try (InProcessCluster target = new InProcessCluster(restored, 3).secure().start()) {
+    try (InProcessCluster target =
+        new InProcessCluster(restored, 3).secure().clusterToken(token).start()) {
       AimStoreClient t = target.client();
       RangeResponse before = all(c, revision);
       RangeResponse after = all(t, 0);
@@ -184,6 +187,32 @@ class SnapshotRestoreIT {
       // the restored cluster carries on from the snapshot's revision
       assertThat(t.kv().put("/after/restore", "x").get().getHeader().getRevision())
           .isEqualTo(revision + 1);
+
+      // a member started empty (a replaced disk) is rebuilt with everything the backup held, not
+      // only what was written since the restore
+      int leader = target.awaitLeader();
+      int m = leader % 3 + 1;
+      target.wipe(m);
+      target.start(m);
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+      while (target.node(m).raft().stateMachine().read(s -> s.revision()) < revision + 1) {
+        assertThat(System.nanoTime()).as("rebuilt in time").isLessThan(deadline);
+        Thread.sleep(50);
+      }
+      try (AimStoreClient direct = target.clientOf(m)) {
+        RangeResponse rebuilt =
+            direct
+                .kv()
+                .get(
+                    RangeRequest.newBuilder()
+                        .setKey(ByteString.copyFrom(new byte[] {0}))
+                        .setRangeEnd(ByteString.copyFrom(new byte[] {0}))
+                        .setRevision(revision)
+                        .setSerializable(true)
+                        .build())
+                .get(10, TimeUnit.SECONDS);
+        assertThat(rebuilt.getKvsList()).containsExactlyElementsOf(before.getKvsList());
+      }
     }
   }
 

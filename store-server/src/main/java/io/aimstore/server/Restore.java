@@ -5,6 +5,7 @@ import io.aimstore.api.v1.SnapshotMetadata;
 import io.aimstore.server.api.ClusterView;
 import io.aimstore.server.core.Limits;
 import io.aimstore.server.core.Store;
+import io.aimstore.server.raft.SeededSnapshot;
 import io.aimstore.server.storage.RocksBackend;
 import io.aimstore.server.storage.StorageOptions;
 import java.io.IOException;
@@ -30,12 +31,12 @@ import java.util.stream.Stream;
  * restore").
  *
  * <p>The data directory gets the snapshot's keyspace, detached from the old cluster's Raft log
- * ({@link Store#detachFromLog}), and an identity with a cluster token: a digest of the snapshot's
- * checksum, the member names of {@code --initial-cluster} and {@code --initial-cluster-token}.
- * Every member restored from the same file with the same names and token gets the same token, so
- * they form one Raft group — one that no member of the old cluster (or of another restore) belongs
- * to. The Raft log starts empty; the keyspace keeps its revisions, leases, locks, roles and audit
- * log.
+ * ({@link Store#detachFromLog}), a Raft snapshot of it that the new log starts after ({@link
+ * SeededSnapshot}), and an identity with a cluster token: a digest of the snapshot's checksum, the
+ * member names of {@code --initial-cluster} and {@code --initial-cluster-token}. Every member
+ * restored from the same file with the same names and token gets the same token, so they form one
+ * Raft group — one that no member of the old cluster (or of another restore) belongs to. The Raft
+ * log starts empty; the keyspace keeps its revisions, leases, locks, roles and audit log.
  */
 public final class Restore {
   private Restore() {}
@@ -133,27 +134,33 @@ public final class Restore {
                 + " is not empty; restore only into a new directory (move the old one away first)");
       }
     }
+    String token = token(contents.sha256(), members, req.initialClusterToken());
+    String clusterKey = DataDirectory.clusterKey(cluster, token);
+    // the new log goes on after the snapshot's index (a number, no longer an entry of any log)
+    long index = Math.max(1, meta.getRaftIndex());
     Path staging = dir.resolve("kv.restoring");
+    Path raft = dir.resolve("raft");
     try {
       SnapshotFile.extract(req.file(), staging);
       try (RocksBackend backend = RocksBackend.open(staging, StorageOptions.DEFAULT)) {
-        long revision = new Store(backend, Limits.DEFAULT).revision();
+        Store store = new Store(backend, Limits.DEFAULT);
+        long revision = store.revision();
         if (revision != meta.getRevision()) {
           throw new SnapshotFile.DamagedException(
               req.file(),
               "its metadata says revision " + meta.getRevision() + ", its keyspace " + revision);
         }
-        Store.detachFromLog(backend);
+        Store.detachFromLog(backend, SeededSnapshot.TERM, index);
+        SeededSnapshot.seed(raft, clusterKey, backend, index, revision, store.compactRevision());
       }
     } catch (IOException | RuntimeException e) {
       deleteRecursively(staging); // leave the directory empty, as it was
+      deleteRecursively(raft);
       throw e;
     }
     Files.move(staging, dir.resolve("kv"));
-    String token = token(contents.sha256(), members, req.initialClusterToken());
     DataDirectory.writeRestoredIdentity(dir, cluster, req.name(), token);
-    long clusterId =
-        new ClusterView(DataDirectory.clusterKey(cluster, token), req.name(), Map.of()).clusterId();
+    long clusterId = new ClusterView(clusterKey, req.name(), Map.of()).clusterId();
     return new Result(meta, contents.sha256(), cluster, token, clusterId);
   }
 

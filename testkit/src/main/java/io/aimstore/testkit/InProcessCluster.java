@@ -43,6 +43,7 @@ public final class InProcessCluster implements Cluster {
   private final Clients clients = new Clients(this::tls);
   private final Map<Integer, Clock> clocks = new HashMap<>();
   private ClusterCertificates certs;
+  private String clusterToken;
 
   public InProcessCluster(Path base, int size) {
     this(base, size, SETTINGS);
@@ -122,6 +123,15 @@ public final class InProcessCluster implements Cluster {
     return certs;
   }
 
+  /**
+   * The members belong to a cluster restored from a snapshot with this token (what {@code aimstore
+   * restore} printed): configured as {@code cluster-token}, from their next start.
+   */
+  public InProcessCluster clusterToken(String token) {
+    this.clusterToken = token;
+    return this;
+  }
+
   /** Member {@code i} runs with {@code clock} as its wall clock (from its next start). */
   public InProcessCluster clock(int i, Clock clock) {
     clocks.put(i, clock);
@@ -145,7 +155,14 @@ public final class InProcessCluster implements Cluster {
   public void start(int i) {
     NodeConfig config =
         new NodeConfig(
-            "test", "n" + i, dataDir(i), members, raft, StorageOptions.DEFAULT, security("n" + i));
+            "test",
+            "n" + i,
+            dataDir(i),
+            members,
+            raft,
+            StorageOptions.DEFAULT,
+            security("n" + i),
+            clusterToken);
     try {
       nodes[i - 1] = AimstoreNode.start(config, clocks.getOrDefault(i, Clock.systemUTC()));
     } catch (ConfigException e) {

@@ -128,12 +128,12 @@ public final class Store {
   }
 
   /**
-   * Prepares a store restored from a backup for the first entry of a new Raft log: forgets the log
-   * position it was applied to (the applied index becomes 0) and the proposal ids of the old log's
-   * entries. Everything else — keys with their history and revisions, leases, locks, roles, the
-   * audit log — stays as it was. Call it on a backend no {@link Store} has open.
+   * Prepares a store restored from a backup for a new Raft log, which goes on after log index
+   * {@code index} (in term {@code term}): records that position as applied and forgets the proposal
+   * ids of the old log's entries. Everything else — keys with their history and revisions, leases,
+   * locks, roles, the audit log — stays as it was. Call it on a backend no {@link Store} has open.
    */
-  public static void detachFromLog(Backend backend) {
+  public static void detachFromLog(Backend backend, long term, long index) {
     try (Batch batch = backend.beginBatch()) {
       List<byte[]> ids = new ArrayList<>();
       try (Cursor c = batch.cursor(Table.PROPOSALS)) {
@@ -144,7 +144,7 @@ public final class Store {
       for (byte[] id : ids) {
         batch.delete(Table.PROPOSALS, id);
       }
-      batch.commit(0, 0);
+      batch.commit(term, index);
     }
   }
 
