@@ -16,6 +16,7 @@ import io.aimstore.ops.cli.MemberCommand;
 import io.aimstore.ops.cli.PutCommand;
 import io.aimstore.ops.cli.RoleCommand;
 import io.aimstore.ops.cli.RolloutCommand;
+import io.aimstore.ops.cli.SnapshotCommand;
 import io.aimstore.ops.cli.StatusCommand;
 import io.aimstore.ops.cli.TxnCommand;
 import io.aimstore.ops.cli.UserCommand;
@@ -61,6 +62,7 @@ import picocli.CommandLine.ScopeType;
       DelCommand.class,
       TxnCommand.class,
       CompactCommand.class,
+      SnapshotCommand.class,
       StatusCommand.class,
       MemberCommand.class,
       LeaseCommand.class,

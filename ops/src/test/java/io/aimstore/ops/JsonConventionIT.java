@@ -81,6 +81,9 @@ class JsonConventionIT {
         .computeIfAbsent("txn", k -> new ArrayList<>())
         .add(ok(cli.runWithInput("\nput /j/c vc\n", "txn", "-o", "json")).jsonElement());
     json(outputs, "compact", "compact", Long.toString(rev), "-o", "json");
+    String snap = dir.resolve("j.snap").toString();
+    json(outputs, "snapshot save", "snapshot", "save", snap, "-o", "json");
+    json(outputs, "snapshot status", "snapshot", "status", snap, "-o", "json");
     json(outputs, "status", "status", "-o", "json");
     json(outputs, "member list", "member", "list", "-o", "json");
     json(outputs, "member leader", "member", "leader", "-o", "json");

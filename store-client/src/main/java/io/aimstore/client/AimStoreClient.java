@@ -8,6 +8,7 @@ import io.aimstore.client.impl.FleetImpl;
 import io.aimstore.client.impl.KvImpl;
 import io.aimstore.client.impl.LeasesImpl;
 import io.aimstore.client.impl.LocksImpl;
+import io.aimstore.client.impl.MaintenanceImpl;
 import io.aimstore.client.impl.WatchClient;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -46,6 +47,7 @@ public final class AimStoreClient implements AutoCloseable {
   private final Locks locks;
   private final Fleet fleet;
   private final Auth auth;
+  private final Maintenance maintenance;
   private final Owner owner;
 
   private AimStoreClient(Builder b) {
@@ -58,6 +60,7 @@ public final class AimStoreClient implements AutoCloseable {
     this.locks = new LocksImpl(connection, kv, watch);
     this.fleet = new FleetImpl(connection);
     this.auth = new AuthImpl(connection);
+    this.maintenance = new MaintenanceImpl(connection);
   }
 
   /** A builder with the local cluster's endpoints and default timeouts (15 s total, 5 s each). */
@@ -88,6 +91,11 @@ public final class AimStoreClient implements AutoCloseable {
   /** Roles, bindings and who this client is (see docs/security.md). */
   public Auth auth() {
     return auth;
+  }
+
+  /** Backups: snapshots of the whole store (admins only). */
+  public Maintenance maintenance() {
+    return maintenance;
   }
 
   /** Fair, fenced locks. */

@@ -15,6 +15,7 @@ import io.aimstore.server.api.LeaderRouter;
 import io.aimstore.server.api.LeaseService;
 import io.aimstore.server.api.LocalReads;
 import io.aimstore.server.api.LockService;
+import io.aimstore.server.api.MaintenanceService;
 import io.aimstore.server.api.MemberEndpoints;
 import io.aimstore.server.api.PeerChannels;
 import io.aimstore.server.api.ProposedWrites;
@@ -89,6 +90,11 @@ public final class AimstoreNode implements AutoCloseable {
   private final RaftNode raft;
   private final PeerChannels peers;
   private final ExecutorService readExecutor;
+
+  /** Streams backups (one at a time: see MaintenanceService). */
+  private final ExecutorService snapshotExecutor =
+      Executors.newSingleThreadExecutor(named("snapshot"));
+
   private final Server grpc;
   private final MetricsEndpoint metrics;
   private final ProcessMeters processMeters;
@@ -108,9 +114,10 @@ public final class AimstoreNode implements AutoCloseable {
             dataDir.kv(), config.storage(), limits, meters.applyTime(), clock::millis);
     Map<String, String> raftAddresses = new LinkedHashMap<>();
     config.members().forEach((name, m) -> raftAddresses.put(name, m.raft()));
+    String clusterKey = dataDir.clusterKey(config.cluster());
     this.raft =
         new RaftNode(
-            config.cluster(),
+            clusterKey,
             config.name(),
             raftAddresses,
             dataDir.raft(),
@@ -121,7 +128,7 @@ public final class AimstoreNode implements AutoCloseable {
     AddedMembers addedMembers = new AddedMembers(stateMachine);
     stateMachine.addApplyListener(addedMembers);
     ClusterView cluster =
-        new ClusterView(config.cluster(), config.name(), config.members(), addedMembers);
+        new ClusterView(clusterKey, config.name(), config.members(), addedMembers);
     this.peers = new PeerChannels(cluster, tls == null ? null : tls.peerCallContext());
     Headers headers = new Headers(cluster, raft);
     RequestValidator validator = new RequestValidator(limits);
@@ -170,7 +177,12 @@ public final class AimstoreNode implements AutoCloseable {
           }
         });
 
-    raft.start();
+    try {
+      raft.start();
+    } catch (IOException | RuntimeException e) {
+      raft.close(); // a damaged snapshot stops the start here: nothing else runs yet
+      throw e;
+    }
     this.timers = Executors.newSingleThreadScheduledExecutor(named("lessor"));
     long tick = LessorSettings.DEFAULT.checkInterval().toMillis();
     timers.scheduleWithFixedDelay(this::tickLessor, tick, tick, TimeUnit.MILLISECONDS);
@@ -222,7 +234,16 @@ public final class AimstoreNode implements AutoCloseable {
             lockService,
             new ConfigService(kv, writes, headers, guard),
             new RolloutService(writes, headers, reads, guard),
-            new AuthService(writes, headers, reads, guard)));
+            new AuthService(writes, headers, reads, guard),
+            new MaintenanceService(
+                writes,
+                guard,
+                raft,
+                cluster,
+                config.cluster(),
+                dataDir.exports(),
+                snapshotExecutor,
+                clock::millis)));
     // etcd's v3 API beside aimstore's, served by the same services (docs/api.md)
     services.addAll(
         EtcdApi.services(
@@ -303,7 +324,9 @@ public final class AimstoreNode implements AutoCloseable {
     }
     DataDirectory dir;
     try {
-      dir = DataDirectory.open(config.dataDir(), config.cluster(), config.name());
+      dir =
+          DataDirectory.open(
+              config.dataDir(), config.cluster(), config.name(), config.clusterToken());
     } catch (ConfigException | RuntimeException e) {
       if (tls != null) {
         tls.close();
@@ -402,6 +425,7 @@ public final class AimstoreNode implements AutoCloseable {
       LOG.warn("event=raft_close_failed error={}", e.toString());
     }
     readExecutor.shutdownNow();
+    snapshotExecutor.shutdownNow();
     if (tls != null) {
       tls.close();
     }

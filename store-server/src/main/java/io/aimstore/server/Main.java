@@ -1,6 +1,7 @@
 package io.aimstore.server;
 
 import io.aimstore.server.api.MemberEndpoints;
+import io.aimstore.server.raft.SnapshotDamagedException;
 import java.io.IOException;
 import java.net.BindException;
 import java.net.InetSocketAddress;
@@ -11,9 +12,10 @@ import org.slf4j.bridge.SLF4JBridgeHandler;
 
 /**
  * Starts one aimstore member: {@code aimstore-server --config FILE} or flags (see {@link
- * NodeConfig}). A member that cannot start says why in one line on stderr: exit code 2 for what its
- * operator must fix (a setting, the data directory, a port another process holds), 1 for anything
- * else.
+ * NodeConfig}); {@code aimstore-server restore FILE ...} seeds a data directory from a snapshot
+ * instead (see {@link Restore}). A member that cannot start says why in one line on stderr: exit
+ * code 2 for what its operator must fix (a setting, the data directory, a port another process
+ * holds, a damaged snapshot file), 1 for anything else.
  */
 public final class Main {
   private static final String COMMON_POOL_PARALLELISM =
@@ -34,6 +36,11 @@ public final class Main {
   private Main() {}
 
   public static void main(String[] args) {
+    if (args.length > 0 && args[0].equals("restore")) {
+      System.exit(
+          Restore.main(java.util.Arrays.copyOfRange(args, 1, args.length), System.out, System.err));
+      return;
+    }
     SLF4JBridgeHandler.removeHandlersForRootLogger();
     SLF4JBridgeHandler.install();
     Logger log = LoggerFactory.getLogger(Main.class);
@@ -44,6 +51,10 @@ public final class Main {
       checkPortsFree(config.self());
       node = AimstoreNode.start(config);
     } catch (ConfigException e) {
+      System.err.println("aimstore: " + e.getMessage());
+      System.exit(2);
+      return;
+    } catch (SnapshotDamagedException e) {
       System.err.println("aimstore: " + e.getMessage());
       System.exit(2);
       return;

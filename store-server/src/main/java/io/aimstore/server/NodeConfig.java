@@ -21,6 +21,7 @@ import java.util.Set;
  *
  * <pre>
  *   cluster = local                 # cluster name (default "aimstore"); members of one cluster share it
+ *   cluster-token = ecf1912d3dc12275  # only for a cluster restored from a snapshot: what restore printed
  *   name = n1                       # this member's name; must be one of the members
  *   data-dir = /var/lib/aimstore    # this member's data (Raft log, keyspace)
  *   member = n1@raft=127.0.0.1:7411,client=127.0.0.1:7401,metrics=127.0.0.1:7421
@@ -53,9 +54,10 @@ public record NodeConfig(
     RaftSettings raft,
     StorageOptions storage,
     SecuritySettings security,
-    boolean join) {
+    boolean join,
+    String clusterToken) {
 
-  /** A member of the first configuration (not joining). */
+  /** A member of the first configuration (not joining), never restored from a snapshot. */
   public NodeConfig(
       String cluster,
       String name,
@@ -64,17 +66,25 @@ public record NodeConfig(
       RaftSettings raft,
       StorageOptions storage,
       SecuritySettings security) {
-    this(cluster, name, dataDir, members, raft, storage, security, false);
+    this(cluster, name, dataDir, members, raft, storage, security, false, null);
   }
 
   /** The same configuration, joining a running cluster or not. */
   public NodeConfig withJoin(boolean join) {
-    return new NodeConfig(cluster, name, dataDir, members, raft, storage, security, join);
+    return new NodeConfig(
+        cluster, name, dataDir, members, raft, storage, security, join, clusterToken);
+  }
+
+  /** The same configuration, for a cluster restored with {@code clusterToken} (null: none). */
+  public NodeConfig withClusterToken(String clusterToken) {
+    return new NodeConfig(
+        cluster, name, dataDir, members, raft, storage, security, join, clusterToken);
   }
 
   private static final Set<String> KEYS =
       Set.of(
           "cluster",
+          "cluster-token",
           "name",
           "data-dir",
           "member",
@@ -169,7 +179,23 @@ public record NodeConfig(
     StorageOptions storage =
         new StorageOptions(disableWal, StorageOptions.DEFAULT.blockCacheBytes());
     boolean join = parseBoolean("join", orDefault(last(v, "join"), "false"));
-    return new NodeConfig(cluster, name, dataDir, members, raft, storage, security(v, name), join);
+    String token = last(v, "cluster-token");
+    if (token != null && !token.strip().matches("[0-9A-Za-z_-]{1,64}")) {
+      throw new ConfigException(
+          "cluster-token must be what 'aimstore restore' printed (letters and digits), got '"
+              + token
+              + "'");
+    }
+    return new NodeConfig(
+        cluster,
+        name,
+        dataDir,
+        members,
+        raft,
+        storage,
+        security(v, name),
+        join,
+        token == null || token.isBlank() ? null : token.strip());
   }
 
   private static SecuritySettings security(Map<String, List<String>> v, String name)

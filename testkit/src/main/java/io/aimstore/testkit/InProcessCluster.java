@@ -52,6 +52,7 @@ public final class InProcessCluster implements Cluster {
   private final Clients clients = new Clients(this::tls);
   private final Map<Integer, Clock> clocks = new HashMap<>();
   private ClusterCertificates certs;
+  private String clusterToken;
 
   public InProcessCluster(Path base, int size) {
     this(base, size, SETTINGS);
@@ -160,6 +161,15 @@ public final class InProcessCluster implements Cluster {
     return certs;
   }
 
+  /**
+   * The members belong to a cluster restored from a snapshot with this token (what {@code aimstore
+   * restore} printed): configured as {@code cluster-token}, from their next start.
+   */
+  public InProcessCluster clusterToken(String token) {
+    this.clusterToken = token;
+    return this;
+  }
+
   /** Member {@code i} runs with {@code clock} as its wall clock (from its next start). */
   public InProcessCluster clock(int i, Clock clock) {
     clocks.put(i, clock);
@@ -190,7 +200,8 @@ public final class InProcessCluster implements Cluster {
                 raft,
                 StorageOptions.DEFAULT,
                 security("n" + i))
-            .withJoin(joined.contains(i));
+            .withJoin(joined.contains(i))
+            .withClusterToken(clusterToken);
     try {
       nodes[i - 1] = AimstoreNode.start(config, clocks.getOrDefault(i, Clock.systemUTC()));
     } catch (ConfigException e) {

@@ -70,6 +70,7 @@ public final class CommandAccess {
                   + " fleet "
                   + c.getFleetHold().getRequest().getFleet());
       case AUTH_CHANGE -> a.requireAdmin("change roles or bindings");
+      case SNAPSHOT_SAVE -> a.requireAdmin("save a snapshot of the store");
       default -> {}
     }
   }

@@ -1,5 +1,6 @@
 package io.aimstore.server.core;
 
+import io.aimstore.api.v1.AuditRecord;
 import io.aimstore.internal.Command;
 import io.aimstore.internal.CommandResult;
 import io.aimstore.server.storage.Batch;
@@ -24,6 +25,7 @@ final class EntryApplier {
   private final FleetApplier fleets;
   private final AuthApplier auth;
   private final MemberApplier members;
+  private final AuditLog audit;
 
   /**
    * @param leaderTimeMs the entry's leader time; 0 for entries written before leaders stamped it
@@ -32,7 +34,7 @@ final class EntryApplier {
   EntryApplier(Batch batch, Meta meta, Limits limits, AccessPolicy policy, long leaderTimeMs) {
     this.ctx = new ApplyContext(batch, meta, limits, policy);
     this.leaderTimeMs = leaderTimeMs;
-    AuditLog audit = new AuditLog(ctx);
+    this.audit = new AuditLog(ctx);
     this.leases = new LeaseApplier(ctx, audit);
     this.locks = new LockApplier(ctx, leases, audit);
     this.keyspace = new KeyspaceApplier(ctx, locks, audit);
@@ -70,6 +72,14 @@ final class EntryApplier {
         case ROLLOUT_TICK -> fleets.tick();
         case AUTH_CHANGE -> r.setAuthChange(auth.apply(c.getAuthChange()));
         case MEMBER_CHANGE -> r.setMemberChange(members.apply(c.getMemberChange()));
+        case SNAPSHOT_SAVE ->
+            audit.write(
+                AuditRecord.newBuilder()
+                    .setAction("snapshot-save")
+                    .setReason(
+                        "a snapshot of the store streamed from member "
+                            + c.getSnapshotSave().getMember())
+                    .setSubject("member " + c.getSnapshotSave().getMember()));
         default -> throw StoreException.invalid("empty command");
       }
     } catch (StoreException e) {

@@ -127,6 +127,27 @@ public final class Store {
     }
   }
 
+  /**
+   * Prepares a store restored from a backup for a new Raft log, which goes on after log index
+   * {@code index} (in term {@code term}): records that position as applied and forgets the proposal
+   * ids of the old log's entries. Everything else — keys with their history and revisions, leases,
+   * locks, roles, the audit log — stays as it was. Call it on a backend no {@link Store} has open.
+   */
+  public static void detachFromLog(Backend backend, long term, long index) {
+    try (Batch batch = backend.beginBatch()) {
+      List<byte[]> ids = new ArrayList<>();
+      try (Cursor c = batch.cursor(Table.PROPOSALS)) {
+        for (c.seekToFirst(); c.isValid(); c.next()) {
+          ids.add(c.key());
+        }
+      }
+      for (byte[] id : ids) {
+        batch.delete(Table.PROPOSALS, id);
+      }
+      batch.commit(term, index);
+    }
+  }
+
   /** Serves a range read from the committed state. */
   public RangeResponse range(RangeRequest req) {
     try (Snapshot s = backend.snapshot()) {

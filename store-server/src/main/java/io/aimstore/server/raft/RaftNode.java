@@ -60,6 +60,7 @@ public final class RaftNode implements AutoCloseable {
 
   private final String selfName;
   private final RaftGroup group;
+  private final Path raftDir;
   private final RaftServer server;
   private final RaftClient forwarder;
   private final AimStateMachine stateMachine;
@@ -99,7 +100,8 @@ public final class RaftNode implements AutoCloseable {
           });
 
   /**
-   * @param clusterName names the Raft group: members of one cluster share it
+   * @param clusterName names the Raft group: members of one cluster share it (a restored cluster's
+   *     name carries the restore's token, so it is a group of its own)
    * @param selfName this member's name
    * @param raftAddresses every member's name → Raft host:port, in a fixed order
    * @param raftDir where Ratis keeps its log and snapshots
@@ -120,6 +122,7 @@ public final class RaftNode implements AutoCloseable {
       boolean join)
       throws IOException {
     this.selfName = selfName;
+    this.raftDir = raftDir;
     this.stateMachine = stateMachine;
     this.requestTimeoutMs = settings.requestTimeout().toMillis();
     List<RaftPeer> peers = new ArrayList<>();
@@ -210,7 +213,17 @@ public final class RaftNode implements AutoCloseable {
         UUID.nameUUIDFromBytes(("aimstore:" + clusterName).getBytes(StandardCharsets.UTF_8)));
   }
 
+  /**
+   * Starts the Ratis server, after checking the checksums of the snapshot it would start from.
+   *
+   * @throws SnapshotDamagedException when a file of that snapshot is damaged (nothing started)
+   */
   public void start() throws IOException {
+    Path sm = raftDir.resolve(group.getGroupId().getUuid().toString()).resolve("sm");
+    java.util.Optional<Path> latest = SnapshotDirectory.latestIn(sm);
+    if (latest.isPresent()) {
+      SnapshotChecksums.verify(latest.get());
+    }
     server.start();
   }
 

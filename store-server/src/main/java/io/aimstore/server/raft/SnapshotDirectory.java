@@ -63,12 +63,12 @@ final class SnapshotDirectory implements StateMachineStorage {
     return s == null ? Optional.empty() : Optional.of(pathFor(s.getTermIndex()));
   }
 
-  /** Rescans the directory (after a snapshot was taken or installed). */
-  void refresh() throws IOException {
+  /** The latest snapshot in a state-machine directory, if any. */
+  static Optional<Path> latestIn(Path smDir) throws IOException {
     Path best = null;
     TermIndex bestTi = null;
-    if (Files.isDirectory(dir)) {
-      try (Stream<Path> entries = Files.list(dir)) {
+    if (Files.isDirectory(smDir)) {
+      try (Stream<Path> entries = Files.list(smDir)) {
         for (Path p : (Iterable<Path>) entries::iterator) {
           TermIndex ti = parse(p);
           if (ti != null && (bestTi == null || ti.compareTo(bestTi) > 0)) {
@@ -78,10 +78,17 @@ final class SnapshotDirectory implements StateMachineStorage {
         }
       }
     }
+    return Optional.ofNullable(best);
+  }
+
+  /** Rescans the directory (after a snapshot was taken or installed). */
+  void refresh() throws IOException {
+    Path best = latestIn(dir).orElse(null);
     if (best == null) {
       latest = null;
       return;
     }
+    TermIndex bestTi = parse(best);
     List<FileInfo> files = new ArrayList<>();
     try (Stream<Path> walk = Files.walk(best)) {
       for (Path f : (Iterable<Path>) walk::iterator) {
@@ -94,7 +101,7 @@ final class SnapshotDirectory implements StateMachineStorage {
   }
 
   /** Deletes all but the newest snapshots. */
-  void prune() {
+  synchronized void prune() {
     try (Stream<Path> entries = Files.list(dir)) {
       List<Path> snapshots =
           entries
@@ -131,6 +138,70 @@ final class SnapshotDirectory implements StateMachineStorage {
   /** The file in a snapshot that records the store's applied index at the checkpoint. */
   static final String APPLIED_FILE = "aimstore-applied-index";
 
+  /** The file in a snapshot that records the store's revisions at the checkpoint. */
+  static final String INFO_FILE = "aimstore-snapshot-info";
+
+  /** Records in {@code snapshot} the store's revision and compact revision it holds. */
+  static void writeInfo(Path snapshot, long revision, long compactRevision) throws IOException {
+    Files.writeString(
+        snapshot.resolve(INFO_FILE),
+        "revision=" + revision + "\ncompact-revision=" + compactRevision + "\n");
+  }
+
+  /**
+   * Links the files of the latest snapshot into {@code into} (created; copies where links cannot be
+   * made), so that they outlive the snapshot being pruned.
+   *
+   * @throws IOException when there is no snapshot, or it records no revisions (taken by an older
+   *     version)
+   */
+  synchronized SnapshotExport exportLatest(Path into) throws IOException {
+    SnapshotInfo s = latest;
+    if (s == null) {
+      throw new IOException("this member has no snapshot");
+    }
+    Path snapshot = pathFor(s.getTermIndex());
+    java.util.Properties info = new java.util.Properties();
+    try (var r = Files.newBufferedReader(snapshot.resolve(INFO_FILE))) {
+      info.load(r);
+    } catch (java.nio.file.NoSuchFileException e) {
+      throw new IOException(
+          "snapshot " + snapshot.getFileName() + " records no revision (an older member took it)");
+    }
+    Files.createDirectories(into);
+    List<Path> files = new ArrayList<>();
+    try (Stream<Path> list = Files.list(snapshot)) {
+      for (Path f : list.sorted().toList()) {
+        String name = f.getFileName().toString();
+        if (!Files.isRegularFile(f) || !isCheckpointFile(name)) {
+          continue;
+        }
+        Path dst = into.resolve(name);
+        try {
+          Files.createLink(dst, f);
+        } catch (IOException | UnsupportedOperationException e) {
+          Files.copy(f, dst);
+        }
+        files.add(dst);
+      }
+    }
+    return new SnapshotExport(
+        into,
+        files,
+        s.getTerm(),
+        s.getIndex(),
+        Long.parseLong(info.getProperty("revision", "0").strip()),
+        Long.parseLong(info.getProperty("compact-revision", "0").strip()));
+  }
+
+  /** Whether a file of a snapshot is part of the RocksDB checkpoint (not aimstore's own). */
+  static boolean isCheckpointFile(String name) {
+    return !name.endsWith(".md5")
+        && !name.equals(APPLIED_FILE)
+        && !name.equals(INFO_FILE)
+        && !name.startsWith(SnapshotChecksums.FILE);
+  }
+
   /** Records in {@code snapshot} the store's applied index it holds. */
   static void writeAppliedIndex(Path snapshot, long index) throws IOException {
     Files.writeString(snapshot.resolve(APPLIED_FILE), Long.toString(index));
@@ -160,7 +231,7 @@ final class SnapshotDirectory implements StateMachineStorage {
     try (Stream<Path> files = Files.list(snapshot)) {
       for (Path f : (Iterable<Path>) files::iterator) {
         String name = f.getFileName().toString();
-        if (name.endsWith(".md5") || name.equals(APPLIED_FILE)) {
+        if (!isCheckpointFile(name)) {
           continue;
         }
         Path dst = tmp.resolve(name);

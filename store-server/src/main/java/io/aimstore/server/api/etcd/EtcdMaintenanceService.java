@@ -126,8 +126,8 @@ final class EtcdMaintenanceService extends MaintenanceGrpc.MaintenanceImplBase {
   public void snapshot(SnapshotRequest req, StreamObserver<SnapshotResponse> obs) {
     obs.onError(
         EtcdErrors.unimplemented(
-            "snapshots through the etcd API are not offered yet: they come with aimstore's backup"
-                + " and restore"));
+            "etcd's snapshots are bbolt database files, which aimstore does not have: save one with"
+                + " 'aimctl snapshot save FILE' and restore it with 'aimstore restore'"));
   }
 
   @Override

@@ -1,0 +1,37 @@
+package io.aimstore.client;
+
+import java.io.OutputStream;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * Backups of the whole store (admins only). Thread-safe.
+ *
+ * <p>What {@link #snapshot} writes is a snapshot file ({@code io.aimstore.api.SnapshotFile}):
+ * verify it with {@code SnapshotFile.verify} before keeping it; {@code aimstore restore} seeds a
+ * new cluster from it.
+ */
+public interface Maintenance {
+
+  /** Told how a download goes, on the download's thread after every message. */
+  @FunctionalInterface
+  interface Progress {
+    /** {@code received} bytes so far, of {@code total} (0 until the member says). */
+    void update(long received, long total);
+  }
+
+  /**
+   * Streams a consistent point-in-time snapshot of the store from one member into {@code out}
+   * (which it does not close), on a thread of its own; completes with the number of bytes written.
+   * The member that answers takes a Raft snapshot holding every write acknowledged before the call
+   * and writes an audit record of the save. A member that is unavailable before sending anything is
+   * skipped for the next endpoint; a failure after the first bytes fails the call, and what was
+   * written to {@code out} is to be thrown away.
+   *
+   * @param limit how long the whole download may take
+   * @throws AimStoreException (in the future) PERMISSION_DENIED unless the caller is an admin;
+   *     RESOURCE_EXHAUSTED when a snapshot already streams from that member; DEADLINE_EXCEEDED past
+   *     {@code limit}
+   */
+  CompletableFuture<Long> snapshot(OutputStream out, Progress progress, Duration limit);
+}
