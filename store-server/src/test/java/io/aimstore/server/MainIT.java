@@ -49,6 +49,8 @@ class MainIT {
               "t",
               "--name",
               "n1",
+              "--insecure",
+              "true",
               "--data-dir",
               dir.resolve("n1").toString(),
               "--member",
