@@ -506,17 +506,9 @@ public final class LockCommand {
         "Lift the quarantine a force-release put on lock NAME; recorded in the audit log.",
         "The first waiter holds the lock at once. Admins only."
       })
-  public static final class Unquarantine extends CommandBase {
+  public static final class Unquarantine extends AuditedCommand {
     @Parameters(index = "0", paramLabel = "NAME")
     String name;
-
-    @Option(names = "--reason", required = true, description = "Why (recorded in the audit log).")
-    String reason;
-
-    @Override
-    public boolean writes() {
-      return true;
-    }
 
     @Override
     public String howToCheck() {

@@ -102,15 +102,7 @@ public final class MemberCommand {
   }
 
   /** What the membership changes share: a reason, and the answer printed the same way. */
-  abstract static class ChangeCommand extends CommandBase {
-    @Option(names = "--reason", required = true, description = "Why (recorded in the audit log).")
-    String reason;
-
-    @Override
-    public boolean writes() {
-      return true;
-    }
-
+  abstract static class ChangeCommand extends AuditedCommand {
     @Override
     public String howToCheck() {
       return "aimctl member list; aimctl audit";

@@ -28,7 +28,7 @@ public final class RoleCommand {
             + " names) under PREFIX, lease and admin without one. The prefix may use {variables}"
             + " the binding's identity pattern captures, e.g. 'read,write:/scratch/{name}/'."
       })
-  public static final class Put extends CommandBase {
+  public static final class Put extends AuditedCommand {
     @Parameters(index = "0", paramLabel = "NAME")
     String name;
 
@@ -39,14 +39,6 @@ public final class RoleCommand {
         converter = Grants.Converter.class,
         description = "A grant (repeat for several), e.g. 'read,watch:/aim/' or 'lease'.")
     List<Grant> grants;
-
-    @Option(names = "--reason", required = true, description = "Why (recorded in the audit log).")
-    String reason;
-
-    @Override
-    public boolean writes() {
-      return true;
-    }
 
     @Override
     public String howToCheck() {
@@ -63,17 +55,9 @@ public final class RoleCommand {
   }
 
   @Command(name = "delete", description = "Delete role NAME; no binding may still name it.")
-  public static final class Delete extends CommandBase {
+  public static final class Delete extends AuditedCommand {
     @Parameters(index = "0", paramLabel = "NAME")
     String name;
-
-    @Option(names = "--reason", required = true, description = "Why (recorded in the audit log).")
-    String reason;
-
-    @Override
-    public boolean writes() {
-      return true;
-    }
 
     @Override
     public String howToCheck() {

@@ -7,7 +7,6 @@ import io.aimstore.ops.output.Json;
 import io.aimstore.ops.output.Table;
 import java.util.List;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 @Command(
@@ -36,7 +35,7 @@ public final class UserCommand {
             + " the roles' prefixes) and an optional trailing /* (any further segments), e.g."
             + " 'spiffe://aimstore/client/{name}'."
       })
-  public static final class Bind extends CommandBase {
+  public static final class Bind extends AuditedCommand {
     @Parameters(index = "0", paramLabel = "NAME")
     String name;
 
@@ -45,14 +44,6 @@ public final class UserCommand {
 
     @Parameters(index = "2..*", arity = "1..*", paramLabel = "ROLE")
     List<String> roles;
-
-    @Option(names = "--reason", required = true, description = "Why (recorded in the audit log).")
-    String reason;
-
-    @Override
-    public boolean writes() {
-      return true;
-    }
 
     @Override
     public String howToCheck() {
@@ -71,17 +62,9 @@ public final class UserCommand {
   }
 
   @Command(name = "unbind", description = "Delete binding NAME.")
-  public static final class Unbind extends CommandBase {
+  public static final class Unbind extends AuditedCommand {
     @Parameters(index = "0", paramLabel = "NAME")
     String name;
-
-    @Option(names = "--reason", required = true, description = "Why (recorded in the audit log).")
-    String reason;
-
-    @Override
-    public boolean writes() {
-      return true;
-    }
 
     @Override
     public String howToCheck() {
@@ -132,17 +115,9 @@ public final class UserCommand {
         "Deny IDENTITY everything, whatever its certificate and roles say, until unblocked.",
         "For a lost laptop or a compromised drone: its calls fail with PERMISSION_DENIED at once."
       })
-  public static final class Block extends CommandBase {
+  public static final class Block extends AuditedCommand {
     @Parameters(index = "0", paramLabel = "IDENTITY")
     String identity;
-
-    @Option(names = "--reason", required = true, description = "Why (recorded in the audit log).")
-    String reason;
-
-    @Override
-    public boolean writes() {
-      return true;
-    }
 
     @Override
     public String howToCheck() {
@@ -158,17 +133,9 @@ public final class UserCommand {
   }
 
   @Command(name = "unblock", description = "Lift the block on IDENTITY.")
-  public static final class Unblock extends CommandBase {
+  public static final class Unblock extends AuditedCommand {
     @Parameters(index = "0", paramLabel = "IDENTITY")
     String identity;
-
-    @Option(names = "--reason", required = true, description = "Why (recorded in the audit log).")
-    String reason;
-
-    @Override
-    public boolean writes() {
-      return true;
-    }
 
     @Override
     public String howToCheck() {
