@@ -189,7 +189,7 @@ public final class AimstoreNode implements AutoCloseable {
 
     MemberEndpoints self = config.self();
     Reads reads = faults.reads(new LocalReads(raft, readExecutor));
-    KvService kv = new KvService(writes, validator, headers, reads, guard);
+    KvService kv = new KvService(writes, validator, headers, reads);
     RolloutTimer rolloutTimer =
         new RolloutTimer(stateMachine, raft::isLeader, clock::millis, proposer::submit);
     timers.scheduleWithFixedDelay(

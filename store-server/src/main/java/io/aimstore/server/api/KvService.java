@@ -17,6 +17,7 @@ import io.aimstore.server.core.RequestValidator;
 import io.aimstore.server.core.Store;
 import io.grpc.stub.StreamObserver;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
 import java.util.function.Function;
 
 /**
@@ -28,11 +29,8 @@ public final class KvService extends KVGrpc.KVImplBase {
   private final RequestValidator validator;
   private final Headers headers;
   private final Reads reads;
-  private final Guard guard;
 
-  public KvService(
-      Writes writes, RequestValidator validator, Headers headers, Reads reads, Guard guard) {
-    this.guard = guard;
+  public KvService(Writes writes, RequestValidator validator, Headers headers, Reads reads) {
     this.writes = writes;
     this.validator = validator;
     this.headers = headers;
@@ -44,15 +42,30 @@ public final class KvService extends KVGrpc.KVImplBase {
     Replies.run(
         () -> {
           validator.checkRange(req);
-          guard.require(Permission.READ, req.getKey(), req.getRangeEnd());
-          return read(req);
+          String identity = Caller.identity();
+          // checked with the roles in force where the read happens: after a linearizable read's
+          // barrier, a block, grant or revocation applied before the read holds for it
+          return read(
+              req,
+              s ->
+                  s.policy()
+                      .accessOf(identity)
+                      .require(Permission.READ, req.getKey(), req.getRangeEnd()));
         },
         obs);
   }
 
   /** A range read, linearizable unless the request opts out; the caller checked permissions. */
   CompletableFuture<RangeResponse> read(RangeRequest req) {
-    Function<Store, RangeResponse> range = s -> s.range(req);
+    return read(req, s -> {});
+  }
+
+  private CompletableFuture<RangeResponse> read(RangeRequest req, Consumer<Store> check) {
+    Function<Store, RangeResponse> range =
+        s -> {
+          check.accept(s);
+          return s.range(req);
+        };
     CompletableFuture<RangeResponse> r =
         req.getSerializable() ? reads.serializable(range) : reads.linearizable(range);
     return r.thenApply(
