@@ -35,7 +35,31 @@ public final class Main {
 
   private Main() {}
 
+  /** What {@code aimstore --help} prints. */
+  static final String USAGE =
+      String.join(
+          "\n",
+          "usage: aimstore --config FILE [--key value ...]",
+          "       aimstore restore FILE --data-dir DIR --name NAME --initial-cluster n1,n2,n3"
+              + " [--cluster NAME] [--initial-cluster-token TEXT]",
+          "Runs one aimstore member: settings from FILE, AIMSTORE_* variables and --key value"
+              + " flags (later sources win); see docs/operations.md, 'Running members'.",
+          "'restore' seeds a member's data directory from an 'aimctl snapshot save' file, for a NEW"
+              + " cluster; see docs/operations.md, 'Backup and restore'.",
+          "Exit codes: 2 for what the operator must fix (a setting, a file, a port in use), 1 for"
+              + " anything else.");
+
   public static void main(String[] args) {
+    if (args.length > 0 && (args[0].equals("--help") || args[0].equals("-h"))) {
+      System.out.println(USAGE);
+      return;
+    }
+    if (args.length > 1
+        && args[0].equals("restore")
+        && (args[1].equals("--help") || args[1].equals("-h"))) {
+      System.out.println(USAGE);
+      return;
+    }
     if (args.length > 0 && args[0].equals("restore")) {
       System.exit(
           Restore.main(java.util.Arrays.copyOfRange(args, 1, args.length), System.out, System.err));

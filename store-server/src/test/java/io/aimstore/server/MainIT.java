@@ -68,6 +68,25 @@ class MainIT {
   }
 
   @Test
+  void helpIsUsageAndExitCode0() throws Exception {
+    for (String[] help : new String[][] {{"--help"}, {"-h"}, {"restore", "--help"}}) {
+      List<String> cmd =
+          new java.util.ArrayList<>(
+              List.of(
+                  Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                  "-cp",
+                  System.getProperty("java.class.path"),
+                  Main.class.getName()));
+      cmd.addAll(List.of(help));
+      Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+      String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+      assertThat(p.exitValue()).isZero();
+      assertThat(out).startsWith("usage: aimstore --config FILE").contains("aimstore restore FILE");
+    }
+  }
+
+  @Test
   void aBadSettingIsOneLineAndExitCode2() throws Exception {
     Exit e = start("--cluster", "t", "--name", "n1");
     assertThat(e.code()).isEqualTo(2);
