@@ -41,6 +41,9 @@ abstract class ReplicatedKeyspaceScenarios<C extends Cluster> extends ClusterFix
 
     int leader = cluster.awaitLeader();
     cluster.kill9(leader);
+    // a write sent in the instant the leader dies may go down with its connection (outcome
+    // unknown, rightly): this scenario is about what survives, so it writes once a leader serves
+    cluster.awaitLeader();
     long rev2 = await(client.kv().put("/aim/fleet-1/config", "v2")).getHeader().getRevision();
     assertThat(rev2).isEqualTo(rev1 + 1);
 

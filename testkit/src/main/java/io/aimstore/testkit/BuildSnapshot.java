@@ -17,15 +17,17 @@ import java.util.zip.ZipFile;
  * when they are missing (and warns when they are older than their sources), and takes a private
  * copy of them for a run.
  *
- * <p>The copy ({@link #snapshot}) holds {@code ops/bin/aimstore-cluster}, {@code ops/bin/aimctl},
- * the server's and aimctl's jars and their libraries, in the repository's layout so the scripts
- * work unchanged from it. Members started (and restarted) during a run load their classes from the
- * copy: a JVM loads classes lazily, and a rebuild of {@code store-server/target} in the middle of a
- * run (another build on the same checkout) would otherwise crash running members with {@code
- * NoClassDefFoundError} and change what is being tested or measured.
+ * <p>The copy ({@link #snapshot}) holds {@code ops/bin/aimstore-cluster}, {@code ops/bin/aimctl}
+ * (and the {@code ops/bin/lib} they source), the server's and aimctl's jars and their libraries, in
+ * the repository's layout so the scripts work unchanged from it. Members started (and restarted)
+ * during a run load their classes from the copy: a JVM loads classes lazily, and a rebuild of
+ * {@code store-server/target} in the middle of a run (another build on the same checkout) would
+ * otherwise crash running members with {@code NoClassDefFoundError} and change what is being tested
+ * or measured.
  */
 public final class BuildSnapshot {
-  private static final List<String> SCRIPTS = List.of("ops/bin/aimstore-cluster", "ops/bin/aimctl");
+  private static final List<String> SCRIPTS =
+      List.of("ops/bin/aimstore-cluster", "ops/bin/aimctl", "ops/bin/lib/build.sh");
   private static final List<String> JARS =
       List.of(
           "store-server/target/aimstore-server.jar",
