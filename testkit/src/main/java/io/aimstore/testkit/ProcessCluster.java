@@ -568,11 +568,15 @@ public final class ProcessCluster implements Cluster {
     }
   }
 
-  /** Where the testkit's classes (and so {@link FailpointInjection}) are loaded from. */
+  /**
+   * Where the testkit's classes (and so {@link FailpointInjection}, for the members) are loaded
+   * from. Found through this class: loading FailpointInjection here would need the server's classes
+   * in this JVM, which the testkit's users (chaos-tests, bench) do not have.
+   */
   private static String testkitClasspath() {
     try {
       return Path.of(
-              FailpointInjection.class.getProtectionDomain().getCodeSource().getLocation().toURI())
+              ProcessCluster.class.getProtectionDomain().getCodeSource().getLocation().toURI())
           .toString();
     } catch (java.net.URISyntaxException e) {
       throw new IllegalStateException(e);
