@@ -304,7 +304,7 @@ public final class LockCommand {
       for (LockClaim w : l.getWaitersList()) {
         out()
             .printf(
-                "  %d. token %d  %s on %s pid %d  %s  (queued %s, last keep-alive %s)%n",
+                "  %d. token %d  %s on %s pid %s  %s  (queued %s, last keep-alive %s)%n",
                 i++,
                 w.getToken(),
                 w.getOwner().getName(),
