@@ -50,6 +50,18 @@ class StatusIT {
   }
 
   @Test
+  @Order(1)
+  void anEndpointThatReachesAMemberUnderAnotherAddressCountsOnce() {
+    // like a Kubernetes client Service in front of the members: localhost for 127.0.0.1
+    String alias = cluster.endpoint(1).replace("127.0.0.1", "localhost");
+    Run r = Cli.raw("", "--endpoints", alias, "--insecure", "status");
+    assertThat(r.code()).as(r.out()).isEqualTo(ExitCodes.OK);
+    assertThat(r.out()).contains("healthy: 3 of 3 members serve");
+    // the alias is named once, where aimctl says how it reached the cluster: no row of its own
+    assertThat(r.out().lines().filter(l -> l.contains(alias))).hasSize(1);
+  }
+
+  @Test
   @Order(2)
   void aHungEndpointCostsOneShortTimeout() throws IOException {
     // accepts connections (the kernel does) and never answers, like a paused process

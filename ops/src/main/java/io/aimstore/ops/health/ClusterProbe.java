@@ -8,9 +8,11 @@ import io.aimstore.client.TlsFiles;
 import io.aimstore.ops.cli.Durations;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -22,7 +24,8 @@ import java.util.concurrent.TimeUnit;
  * <p>A member is given {@code perMember} from the moment the first member answered: that answer
  * shows this process's own client is warm, so a member still silent then is slow, not this JVM.
  * When no member answers, the probe ends after {@code noAnswer}. Members that an answer names but
- * the endpoints do not include are asked next, the same way.
+ * the endpoints do not include are asked next, the same way; an endpoint that reached a member
+ * under another address (a Kubernetes Service) counts once, as that member.
  */
 public final class ClusterProbe {
   private final Duration perMember;
@@ -58,11 +61,19 @@ public final class ClusterProbe {
     if (named.isEmpty()) {
       all.addAll(byEndpoint.values());
     } else {
+      Set<String> names = new HashSet<>();
       for (Member m : named) {
         MemberProbe p = byEndpoint.remove(m.getClientAddress());
         all.add(new MemberProbe(m.getName(), m.getClientAddress(), p.status(), p.error()));
+        names.add(m.getName());
       }
-      all.addAll(byEndpoint.values()); // endpoints that are no member of this cluster
+      for (MemberProbe p : byEndpoint.values()) {
+        // an address that reached a member under another name (a Kubernetes Service, a load
+        // balancer, localhost for 127.0.0.1) is that member, asked at its own address above
+        if (!(p.answered() && names.contains(p.name()))) {
+          all.add(p); // an endpoint that is no member of this cluster
+        }
+      }
     }
     return ClusterHealth.of(all);
   }

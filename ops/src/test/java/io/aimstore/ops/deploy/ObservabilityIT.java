@@ -1,0 +1,159 @@
+package io.aimstore.ops.deploy;
+
+import static io.aimstore.ops.deploy.DeployFiles.at;
+import static io.aimstore.ops.deploy.DeployFiles.list;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.aimstore.client.AimStoreClient;
+import io.aimstore.testkit.InProcessCluster;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * What ops/deploy and ops/observe expect of a member, checked against running members: every metric
+ * the dashboard and the alert rules read is on a member's {@code /metrics}, and the paths the
+ * StatefulSet's probes and the scrape configuration ask for answer.
+ */
+class ObservabilityIT {
+  /** Series Prometheus makes itself for every target, not on any /metrics page. */
+  static final Set<String> MADE_BY_PROMETHEUS = Set.of("up");
+
+  /**
+   * Names the rules and the dashboard read that a member does not export yet. {@code
+   * aimstore_alarm_active} (the NOSPACE / CORRUPT alarm gauge, {@code aimstore.alarm.active} with
+   * tag {@code alarm}) comes with the quota and corruption work of issue 14 (items 4 and 3), on
+   * their own branches: the lead removes it from this set when the quota branch (or the corruption
+   * branch, which registers the CORRUPT series) merges. {@link #namesNotExportedYetAreStillMissing}
+   * fails as soon as a member exports a name listed here, so the list cannot go stale.
+   */
+  static final Set<String> NOT_EXPORTED_YET = Set.of("aimstore_alarm_active");
+
+  @TempDir static Path dir;
+  static InProcessCluster cluster;
+  static HttpClient http;
+  static Set<String> exported;
+
+  @BeforeAll
+  static void start() throws Exception {
+    cluster = new InProcessCluster(dir, 3).start();
+    cluster.awaitLeader();
+    http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    List<String> endpoints = new ArrayList<>();
+    for (int i = 1; i <= cluster.size(); i++) {
+      endpoints.add(cluster.endpoint(i));
+    }
+    // writes and reads through every member, so that the per-method call timers exist
+    try (AimStoreClient client = cluster.client(endpoints)) {
+      for (int i = 0; i < 10; i++) {
+        AimStoreClient.await(client.kv().put("/observe/k" + i, "v" + i));
+        AimStoreClient.await(client.kv().get("/observe/k" + i));
+      }
+    }
+    exported = new TreeSet<>();
+    for (int i = 1; i <= cluster.size(); i++) {
+      HttpResponse<String> page = get(i, "/metrics");
+      assertThat(page.statusCode()).isEqualTo(200);
+      exported.addAll(sampleNames(page.body()));
+    }
+  }
+
+  @AfterAll
+  static void stop() {
+    if (cluster != null) {
+      cluster.close();
+    }
+  }
+
+  static HttpResponse<String> get(int member, String path) throws Exception {
+    URI uri = URI.create("http://" + cluster.metricsAddress(member) + path);
+    return http.send(
+        HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(10)).build(),
+        HttpResponse.BodyHandlers.ofString());
+  }
+
+  /** The sample names of a Prometheus text page ({@code name{labels} value} lines). */
+  static Set<String> sampleNames(String page) {
+    Set<String> names = new TreeSet<>();
+    for (String line : page.split("\n")) {
+      if (line.isBlank() || line.startsWith("#")) {
+        continue;
+      }
+      int end = line.indexOf('{');
+      names.add(line.substring(0, end < 0 ? line.indexOf(' ') : end));
+    }
+    return names;
+  }
+
+  /** Every metric name the dashboard's and the rules' expressions read. */
+  static Set<String> namesRead() {
+    List<String> exprs = new ArrayList<>(PromQl.dashboardExpressions(ObserveFilesTest.dashboard()));
+    ObserveFilesTest.rules().forEach(r -> exprs.add((String) r.get("expr")));
+    Set<String> names = new TreeSet<>();
+    exprs.forEach(e -> names.addAll(PromQl.metricNames(e)));
+    return names;
+  }
+
+  @Test
+  void everyMetricTheDashboardAndTheRulesReadIsOnAMembersMetricsPage() {
+    Set<String> missing = new TreeSet<>(namesRead());
+    missing.removeAll(exported);
+    missing.removeAll(MADE_BY_PROMETHEUS);
+    missing.removeAll(NOT_EXPORTED_YET);
+    assertThat(missing).as("read by ops/observe but not on /metrics (%s)", exported).isEmpty();
+    // the expressions were read at all: both kinds of exception are among the names found
+    assertThat(namesRead()).containsAll(NOT_EXPORTED_YET).containsAll(MADE_BY_PROMETHEUS);
+  }
+
+  @Test
+  void namesNotExportedYetAreStillMissing() {
+    for (String name : NOT_EXPORTED_YET) {
+      assertThat(exported)
+          .as(name + " is exported now: remove it from ObservabilityIT.NOT_EXPORTED_YET")
+          .noneMatch(n -> n.equals(name) || n.startsWith(name + "_"));
+    }
+  }
+
+  @Test
+  void theProbesPathsAnswerOnARunningMember() throws Exception {
+    Object container =
+        list(at(
+                DeployFiles.object("StatefulSet", "aimstore"),
+                "spec",
+                "template",
+                "spec",
+                "containers"))
+            .get(0);
+    for (String probe : List.of("startupProbe", "livenessProbe", "readinessProbe")) {
+      String path = (String) at(container, probe, "httpGet", "path");
+      HttpResponse<String> answer = get(1, path);
+      assertThat(answer.statusCode()).as(probe + " " + path).isEqualTo(200);
+      assertThat(answer.body()).as(probe + " " + path).startsWith("ok: ");
+    }
+    assertThat(get(1, "/no-such-path").statusCode()).isEqualTo(404);
+  }
+
+  @Test
+  void theScrapePathServesPrometheusText() throws Exception {
+    Map<String, Object> scrape =
+        DeployFiles.map(
+            list(DeployFiles.yaml(DeployFiles.SCRAPE_CONFIG).get("scrape_configs")).get(0));
+    HttpResponse<String> page = get(2, (String) scrape.get("metrics_path"));
+    assertThat(page.statusCode()).isEqualTo(200);
+    assertThat(page.headers().firstValue("Content-Type"))
+        .hasValueSatisfying(t -> assertThat(t).startsWith("text/plain"));
+    assertThat(page.body()).contains("# TYPE aimstore_raft_term gauge");
+  }
+}
