@@ -18,8 +18,10 @@ import io.aimstore.server.core.StoreException;
 import io.aimstore.server.raft.MemberInfo;
 import io.aimstore.server.raft.RaftMembership;
 import io.aimstore.server.raft.RaftNode;
+import io.aimstore.server.raft.StoreUnavailableException;
 import io.grpc.Channel;
 import io.grpc.stub.StreamObserver;
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -94,6 +96,24 @@ public final class ClusterService extends ClusterGrpc.ClusterImplBase {
                         .setHeader(headers.at(s.revision()))
                         .setDbSize(s.sizeBytes())
                         .setCompactRevision(s.compactRevision()));
+    b.setMaxFormatVersion(raft.stateMachine().clusterVersion().selfMax());
+    Optional<String> halted = raft.stateMachine().halted();
+    if (halted.isPresent()) {
+      // its Raft server stopped with the apply thread: what it knew of the others is gone
+      return b.setVersion(VERSION)
+          .setHalted(halted.get())
+          .setRole("HALTED")
+          .setRaftAppliedIndex(raft.stateMachine().getLastAppliedTermIndex().getIndex())
+          .build();
+    }
+    if (raft.isLeader()) {
+      try {
+        b.setClusterVersion(
+            raft.stateMachine().clusterVersion().of(raft.stateMachine().configurationMembers()));
+      } catch (IOException e) {
+        throw new StoreUnavailableException("no Raft configuration: " + e.getMessage());
+      }
+    }
     String leader = raft.leader().orElse("");
     return b.setVersion(VERSION)
         .setLeader(leader.isEmpty() ? 0 : cluster.memberId(leader))
