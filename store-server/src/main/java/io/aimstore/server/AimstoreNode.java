@@ -420,9 +420,8 @@ public final class AimstoreNode implements AutoCloseable {
       if (leader == null) {
         return HealthCheck.failing("no leader known (election in progress or no quorum)");
       }
-      String halted = stateMachine.halted().orElse(null);
-      if (halted != null) {
-        return HealthCheck.failing("halted: " + halted);
+      if (stateMachine.halted().isPresent()) {
+        return HealthCheck.failing("halted: " + stateMachine.halted().get().reason());
       }
       long lag = raft.commitIndex() - raft.appliedIndex();
       if (lag > READY_LAG) {

@@ -15,6 +15,7 @@ import io.aimstore.api.v1.StatusResponse;
 import io.aimstore.internal.Command;
 import io.aimstore.internal.MemberChange;
 import io.aimstore.server.core.StoreException;
+import io.aimstore.server.raft.AimStateMachine;
 import io.aimstore.server.raft.MemberInfo;
 import io.aimstore.server.raft.RaftMembership;
 import io.aimstore.server.raft.RaftNode;
@@ -88,6 +89,18 @@ public final class ClusterService extends ClusterGrpc.ClusterImplBase {
   }
 
   private StatusResponse localStatus() {
+    Optional<AimStateMachine.Halt> halted = raft.stateMachine().halted();
+    if (halted.isPresent()) {
+      // its Raft server and store closed with the apply thread: only the halt is known
+      return StatusResponse.newBuilder()
+          .setHeader(headers.at(halted.get().revision()))
+          .setVersion(VERSION)
+          .setMaxFormatVersion(raft.stateMachine().clusterVersion().selfMax())
+          .setHalted(halted.get().reason())
+          .setRole("HALTED")
+          .setRaftAppliedIndex(halted.get().appliedIndex())
+          .build();
+    }
     StatusResponse.Builder b =
         raft.stateMachine()
             .read(
@@ -97,15 +110,6 @@ public final class ClusterService extends ClusterGrpc.ClusterImplBase {
                         .setDbSize(s.sizeBytes())
                         .setCompactRevision(s.compactRevision()));
     b.setMaxFormatVersion(raft.stateMachine().clusterVersion().selfMax());
-    Optional<String> halted = raft.stateMachine().halted();
-    if (halted.isPresent()) {
-      // its Raft server stopped with the apply thread: what it knew of the others is gone
-      return b.setVersion(VERSION)
-          .setHalted(halted.get())
-          .setRole("HALTED")
-          .setRaftAppliedIndex(raft.stateMachine().getLastAppliedTermIndex().getIndex())
-          .build();
-    }
     if (raft.isLeader()) {
       try {
         b.setClusterVersion(

@@ -74,8 +74,19 @@ public final class AimStateMachine extends BaseStateMachine {
   private final ClusterVersion clusterVersion;
   private volatile Store store;
 
-  /** Why this member stopped applying; null while it applies. */
-  private volatile String halted;
+  /** Why this member stopped applying, and where; null while it applies. */
+  private volatile Halt halted;
+
+  /**
+   * This member stopped applying the log.
+   *
+   * @param reason why, in one line
+   * @param appliedIndex the last log index it applied
+   * @param revision the store's revision then
+   */
+  public record Halt(String reason, long appliedIndex, long revision) {}
+
+  private volatile int appliedFormatVersion;
 
   /**
    * @param applyNanos told how long each entry took to apply (the apply thread is the store's one
@@ -227,11 +238,16 @@ public final class AimStateMachine extends BaseStateMachine {
     return clusterVersion;
   }
 
+  /** The format version of the latest entry this member applied; 0 before the first. */
+  public int appliedFormatVersion() {
+    return appliedFormatVersion;
+  }
+
   /**
-   * Why this member stopped applying the log (an entry in a format version above its maximum);
-   * empty while it applies.
+   * Why and where this member stopped applying the log (an entry in a format version above its
+   * maximum); empty while it applies. Its Raft server and store are closed then.
    */
-  public Optional<String> halted() {
+  public Optional<Halt> halted() {
     return Optional.ofNullable(halted);
   }
 
@@ -241,11 +257,13 @@ public final class AimStateMachine extends BaseStateMachine {
     try {
       LogEntry entry =
           LogEntry.parseFrom(e.getStateMachineLogEntry().getLogData().asReadOnlyByteBuffer());
-      refuseUnknownFormat(FormatVersion.of(entry), e.getIndex());
+      int version = FormatVersion.of(entry);
+      refuseUnknownFormat(version, e.getIndex());
       long t0 = System.nanoTime();
       ApplyResult result = store.apply(entry, e.getTerm(), e.getIndex());
       applyNanos.accept(System.nanoTime() - t0);
       updateLastAppliedTermIndex(e.getTerm(), e.getIndex());
+      appliedFormatVersion = version;
       for (ApplyListener l : applyListeners) {
         l.onApplied(e.getIndex(), result);
       }
@@ -280,7 +298,7 @@ public final class AimStateMachine extends BaseStateMachine {
             + ": it stops applying (run a release that applies version "
             + version
             + " on this member; see docs/operations.md, 'Rolling upgrades')";
-    halted = why;
+    halted = new Halt(why, getLastAppliedTermIndex().getIndex(), store.revision());
     LOG.error(
         "event=entry_format_unsupported index={} format_version={} max_format_version={}; {}",
         index,
