@@ -67,6 +67,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -111,6 +112,7 @@ public final class AimstoreNode implements AutoCloseable {
   private final WatchHub watchHub;
   private final ScheduledExecutorService timers;
   private final MemberTls tls;
+  private final AtomicBoolean raftStopped = new AtomicBoolean();
 
   private AimstoreNode(
       NodeConfig config, DataDirectory dataDir, Clock clock, MemberTls tls, int maxFormatVersion)
@@ -202,6 +204,7 @@ public final class AimstoreNode implements AutoCloseable {
     this.timers = Executors.newSingleThreadScheduledExecutor(named("lessor"));
     long tick = LessorSettings.DEFAULT.checkInterval().toMillis();
     timers.scheduleWithFixedDelay(this::tickLessor, tick, tick, TimeUnit.MILLISECONDS);
+    timers.scheduleWithFixedDelay(this::stopRaftIfHalted, 1, 1, TimeUnit.SECONDS);
 
     MemberEndpoints self = config.self();
     Reads reads = faults.reads(new LocalReads(raft, readExecutor));
@@ -398,6 +401,33 @@ public final class AimstoreNode implements AutoCloseable {
     } catch (RuntimeException e) {
       LOG.warn("event=lessor_tick_failed error={}", e.toString());
     }
+  }
+
+  /**
+   * A halted member (see {@link AimStateMachine#halted}) stops its Raft server: to the others it is
+   * a member that is down, and its log does not fill with refusals of the leader's appends. Its
+   * client API stays up, so that its status says why.
+   */
+  private void stopRaftIfHalted() {
+    if (stateMachine.halted().isEmpty() || !raftStopped.compareAndSet(false, true)) {
+      return;
+    }
+    LOG.error(
+        "event=member_halted member={} reason=\"{}\"; its Raft server stops, its status says why",
+        config.name(),
+        stateMachine.halted().get().reason());
+    Thread stop =
+        new Thread(
+            () -> {
+              try {
+                raft.close();
+              } catch (IOException | RuntimeException e) {
+                LOG.warn("event=raft_close_failed error={}", e.toString());
+              }
+            },
+            "halt");
+    stop.setDaemon(true);
+    stop.start();
   }
 
   public NodeConfig config() {
