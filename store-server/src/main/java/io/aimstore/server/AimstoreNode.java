@@ -3,6 +3,7 @@ package io.aimstore.server;
 import io.aimstore.server.api.AddedMembers;
 import io.aimstore.server.api.AuthService;
 import io.aimstore.server.api.ClusterService;
+import io.aimstore.server.api.ClusterVersionMonitor;
 import io.aimstore.server.api.ClusterView;
 import io.aimstore.server.api.ConfigService;
 import io.aimstore.server.api.FaultInjection;
@@ -34,7 +35,9 @@ import io.aimstore.server.metrics.ProcessMeters;
 import io.aimstore.server.metrics.ServerMeters;
 import io.aimstore.server.raft.AimStateMachine;
 import io.aimstore.server.raft.ApplyListener;
+import io.aimstore.server.raft.ClusterVersion;
 import io.aimstore.server.raft.CommandProposer;
+import io.aimstore.server.raft.FormatVersion;
 import io.aimstore.server.raft.Lessor;
 import io.aimstore.server.raft.LessorSettings;
 import io.aimstore.server.raft.ListenerPromoter;
@@ -55,6 +58,7 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -63,6 +67,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -79,6 +84,11 @@ public final class AimstoreNode implements AutoCloseable {
 
   /** Entries proposed and not yet answered. */
   private static final int PROPOSALS_IN_FLIGHT = 4;
+
+  /**
+   * How long a member's answer about the format versions it applies counts (asked every second).
+   */
+  private static final Duration VERSION_ANSWER_VALID = Duration.ofSeconds(3);
 
   /** A member is ready when it has applied all but this many committed entries. */
   private static final long READY_LAG = 100;
@@ -102,8 +112,10 @@ public final class AimstoreNode implements AutoCloseable {
   private final WatchHub watchHub;
   private final ScheduledExecutorService timers;
   private final MemberTls tls;
+  private final AtomicBoolean raftStopped = new AtomicBoolean();
 
-  private AimstoreNode(NodeConfig config, DataDirectory dataDir, Clock clock, MemberTls tls)
+  private AimstoreNode(
+      NodeConfig config, DataDirectory dataDir, Clock clock, MemberTls tls, int maxFormatVersion)
       throws IOException {
     this.config = config;
     this.dataDir = dataDir;
@@ -111,7 +123,13 @@ public final class AimstoreNode implements AutoCloseable {
     Limits limits = Limits.DEFAULT;
     this.stateMachine =
         new AimStateMachine(
-            dataDir.kv(), config.storage(), limits, meters.applyTime(), clock::millis);
+            dataDir.kv(),
+            config.storage(),
+            limits,
+            meters.applyTime(),
+            clock::millis,
+            new ClusterVersion(
+                config.name(), maxFormatVersion, System::nanoTime, VERSION_ANSWER_VALID));
     Map<String, String> raftAddresses = new LinkedHashMap<>();
     config.members().forEach((name, m) -> raftAddresses.put(name, m.raft()));
     String clusterKey = dataDir.clusterKey(config.cluster());
@@ -186,6 +204,7 @@ public final class AimstoreNode implements AutoCloseable {
     this.timers = Executors.newSingleThreadScheduledExecutor(named("lessor"));
     long tick = LessorSettings.DEFAULT.checkInterval().toMillis();
     timers.scheduleWithFixedDelay(this::tickLessor, tick, tick, TimeUnit.MILLISECONDS);
+    timers.scheduleWithFixedDelay(this::stopRaftIfHalted, 1, 1, TimeUnit.SECONDS);
 
     MemberEndpoints self = config.self();
     Reads reads = faults.reads(new LocalReads(raft, readExecutor));
@@ -213,6 +232,19 @@ public final class AimstoreNode implements AutoCloseable {
             promoter.tick();
           } catch (RuntimeException e) {
             LOG.debug("event=promoter_tick_failed error={}", e.toString());
+          }
+        },
+        1,
+        1,
+        TimeUnit.SECONDS);
+    ClusterVersionMonitor versionMonitor =
+        new ClusterVersionMonitor(raft, cluster, peers, Duration.ofMillis(500));
+    timers.scheduleWithFixedDelay(
+        () -> {
+          try {
+            versionMonitor.tick();
+          } catch (IOException | RuntimeException e) {
+            LOG.debug("event=cluster_version_tick_failed error={}", e.toString());
           }
         },
         1,
@@ -313,6 +345,17 @@ public final class AimstoreNode implements AutoCloseable {
    */
   public static AimstoreNode start(NodeConfig config, Clock clock)
       throws ConfigException, IOException {
+    return start(config, clock, FormatVersion.CURRENT);
+  }
+
+  /**
+   * Tests only: starts a member that claims to apply log-entry format versions up to {@code
+   * maxFormatVersion} instead of this build's {@link FormatVersion#CURRENT}, to play a member of an
+   * older or newer release in a rolling upgrade (there is no setting for it: a member's maximum is
+   * its build's).
+   */
+  public static AimstoreNode start(NodeConfig config, Clock clock, int maxFormatVersion)
+      throws ConfigException, IOException {
     MemberTls tls = null;
     if (config.security().insecure()) {
       LOG.warn(
@@ -334,7 +377,7 @@ public final class AimstoreNode implements AutoCloseable {
       throw e;
     }
     try {
-      return new AimstoreNode(config, dir, clock, tls);
+      return new AimstoreNode(config, dir, clock, tls, maxFormatVersion);
     } catch (IOException | RuntimeException e) {
       dir.close();
       if (tls != null) {
@@ -360,6 +403,33 @@ public final class AimstoreNode implements AutoCloseable {
     }
   }
 
+  /**
+   * A halted member (see {@link AimStateMachine#halted}) stops its Raft server: to the others it is
+   * a member that is down, and its log does not fill with refusals of the leader's appends. Its
+   * client API stays up, so that its status says why.
+   */
+  private void stopRaftIfHalted() {
+    if (stateMachine.halted().isEmpty() || !raftStopped.compareAndSet(false, true)) {
+      return;
+    }
+    LOG.error(
+        "event=member_halted member={} reason=\"{}\"; its Raft server stops, its status says why",
+        config.name(),
+        stateMachine.halted().get().reason());
+    Thread stop =
+        new Thread(
+            () -> {
+              try {
+                raft.close();
+              } catch (IOException | RuntimeException e) {
+                LOG.warn("event=raft_close_failed error={}", e.toString());
+              }
+            },
+            "halt");
+    stop.setDaemon(true);
+    stop.start();
+  }
+
   public NodeConfig config() {
     return config;
   }
@@ -379,6 +449,9 @@ public final class AimstoreNode implements AutoCloseable {
       String leader = raft.leader().orElse(null);
       if (leader == null) {
         return HealthCheck.failing("no leader known (election in progress or no quorum)");
+      }
+      if (stateMachine.halted().isPresent()) {
+        return HealthCheck.failing("halted: " + stateMachine.halted().get().reason());
       }
       long lag = raft.commitIndex() - raft.appliedIndex();
       if (lag > READY_LAG) {

@@ -8,6 +8,7 @@ import io.aimstore.server.ConfigException;
 import io.aimstore.server.NodeConfig;
 import io.aimstore.server.SecuritySettings;
 import io.aimstore.server.api.MemberEndpoints;
+import io.aimstore.server.raft.FormatVersion;
 import io.aimstore.server.raft.RaftSettings;
 import io.aimstore.server.storage.StorageOptions;
 import java.io.IOException;
@@ -51,6 +52,7 @@ public final class InProcessCluster implements Cluster {
   private final RaftSettings raft;
   private final Clients clients = new Clients(this::tls);
   private final Map<Integer, Clock> clocks = new HashMap<>();
+  private final Map<Integer, Integer> formatVersions = new HashMap<>();
   private ClusterCertificates certs;
   private String clusterToken;
 
@@ -176,6 +178,16 @@ public final class InProcessCluster implements Cluster {
     return this;
   }
 
+  /**
+   * Member {@code i} claims to apply log-entry format versions up to {@code max} (from its next
+   * start), as a member of an older or newer release would in a rolling upgrade (default: this
+   * build's {@link FormatVersion#CURRENT}).
+   */
+  public InProcessCluster maxFormatVersion(int i, int max) {
+    formatVersions.put(i, max);
+    return this;
+  }
+
   private SecuritySettings security(String name) {
     if (certs == null) {
       return SecuritySettings.insecureForDevelopment();
@@ -203,7 +215,11 @@ public final class InProcessCluster implements Cluster {
             .withJoin(joined.contains(i))
             .withClusterToken(clusterToken);
     try {
-      nodes[i - 1] = AimstoreNode.start(config, clocks.getOrDefault(i, Clock.systemUTC()));
+      nodes[i - 1] =
+          AimstoreNode.start(
+              config,
+              clocks.getOrDefault(i, Clock.systemUTC()),
+              formatVersions.getOrDefault(i, FormatVersion.CURRENT));
     } catch (ConfigException e) {
       throw new IllegalStateException(e);
     } catch (IOException e) {

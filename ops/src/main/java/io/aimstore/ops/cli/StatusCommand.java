@@ -23,7 +23,9 @@ import picocli.CommandLine.Option;
 @Command(
     name = "status",
     description = {
-      "Show the cluster's health and every member: role, term, revision, applied index, size.",
+      "Show the cluster's health and every member: role, term, revision, applied index, size,"
+          + " and the log-entry format version it can apply (FORMAT); the cluster version is the"
+          + " format version the leader writes in, the lowest its configuration's members apply.",
       "Members are asked directly and in parallel; one that has not answered --member-timeout"
           + " after the first answer is reported as not answering, so the verdict comes within"
           + " about two seconds whatever minority is down or hung. Names the cluster (its id) and"
@@ -96,10 +98,11 @@ public final class StatusCommand extends CommandBase {
             "APPLIED",
             "COMMIT",
             "DB SIZE",
-            "VERSION");
+            "VERSION",
+            "FORMAT");
     for (MemberProbe p : health.members()) {
       if (!p.answered()) {
-        t.row(p.name(), p.endpoint(), "UNREACHABLE", "-", "-", "-", "-", "-", "-", "-");
+        t.row(p.name(), p.endpoint(), "UNREACHABLE", "-", "-", "-", "-", "-", "-", "-", "-");
         continue;
       }
       StatusResponse s = p.status();
@@ -113,9 +116,16 @@ public final class StatusCommand extends CommandBase {
           s.getRaftAppliedIndex(),
           s.getRaftCommitIndex(),
           Text.size(s.getDbSize()),
-          s.getVersion());
+          s.getVersion(),
+          s.getMaxFormatVersion());
     }
     print(t);
+    int clusterVersion = clusterVersion(health);
+    out()
+        .println(
+            "cluster version "
+                + (clusterVersion == 0 ? "unknown (no leader answered)" : clusterVersion)
+                + ": the log-entry format the leader writes (FORMAT: the highest a member applies)");
     out().println(health.summary());
     for (Map.Entry<String, String> problem : health.problems().entrySet()) {
       MemberProbe p =
@@ -138,6 +148,7 @@ public final class StatusCommand extends CommandBase {
     o.addProperty("health", health.verdict().name().toLowerCase(java.util.Locale.ROOT));
     o.addProperty("summary", health.summary());
     o.addProperty("leader_name", health.leader().orElse(""));
+    o.addProperty("cluster_version", clusterVersion(health));
     JsonArray members = new JsonArray();
     for (MemberProbe p : health.members()) {
       JsonObject m = new JsonObject();
@@ -156,6 +167,15 @@ public final class StatusCommand extends CommandBase {
     }
     o.add("members", members);
     return o;
+  }
+
+  /** The format version the leader writes in, from its own answer; 0 when no leader answered. */
+  private static int clusterVersion(ClusterHealth health) {
+    return health.members().stream()
+        .filter(p -> p.answered() && p.status().getClusterVersion() > 0)
+        .mapToInt(p -> p.status().getClusterVersion())
+        .findFirst()
+        .orElse(0);
   }
 
   /** Polls until a linearizable read succeeds, printing progress; fails after {@code wait}. */

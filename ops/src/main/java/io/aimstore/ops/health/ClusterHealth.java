@@ -91,6 +91,9 @@ public record ClusterHealth(
       return "unreachable: " + p.error();
     }
     StatusResponse s = p.status();
+    if (!s.getHalted().isEmpty()) {
+      return "halted: " + s.getHalted();
+    }
     if (s.getLeaderName().isEmpty()) {
       return "knows no leader (" + s.getRole() + ", term " + s.getRaftTerm() + ")";
     }

@@ -67,6 +67,24 @@ class ClusterHealthTest {
         ClusterHealth.of(List.of(up("n1", "n1"), up("n2", "n1"), up("n3", "")));
     assertThat(noLeader.problems().get("n3")).startsWith("knows no leader");
     assertThat(noLeader.verdict()).isEqualTo(Verdict.DEGRADED);
+
+    String why =
+        "log entry 16 is in format version 2, but this member applies format versions up to 1";
+    MemberProbe halted =
+        new MemberProbe(
+            "n3",
+            "n3:1",
+            StatusResponse.newBuilder()
+                .setHeader(ResponseHeader.newBuilder().setMemberName("n3"))
+                .setRole("HALTED")
+                .setHalted(why)
+                .setMaxFormatVersion(1)
+                .addAllMembers(MEMBERS)
+                .build(),
+            null);
+    ClusterHealth tooOld = ClusterHealth.of(List.of(up("n1", "n1"), up("n2", "n1"), halted));
+    assertThat(tooOld.verdict()).isEqualTo(Verdict.DEGRADED);
+    assertThat(tooOld.problems()).containsEntry("n3", "halted: " + why);
   }
 
   @Test

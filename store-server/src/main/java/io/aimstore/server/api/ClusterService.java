@@ -15,11 +15,14 @@ import io.aimstore.api.v1.StatusResponse;
 import io.aimstore.internal.Command;
 import io.aimstore.internal.MemberChange;
 import io.aimstore.server.core.StoreException;
+import io.aimstore.server.raft.AimStateMachine;
 import io.aimstore.server.raft.MemberInfo;
 import io.aimstore.server.raft.RaftMembership;
 import io.aimstore.server.raft.RaftNode;
+import io.aimstore.server.raft.StoreUnavailableException;
 import io.grpc.Channel;
 import io.grpc.stub.StreamObserver;
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -86,6 +89,18 @@ public final class ClusterService extends ClusterGrpc.ClusterImplBase {
   }
 
   private StatusResponse localStatus() {
+    Optional<AimStateMachine.Halt> halted = raft.stateMachine().halted();
+    if (halted.isPresent()) {
+      // its Raft server and store closed with the apply thread: only the halt is known
+      return StatusResponse.newBuilder()
+          .setHeader(headers.at(halted.get().revision()))
+          .setVersion(VERSION)
+          .setMaxFormatVersion(raft.stateMachine().clusterVersion().selfMax())
+          .setHalted(halted.get().reason())
+          .setRole("HALTED")
+          .setRaftAppliedIndex(halted.get().appliedIndex())
+          .build();
+    }
     StatusResponse.Builder b =
         raft.stateMachine()
             .read(
@@ -94,6 +109,15 @@ public final class ClusterService extends ClusterGrpc.ClusterImplBase {
                         .setHeader(headers.at(s.revision()))
                         .setDbSize(s.sizeBytes())
                         .setCompactRevision(s.compactRevision()));
+    b.setMaxFormatVersion(raft.stateMachine().clusterVersion().selfMax());
+    if (raft.isLeader()) {
+      try {
+        b.setClusterVersion(
+            raft.stateMachine().clusterVersion().of(raft.stateMachine().configurationMembers()));
+      } catch (IOException e) {
+        throw new StoreUnavailableException("no Raft configuration: " + e.getMessage());
+      }
+    }
     String leader = raft.leader().orElse("");
     return b.setVersion(VERSION)
         .setLeader(leader.isEmpty() ? 0 : cluster.memberId(leader))

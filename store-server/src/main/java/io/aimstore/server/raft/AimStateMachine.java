@@ -10,6 +10,9 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Collection;
 import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
@@ -19,11 +22,13 @@ import java.util.function.Function;
 import java.util.function.LongConsumer;
 import java.util.function.LongSupplier;
 import org.apache.ratis.proto.RaftProtos.LogEntryProto;
+import org.apache.ratis.proto.RaftProtos.RaftPeerRole;
 import org.apache.ratis.protocol.Message;
 import org.apache.ratis.protocol.RaftClientRequest;
 import org.apache.ratis.protocol.RaftGroupId;
 import org.apache.ratis.protocol.RaftGroupMemberId;
 import org.apache.ratis.protocol.RaftPeerId;
+import org.apache.ratis.server.RaftConfiguration;
 import org.apache.ratis.server.RaftServer;
 import org.apache.ratis.server.protocol.TermIndex;
 import org.apache.ratis.server.storage.RaftStorage;
@@ -66,20 +71,38 @@ public final class AimStateMachine extends BaseStateMachine {
   private final ReadWriteLock storeLock = new ReentrantReadWriteLock();
 
   private final AtomicLong snapshotsInstalled = new AtomicLong();
+  private final ClusterVersion clusterVersion;
   private volatile Store store;
+
+  /** Why this member stopped applying, and where; null while it applies. */
+  private volatile Halt halted;
+
+  /**
+   * This member stopped applying the log.
+   *
+   * @param reason why, in one line
+   * @param appliedIndex the last log index it applied
+   * @param revision the store's revision then
+   */
+  public record Halt(String reason, long appliedIndex, long revision) {}
+
+  private volatile int appliedFormatVersion;
 
   /**
    * @param applyNanos told how long each entry took to apply (the apply thread is the store's one
    *     serial section: watch it)
    * @param wallClockMs this member's wall clock (unix ms): stamps the entries it appends as leader
+   * @param clusterVersion the format version this member applies and, as leader, writes in
    */
   public AimStateMachine(
       Path kvDir,
       StorageOptions storageOptions,
       Limits limits,
       LongConsumer applyNanos,
-      LongSupplier wallClockMs) {
+      LongSupplier wallClockMs,
+      ClusterVersion clusterVersion) {
     this.applyNanos = applyNanos;
+    this.clusterVersion = clusterVersion;
     this.wallClockMs = wallClockMs;
     this.kvDir = kvDir;
     this.storageOptions = storageOptions;
@@ -176,11 +199,14 @@ public final class AimStateMachine extends BaseStateMachine {
 
   /**
    * Runs on the leader only, for each write it is about to append: stamps the entry with the
-   * leader's time (see {@code LogEntry.leader_time_ms}). The field is appended to the proposer's
-   * bytes, which protobuf reads as setting it: no parse and no copy of the entry.
+   * leader's time (see {@code LogEntry.leader_time_ms}) and with the cluster version, the format
+   * version every member of the configuration it is appended in can apply ({@code
+   * LogEntry.format_version}). The fields are appended to the proposer's bytes, which protobuf
+   * reads as setting them: no parse and no copy of the entry.
    */
   @Override
   public TransactionContext startTransaction(RaftClientRequest request) throws IOException {
+    int version = clusterVersion.of(configurationMembers());
     return TransactionContext.newBuilder()
         .setStateMachine(this)
         .setClientRequest(request)
@@ -188,9 +214,41 @@ public final class AimStateMachine extends BaseStateMachine {
             request
                 .getMessage()
                 .getContent()
-                .concat(
-                    UnsafeByteOperations.unsafeWrap(LeaderTime.encode(wallClockMs.getAsLong()))))
+                .concat(UnsafeByteOperations.unsafeWrap(LeaderTime.encode(wallClockMs.getAsLong())))
+                .concat(UnsafeByteOperations.unsafeWrap(FormatVersion.encode(version))))
         .build();
+  }
+
+  /**
+   * Every member of this member's latest Raft configuration, voters and listeners, of the old
+   * configuration too while a change is under way: each one will have to apply what is appended.
+   */
+  public Set<String> configurationMembers() throws IOException {
+    RaftConfiguration conf = getServer().join().getDivision(getGroupId()).getRaftConf();
+    Set<String> names = new TreeSet<>();
+    for (RaftPeerRole role : List.of(RaftPeerRole.FOLLOWER, RaftPeerRole.LISTENER)) {
+      conf.getAllPeers(role).forEach(p -> names.add(p.getId().toString()));
+      conf.getPreviousPeers(role).forEach(p -> names.add(p.getId().toString()));
+    }
+    return names;
+  }
+
+  /** What this member applies, and as leader the version it writes new entries in. */
+  public ClusterVersion clusterVersion() {
+    return clusterVersion;
+  }
+
+  /** The format version of the latest entry this member applied; 0 before the first. */
+  public int appliedFormatVersion() {
+    return appliedFormatVersion;
+  }
+
+  /**
+   * Why and where this member stopped applying the log (an entry in a format version above its
+   * maximum); empty while it applies. Its Raft server and store are closed then.
+   */
+  public Optional<Halt> halted() {
+    return Optional.ofNullable(halted);
   }
 
   @Override
@@ -199,10 +257,13 @@ public final class AimStateMachine extends BaseStateMachine {
     try {
       LogEntry entry =
           LogEntry.parseFrom(e.getStateMachineLogEntry().getLogData().asReadOnlyByteBuffer());
+      int version = FormatVersion.of(entry);
+      refuseUnknownFormat(version, e.getIndex());
       long t0 = System.nanoTime();
       ApplyResult result = store.apply(entry, e.getTerm(), e.getIndex());
       applyNanos.accept(System.nanoTime() - t0);
       updateLastAppliedTermIndex(e.getTerm(), e.getIndex());
+      appliedFormatVersion = version;
       for (ApplyListener l : applyListeners) {
         l.onApplied(e.getIndex(), result);
       }
@@ -214,6 +275,37 @@ public final class AimStateMachine extends BaseStateMachine {
       LOG.error("event=undecodable_entry index={} error={}", e.getIndex(), ex.toString());
       throw new IllegalStateException("cannot decode log entry " + e.getIndex(), ex);
     }
+  }
+
+  /**
+   * Stops this member at an entry it cannot apply as its writer meant: applying it anyway could
+   * make this member's state differ from the others'. The exception stops Ratis' apply thread (and
+   * this member's Raft server), before anything of the entry is applied; the others go on without
+   * it.
+   */
+  private void refuseUnknownFormat(int version, long index) {
+    int max = clusterVersion.selfMax();
+    if (version <= max) {
+      return;
+    }
+    String why =
+        "log entry "
+            + index
+            + " is in format version "
+            + version
+            + ", but this member applies format versions up to "
+            + max
+            + ": it stops applying (run a release that applies version "
+            + version
+            + " on this member; see docs/operations.md, 'Rolling upgrades')";
+    halted = new Halt(why, getLastAppliedTermIndex().getIndex(), store.revision());
+    LOG.error(
+        "event=entry_format_unsupported index={} format_version={} max_format_version={}; {}",
+        index,
+        version,
+        max,
+        why);
+    throw new UnsupportedFormatException(why);
   }
 
   /**
