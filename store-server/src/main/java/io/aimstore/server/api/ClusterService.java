@@ -1,6 +1,7 @@
 package io.aimstore.server.api;
 
 import io.aimstore.api.v1.ClusterGrpc;
+import io.aimstore.api.v1.CorruptionCheckResult;
 import io.aimstore.api.v1.Member;
 import io.aimstore.api.v1.MemberAddRequest;
 import io.aimstore.api.v1.MemberChangeResponse;
@@ -27,6 +28,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 
 /**
  * Cluster status and membership. Membership changes are admin actions, run by the leader (other
@@ -45,6 +47,7 @@ public final class ClusterService extends ClusterGrpc.ClusterImplBase {
   private final Guard guard;
   private final LeaderRouter router;
   private final AddedMembers added;
+  private final Supplier<Optional<CorruptionCheckResult>> corruptionCheck;
 
   public ClusterService(
       ClusterView cluster,
@@ -54,7 +57,8 @@ public final class ClusterService extends ClusterGrpc.ClusterImplBase {
       Writes writes,
       Guard guard,
       LeaderRouter router,
-      AddedMembers added) {
+      AddedMembers added,
+      Supplier<Optional<CorruptionCheckResult>> corruptionCheck) {
     this.cluster = cluster;
     this.raft = raft;
     this.headers = headers;
@@ -63,6 +67,7 @@ public final class ClusterService extends ClusterGrpc.ClusterImplBase {
     this.guard = guard;
     this.router = router;
     this.added = added;
+    this.corruptionCheck = corruptionCheck;
   }
 
   @Override
@@ -95,6 +100,7 @@ public final class ClusterService extends ClusterGrpc.ClusterImplBase {
                         .setDbSize(s.sizeBytes())
                         .setCompactRevision(s.compactRevision()));
     String leader = raft.leader().orElse("");
+    corruptionCheck.get().ifPresent(b::setCorruptionCheck);
     return b.setVersion(VERSION)
         .setLeader(leader.isEmpty() ? 0 : cluster.memberId(leader))
         .setLeaderName(leader)
