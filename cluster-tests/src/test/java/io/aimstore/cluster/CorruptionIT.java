@@ -39,7 +39,7 @@ class CorruptionIT {
       for (int i = 0; i < 150; i++) {
         client.kv().put("/k" + i, "v" + i + "-".repeat(200)).get(10, TimeUnit.SECONDS);
       }
-      int m = cluster.awaitLeader().orElseThrow() % 3 + 1;
+      int m = cluster.awaitLeader() % 3 + 1;
       cluster.stop(m);
       Path segment = newestClosedSegment(cluster.dataDir(m));
       flipByte(segment, Files.size(segment) / 2);
@@ -64,7 +64,7 @@ class CorruptionIT {
       for (int i = 0; i < 300; i++) {
         client.kv().put("/k" + i, "v" + i + "-".repeat(200)).get(10, TimeUnit.SECONDS);
       }
-      int m = cluster.awaitLeader().orElseThrow() % 3 + 1;
+      int m = cluster.awaitLeader() % 3 + 1;
       cluster.node(m).raft().snapshotNow(); // flushes the store into table files
       cluster.stop(m);
       // The snapshot hard-links the store's table files: damage the store's copy only (a new
@@ -98,7 +98,7 @@ class CorruptionIT {
         rev =
             client.kv().put("/k" + i, "v" + i).get(10, TimeUnit.SECONDS).getHeader().getRevision();
       }
-      int leader = cluster.awaitLeader().orElseThrow();
+      int leader = cluster.awaitLeader();
       int m = leader % 3 + 1;
       awaitRevision(cluster, rev);
 

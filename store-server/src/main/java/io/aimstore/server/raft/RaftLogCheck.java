@@ -25,20 +25,24 @@ import org.slf4j.LoggerFactory;
  * closed segment {@code log_S-E} holds entries S..E, an open one {@code log_inprogress_S} entries
  * from S on.
  *
- * <p>What Ratis does by itself at start, with its default corruption policy ({@code EXCEPTION}): a
- * file that ends inside an entry is a write cut short and the entry is dropped; an entry whose
- * checksum does not match fails the start with an exception deep in its log loading that does not
- * name the file. Here:
+ * <p>What Ratis 3.2.2 does by itself at start, with its default corruption policy ({@code
+ * EXCEPTION}): a segment that ends inside an entry is a write cut short, and the entry is dropped
+ * with a warning; an entry whose checksum does not match, in any segment, fails the start with
+ * {@code IllegalStateException: Failed to initRaftLog} caused by {@code ChecksumException: Log
+ * entry corrupted: Calculated checksum is … but read checksum is …}, which names no file. Here,
+ * before Ratis starts:
  *
  * <ul>
- *   <li>a closed segment with a damaged entry, bytes after its entries, or fewer entries than its
- *       name says: {@link RaftLogDamagedException} naming the file, nothing started;
- *   <li>the open segment's <em>last</em> entry cut short (the file ends inside it: Ratis drops it
- *       too) or failing its checksum with nothing but zeros after it (the file is preallocated, so
- *       this is how a write torn by a crash looks): a torn write. That entry was never acknowledged
- *       by this member (acknowledgements follow the fsync), so the file is truncated before it,
- *       with one warning; the leader sends it again;
- *   <li>a damaged entry of the open segment that other entries follow: refused like a closed one.
+ *   <li>a closed segment with a damaged entry, bytes after its entries, or another number of
+ *       entries than its name says: {@link RaftLogDamagedException} naming the file, nothing
+ *       started;
+ *   <li>the open segment ending inside its last entry: dropped, as Ratis would;
+ *   <li>the open segment's <em>last</em> entry failing its checksum, with nothing but zeros after
+ *       it and a whole {@value #SECTOR}-byte sector of it zeros: a write torn by a crash (the
+ *       sector never reached the disk). That entry was never acknowledged by this member
+ *       (acknowledgements follow the fsync), so the file is truncated before it, with one warning;
+ *       the leader sends it again. Any other checksum failure (a flipped bit leaves no zero sector)
+ *       is damage and refused.
  * </ul>
  */
 final class RaftLogCheck {
@@ -51,6 +55,9 @@ final class RaftLogCheck {
    * op size, 32 MiB by default; ours are at most a few MiB).
    */
   static final long MAX_ENTRY_BYTES = 64L << 20;
+
+  /** Disk writes are atomic per sector at best: a torn write loses whole sectors. */
+  static final int SECTOR = 512;
 
   private static final Pattern CLOSED = Pattern.compile("log_(\\d+)-(\\d+)");
   private static final Pattern OPEN = Pattern.compile("log_inprogress_(\\d+)");
@@ -152,8 +159,8 @@ final class RaftLogCheck {
               | ((data[end + 2] & 0xff) << 8)
               | (data[end + 3] & 0xff);
       if (stored != (int) crc.getValue()) {
-        if (open && zerosFrom(data, (int) frameEnd)) {
-          tornTail(f, pos, count, "fails its checksum");
+        if (open && zerosFrom(data, (int) frameEnd) && hasZeroSector(data, pos, (int) frameEnd)) {
+          tornTail(f, pos, count, "has a sector never written");
           break;
         }
         throw new RaftLogDamagedException(
@@ -172,6 +179,26 @@ final class RaftLogCheck {
       pos = (int) frameEnd;
     }
     return count;
+  }
+
+  /**
+   * Whether a disk sector's worth of {@code [from, to)} — the part of a {@value #SECTOR}-byte
+   * sector inside it — is all zeros: the mark of a write the crash cut short (etcd's torn-entry
+   * test), where a flipped bit leaves no such sector.
+   */
+  private static boolean hasZeroSector(byte[] data, int from, int to) {
+    for (int start = from; start < to; ) {
+      int end = Math.min(to, (start / SECTOR + 1) * SECTOR);
+      boolean zeros = true;
+      for (int i = start; i < end && zeros; i++) {
+        zeros = data[i] == 0;
+      }
+      if (zeros) {
+        return true;
+      }
+      start = end;
+    }
+    return false;
   }
 
   private static int matchingPrefix(byte[] data) {

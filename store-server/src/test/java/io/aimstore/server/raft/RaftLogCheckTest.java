@@ -19,7 +19,13 @@ class RaftLogCheckTest {
   private static byte[] entry(String payload) {
     byte[] body = payload.getBytes(java.nio.charset.StandardCharsets.UTF_8);
     ByteArrayOutputStream out = new ByteArrayOutputStream();
-    out.write(body.length); // < 128: a one-byte varint
+    for (int n = body.length; ; n >>>= 7) { // varint
+      if (n < 0x80) {
+        out.write(n);
+        break;
+      }
+      out.write((n & 0x7f) | 0x80);
+    }
     out.writeBytes(body);
     CRC32C crc = new CRC32C();
     crc.update(out.toByteArray());
@@ -74,12 +80,26 @@ class RaftLogCheckTest {
 
   @Test
   void aTornLastEntryOfTheOpenSegmentIsDroppedAndTheRestKept() throws Exception {
-    Path open = segment("log_inprogress_1", 4096, "first", "second", "torn");
+    Path open = segment("log_inprogress_1", 4096, "first", "second", "x".repeat(1500));
     long tornAt = RaftLogCheck.HEADER.length + entry("first").length + entry("second").length;
-    flip(open, (int) tornAt + 3); // the crash left part of the last write unwritten
+    // the crash kept the first sectors of the last write, not the one from 1024 to 1536
+    byte[] b = Files.readAllBytes(open);
+    java.util.Arrays.fill(b, 1024, 1536, (byte) 0);
+    Files.write(open, b);
     assertThat(RaftLogCheck.verify(dir)).isEqualTo(2);
     assertThat(Files.size(open)).isEqualTo(tornAt);
     assertThat(RaftLogCheck.verify(dir)).isEqualTo(2);
+  }
+
+  @Test
+  void aFlippedBitInTheLastEntryOfTheOpenSegmentIsRefused() throws Exception {
+    Path open = segment("log_inprogress_1", 4096, "first", "second", "x".repeat(1500));
+    flip(open, 1100);
+    long size = Files.size(open);
+    assertThatThrownBy(() -> RaftLogCheck.verify(dir))
+        .isInstanceOf(RaftLogDamagedException.class)
+        .hasMessageContaining(open + " is damaged: entry 3 (offset ");
+    assertThat(Files.size(open)).as("nothing truncated").isEqualTo(size);
   }
 
   @Test
