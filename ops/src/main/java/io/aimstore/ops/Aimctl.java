@@ -2,6 +2,7 @@ package io.aimstore.ops;
 
 import io.aimstore.client.AimStoreClient;
 import io.aimstore.ops.cli.AuditCommand;
+import io.aimstore.ops.cli.CheckCommand;
 import io.aimstore.ops.cli.CompactCommand;
 import io.aimstore.ops.cli.CompletionCommand;
 import io.aimstore.ops.cli.ConfigCommand;
@@ -64,6 +65,7 @@ import picocli.CommandLine.ScopeType;
       CompactCommand.class,
       SnapshotCommand.class,
       StatusCommand.class,
+      CheckCommand.class,
       MemberCommand.class,
       LeaseCommand.class,
       WatchCommand.class,

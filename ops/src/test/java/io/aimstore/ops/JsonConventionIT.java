@@ -85,6 +85,7 @@ class JsonConventionIT {
     json(outputs, "snapshot save", "snapshot", "save", snap, "-o", "json");
     json(outputs, "snapshot status", "snapshot", "status", snap, "-o", "json");
     json(outputs, "status", "status", "-o", "json");
+    json(outputs, "check hash", "check", "hash", "-o", "json");
     json(outputs, "member list", "member", "list", "-o", "json");
     json(outputs, "member leader", "member", "leader", "-o", "json");
     int n4 = cluster.startJoiningMember();

@@ -1,11 +1,12 @@
 package io.aimstore.client;
 
+import io.aimstore.api.v1.HashKVResponse;
 import java.io.OutputStream;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * Backups of the whole store (admins only). Thread-safe.
+ * Backups of the whole store and keyspace hashes for corruption checks (admins only). Thread-safe.
  *
  * <p>What {@link #snapshot} writes is a snapshot file ({@code io.aimstore.api.SnapshotFile}):
  * verify it with {@code SnapshotFile.verify} before keeping it; {@code aimstore restore} seeds a
@@ -34,4 +35,16 @@ public interface Maintenance {
    *     {@code limit}
    */
   CompletableFuture<Long> snapshot(OutputStream out, Progress progress, Duration limit);
+
+  /**
+   * The keyspace hash of the member at {@code endpoint} (asked once and directly, no failover: the
+   * point is to compare members), as of {@code revision} (0: the member's current revision).
+   * Members that applied the same log and report the same compact revision have the same hash.
+   *
+   * @param endpoint one of this client's endpoints
+   * @throws IllegalArgumentException when {@code endpoint} is not one of them
+   * @throws AimStoreException (in the future) PERMISSION_DENIED unless the caller is an admin;
+   *     OUT_OF_RANGE when that member compacted {@code revision} away or has not applied it yet
+   */
+  CompletableFuture<HashKVResponse> hashAt(String endpoint, long revision, Duration timeout);
 }

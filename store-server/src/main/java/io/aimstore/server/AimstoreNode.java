@@ -6,6 +6,7 @@ import io.aimstore.server.api.ClusterService;
 import io.aimstore.server.api.ClusterVersionMonitor;
 import io.aimstore.server.api.ClusterView;
 import io.aimstore.server.api.ConfigService;
+import io.aimstore.server.api.CorruptionCheck;
 import io.aimstore.server.api.FaultInjection;
 import io.aimstore.server.api.Guard;
 import io.aimstore.server.api.Headers;
@@ -29,6 +30,7 @@ import io.aimstore.server.core.ApplyResult;
 import io.aimstore.server.core.Limits;
 import io.aimstore.server.core.RequestValidator;
 import io.aimstore.server.core.Store;
+import io.aimstore.server.metrics.CorruptionAlarmGauge;
 import io.aimstore.server.metrics.HealthCheck;
 import io.aimstore.server.metrics.MetricsEndpoint;
 import io.aimstore.server.metrics.ProcessMeters;
@@ -90,6 +92,9 @@ public final class AimstoreNode implements AutoCloseable {
    */
   private static final Duration VERSION_ANSWER_VALID = Duration.ofSeconds(3);
 
+  /** How long a member may take to hash its keyspace for the leader's check. */
+  private static final Duration HASH_TIMEOUT = Duration.ofSeconds(30);
+
   /** A member is ready when it has applied all but this many committed entries. */
   private static final long READY_LAG = 100;
 
@@ -111,6 +116,14 @@ public final class AimstoreNode implements AutoCloseable {
   private final Lessor lessor;
   private final WatchHub watchHub;
   private final ScheduledExecutorService timers;
+
+  /**
+   * Runs the leader's keyspace hash checks (they wait on other members: not on {@link #timers}).
+   */
+  private final ScheduledExecutorService checks =
+      Executors.newSingleThreadScheduledExecutor(named("corruption-check"));
+
+  private final CorruptionCheck corruptionCheck;
   private final MemberTls tls;
   private final AtomicBoolean raftStopped = new AtomicBoolean();
 
@@ -222,8 +235,45 @@ public final class AimstoreNode implements AutoCloseable {
         1,
         1,
         TimeUnit.SECONDS);
+    MaintenanceService maintenance =
+        new MaintenanceService(
+            writes,
+            guard,
+            headers,
+            raft,
+            cluster,
+            config.cluster(),
+            dataDir.exports(),
+            snapshotExecutor,
+            readExecutor,
+            clock::millis);
+    this.corruptionCheck =
+        new CorruptionCheck(
+            raft,
+            peers,
+            maintenance,
+            new CorruptionAlarmGauge(meters.registry()),
+            clock::millis,
+            HASH_TIMEOUT);
+    Duration checkEvery = config.corruptionCheckInterval();
+    if (!checkEvery.isZero()) {
+      checks.scheduleWithFixedDelay(
+          this::checkCorruption,
+          checkEvery.toMillis(),
+          checkEvery.toMillis(),
+          TimeUnit.MILLISECONDS);
+    }
     ClusterService clusterService =
-        new ClusterService(cluster, raft, headers, peers, writes, guard, router, addedMembers);
+        new ClusterService(
+            cluster,
+            raft,
+            headers,
+            peers,
+            writes,
+            guard,
+            router,
+            addedMembers,
+            corruptionCheck::last);
     ListenerPromoter promoter =
         new ListenerPromoter(raft, addedMembers::autoPromote, proposer::submit);
     timers.scheduleWithFixedDelay(
@@ -267,15 +317,7 @@ public final class AimstoreNode implements AutoCloseable {
             new ConfigService(kv, writes, headers, guard),
             new RolloutService(writes, headers, reads, guard),
             new AuthService(writes, headers, reads, guard),
-            new MaintenanceService(
-                writes,
-                guard,
-                raft,
-                cluster,
-                config.cluster(),
-                dataDir.exports(),
-                snapshotExecutor,
-                clock::millis)));
+            maintenance));
     // etcd's v3 API beside aimstore's, served by the same services (docs/api.md)
     services.addAll(
         EtcdApi.services(
@@ -395,6 +437,19 @@ public final class AimstoreNode implements AutoCloseable {
     return lessor;
   }
 
+  /** The leader's keyspace hash check (runs every {@code corruption-check-interval}). */
+  public CorruptionCheck corruptionCheck() {
+    return corruptionCheck;
+  }
+
+  private void checkCorruption() {
+    try {
+      corruptionCheck.run();
+    } catch (RuntimeException e) {
+      LOG.warn("event=corruption_check_failed error={}", e.toString());
+    }
+  }
+
   private void tickLessor() {
     try {
       lessor.tick();
@@ -484,6 +539,7 @@ public final class AimstoreNode implements AutoCloseable {
     metrics.close();
     processMeters.close();
     timers.shutdownNow();
+    checks.shutdownNow();
     grpc.shutdownNow();
     watchHub.close();
     try {

@@ -1,7 +1,7 @@
 package io.aimstore.server;
 
 import io.aimstore.server.api.MemberEndpoints;
-import io.aimstore.server.raft.SnapshotDamagedException;
+import io.aimstore.server.storage.DamagedFileException;
 import java.io.IOException;
 import java.net.BindException;
 import java.net.InetSocketAddress;
@@ -15,7 +15,7 @@ import org.slf4j.bridge.SLF4JBridgeHandler;
  * NodeConfig}); {@code aimstore-server restore FILE ...} seeds a data directory from a snapshot
  * instead (see {@link Restore}). A member that cannot start says why in one line on stderr: exit
  * code 2 for what its operator must fix (a setting, the data directory, a port another process
- * holds, a damaged snapshot file), 1 for anything else.
+ * holds, a damaged data file: snapshot, Raft log segment, RocksDB file), 1 for anything else.
  */
 public final class Main {
   private static final String COMMON_POOL_PARALLELISM =
@@ -78,7 +78,7 @@ public final class Main {
       System.err.println("aimstore: " + e.getMessage());
       System.exit(2);
       return;
-    } catch (SnapshotDamagedException e) {
+    } catch (DamagedFileException e) {
       System.err.println("aimstore: " + e.getMessage());
       System.exit(2);
       return;

@@ -34,6 +34,7 @@ import java.util.Set;
  *   insecure = false                # true: plaintext, no identities (development only)
  *   max-quarantine = 1h             # longest quarantine a force-release may ask for
  *   join = false                    # true: join a running cluster (aimctl member add), see below
+ *   corruption-check-interval = 5m  # how often the leader compares the members' keyspace hashes; off
  * </pre>
  *
  * A member started with {@code join = true} and no data yet knows no Raft configuration: it waits
@@ -55,7 +56,35 @@ public record NodeConfig(
     StorageOptions storage,
     SecuritySettings security,
     boolean join,
-    String clusterToken) {
+    String clusterToken,
+    Duration corruptionCheckInterval) {
+
+  /** How often the leader compares the members' keyspace hashes unless configured. */
+  public static final Duration DEFAULT_CORRUPTION_CHECK_INTERVAL = Duration.ofMinutes(5);
+
+  /** A configuration with the default corruption check interval. */
+  public NodeConfig(
+      String cluster,
+      String name,
+      Path dataDir,
+      Map<String, MemberEndpoints> members,
+      RaftSettings raft,
+      StorageOptions storage,
+      SecuritySettings security,
+      boolean join,
+      String clusterToken) {
+    this(
+        cluster,
+        name,
+        dataDir,
+        members,
+        raft,
+        storage,
+        security,
+        join,
+        clusterToken,
+        DEFAULT_CORRUPTION_CHECK_INTERVAL);
+  }
 
   /** A member of the first configuration (not joining), never restored from a snapshot. */
   public NodeConfig(
@@ -72,13 +101,37 @@ public record NodeConfig(
   /** The same configuration, joining a running cluster or not. */
   public NodeConfig withJoin(boolean join) {
     return new NodeConfig(
-        cluster, name, dataDir, members, raft, storage, security, join, clusterToken);
+        cluster,
+        name,
+        dataDir,
+        members,
+        raft,
+        storage,
+        security,
+        join,
+        clusterToken,
+        corruptionCheckInterval);
   }
 
   /** The same configuration, for a cluster restored with {@code clusterToken} (null: none). */
   public NodeConfig withClusterToken(String clusterToken) {
     return new NodeConfig(
-        cluster, name, dataDir, members, raft, storage, security, join, clusterToken);
+        cluster,
+        name,
+        dataDir,
+        members,
+        raft,
+        storage,
+        security,
+        join,
+        clusterToken,
+        corruptionCheckInterval);
+  }
+
+  /** The same configuration, with the leader's hash check every {@code interval} (ZERO: off). */
+  public NodeConfig withCorruptionCheckInterval(Duration interval) {
+    return new NodeConfig(
+        cluster, name, dataDir, members, raft, storage, security, join, clusterToken, interval);
   }
 
   private static final Set<String> KEYS =
@@ -99,6 +152,7 @@ public record NodeConfig(
           "insecure",
           "max-quarantine",
           "join",
+          "corruption-check-interval",
           "config");
 
   public MemberEndpoints self() {
@@ -195,7 +249,24 @@ public record NodeConfig(
         storage,
         security(v, name),
         join,
-        token == null || token.isBlank() ? null : token.strip());
+        token == null || token.isBlank() ? null : token.strip(),
+        corruptionCheckInterval(last(v, "corruption-check-interval")));
+  }
+
+  /** {@code off} (or 0) turns the check off; otherwise a duration, at least 10s. */
+  private static Duration corruptionCheckInterval(String s) throws ConfigException {
+    if (s == null) {
+      return DEFAULT_CORRUPTION_CHECK_INTERVAL;
+    }
+    if (s.strip().equalsIgnoreCase("off") || s.strip().equals("0")) {
+      return Duration.ZERO;
+    }
+    Duration d = parseDuration("corruption-check-interval", s);
+    if (d.compareTo(Duration.ofSeconds(10)) < 0) {
+      throw new ConfigException(
+          "corruption-check-interval must be at least 10s (or off), got '" + s + "'");
+    }
+    return d;
   }
 
   private static SecuritySettings security(Map<String, List<String>> v, String name)

@@ -97,6 +97,23 @@ class NodeConfigTest {
   }
 
   @Test
+  void theCorruptionCheckRunsEveryFiveMinutesUnlessConfiguredOrOff() throws Exception {
+    String[] common = {
+      "--name", "n1", "--data-dir", "/x", "--member", M1, "--member", M2, "--insecure", "true"
+    };
+    assertThat(load(Map.of(), common).corruptionCheckInterval()).isEqualTo(Duration.ofMinutes(5));
+    assertThat(load(Map.of("AIMSTORE_CORRUPTION_CHECK_INTERVAL", "30s"), common))
+        .extracting(NodeConfig::corruptionCheckInterval)
+        .isEqualTo(Duration.ofSeconds(30));
+    assertThat(load(Map.of("AIMSTORE_CORRUPTION_CHECK_INTERVAL", "off"), common))
+        .extracting(NodeConfig::corruptionCheckInterval)
+        .isEqualTo(Duration.ZERO);
+    assertThatThrownBy(() -> load(Map.of("AIMSTORE_CORRUPTION_CHECK_INTERVAL", "1s"), common))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("corruption-check-interval must be at least 10s (or off)");
+  }
+
+  @Test
   void aJoiningMemberSaysSo() throws Exception {
     String[] common = {
       "--name", "n2", "--data-dir", "/x", "--member", M1, "--member", M2, "--insecure", "true"

@@ -2,6 +2,7 @@ package io.aimstore.ops.cli;
 
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
+import io.aimstore.api.v1.CorruptionCheckResult;
 import io.aimstore.api.v1.StatusResponse;
 import io.aimstore.client.AimStoreClient;
 import io.aimstore.client.AimStoreException;
@@ -135,7 +136,35 @@ public final class StatusCommand extends CommandBase {
               .orElseThrow();
       out().println("  " + p.name() + " (" + p.endpoint() + "): " + problem.getValue());
     }
+    corruption(health).ifPresent(out()::println);
     return health.verdict().exitCode();
+  }
+
+  /**
+   * A line when the latest keyspace hash check (run by a leader, reported in its status) found
+   * members that differ.
+   */
+  static java.util.Optional<String> corruption(ClusterHealth health) {
+    return health.members().stream()
+        .filter(p -> p.answered() && p.status().hasCorruptionCheck())
+        .max(
+            java.util.Comparator.comparingLong(
+                p -> p.status().getCorruptionCheck().getCheckedAtMs()))
+        .filter(p -> p.status().getCorruptionCheck().getMismatchedCount() > 0)
+        .map(
+            p -> {
+              CorruptionCheckResult c = p.status().getCorruptionCheck();
+              return "CORRUPT: at revision "
+                  + c.getRevision()
+                  + " the keyspace hash of "
+                  + String.join(", ", c.getMismatchedList())
+                  + " differs from "
+                  + p.name()
+                  + "'s (checked "
+                  + java.time.Instant.ofEpochMilli(c.getCheckedAtMs())
+                  + "); compare with 'aimctl check hash', rebuild the odd one out"
+                  + " (docs/operations.md, 'Corruption')";
+            });
   }
 
   private static JsonObject json(ClusterHealth health, String clusterId, ClusterTarget target) {

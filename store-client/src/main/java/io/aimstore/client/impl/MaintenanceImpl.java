@@ -1,5 +1,7 @@
 package io.aimstore.client.impl;
 
+import io.aimstore.api.v1.HashKVRequest;
+import io.aimstore.api.v1.HashKVResponse;
 import io.aimstore.api.v1.MaintenanceGrpc;
 import io.aimstore.api.v1.SnapshotRequest;
 import io.aimstore.api.v1.SnapshotResponse;
@@ -21,6 +23,18 @@ public final class MaintenanceImpl implements Maintenance {
 
   public MaintenanceImpl(Connection conn) {
     this.conn = conn;
+  }
+
+  @Override
+  public CompletableFuture<HashKVResponse> hashAt(
+      String endpoint, long revision, Duration timeout) {
+    int index = conn.endpoints().indexOf(endpoint);
+    if (index < 0) {
+      throw new IllegalArgumentException(
+          endpoint + " is not one of this client's endpoints " + conn.endpoints());
+    }
+    HashKVRequest r = HashKVRequest.newBuilder().setRevision(revision).build();
+    return conn.callOnce(index, ch -> MaintenanceGrpc.newFutureStub(ch).hashKV(r), timeout);
   }
 
   @Override

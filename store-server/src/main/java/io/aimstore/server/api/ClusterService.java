@@ -1,6 +1,7 @@
 package io.aimstore.server.api;
 
 import io.aimstore.api.v1.ClusterGrpc;
+import io.aimstore.api.v1.CorruptionCheckResult;
 import io.aimstore.api.v1.Member;
 import io.aimstore.api.v1.MemberAddRequest;
 import io.aimstore.api.v1.MemberChangeResponse;
@@ -30,6 +31,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 
 /**
  * Cluster status and membership. Membership changes are admin actions, run by the leader (other
@@ -48,6 +50,7 @@ public final class ClusterService extends ClusterGrpc.ClusterImplBase {
   private final Guard guard;
   private final LeaderRouter router;
   private final AddedMembers added;
+  private final Supplier<Optional<CorruptionCheckResult>> corruptionCheck;
 
   public ClusterService(
       ClusterView cluster,
@@ -57,7 +60,8 @@ public final class ClusterService extends ClusterGrpc.ClusterImplBase {
       Writes writes,
       Guard guard,
       LeaderRouter router,
-      AddedMembers added) {
+      AddedMembers added,
+      Supplier<Optional<CorruptionCheckResult>> corruptionCheck) {
     this.cluster = cluster;
     this.raft = raft;
     this.headers = headers;
@@ -66,6 +70,7 @@ public final class ClusterService extends ClusterGrpc.ClusterImplBase {
     this.guard = guard;
     this.router = router;
     this.added = added;
+    this.corruptionCheck = corruptionCheck;
   }
 
   @Override
@@ -119,6 +124,7 @@ public final class ClusterService extends ClusterGrpc.ClusterImplBase {
       }
     }
     String leader = raft.leader().orElse("");
+    corruptionCheck.get().ifPresent(b::setCorruptionCheck);
     return b.setVersion(VERSION)
         .setLeader(leader.isEmpty() ? 0 : cluster.memberId(leader))
         .setLeaderName(leader)

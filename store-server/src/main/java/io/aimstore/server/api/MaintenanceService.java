@@ -2,6 +2,8 @@ package io.aimstore.server.api;
 
 import com.google.protobuf.ByteString;
 import io.aimstore.api.SnapshotFile;
+import io.aimstore.api.v1.HashKVRequest;
+import io.aimstore.api.v1.HashKVResponse;
 import io.aimstore.api.v1.MaintenanceGrpc;
 import io.aimstore.api.v1.SnapshotMember;
 import io.aimstore.api.v1.SnapshotMetadata;
@@ -10,6 +12,7 @@ import io.aimstore.api.v1.SnapshotResponse;
 import io.aimstore.internal.Command;
 import io.aimstore.internal.ErrorCode;
 import io.aimstore.internal.SnapshotSave;
+import io.aimstore.server.core.Store;
 import io.aimstore.server.core.StoreException;
 import io.aimstore.server.raft.MemberInfo;
 import io.aimstore.server.raft.RaftNode;
@@ -41,6 +44,9 @@ import org.slf4j.LoggerFactory;
  * <p>The snapshot is a Raft snapshot taken on demand after a ReadIndex barrier (so it holds every
  * write acknowledged before the call), linked into {@code exportDir} so that it outlives snapshot
  * pruning while it streams, and sent as fast as the caller reads it (gRPC flow control).
+ *
+ * <p>Corruption checks: {@link #hashKV} hashes this member's own keyspace at a revision, for admins
+ * ({@code aimctl check hash}) and for the leader's periodic comparison ({@link CorruptionCheck}).
  */
 public final class MaintenanceService extends MaintenanceGrpc.MaintenanceImplBase {
   private static final Logger LOG = LoggerFactory.getLogger(MaintenanceService.class);
@@ -50,11 +56,13 @@ public final class MaintenanceService extends MaintenanceGrpc.MaintenanceImplBas
 
   private final Writes writes;
   private final Guard guard;
+  private final Headers headers;
   private final RaftNode raft;
   private final ClusterView cluster;
   private final String clusterName;
   private final Path exportDir;
   private final Executor executor;
+  private final Executor hashExecutor;
   private final LongSupplier wallClockMs;
   private final Semaphore streaming = new Semaphore(1);
 
@@ -63,24 +71,29 @@ public final class MaintenanceService extends MaintenanceGrpc.MaintenanceImplBas
    * @param exportDir where snapshots are linked while they stream: on the file system of the Raft
    *     directory; emptied now (a process that died while streaming leaves its copy there)
    * @param executor runs the blocking part of a save (taking the snapshot, reading its files)
+   * @param hashExecutor runs keyspace hashes (a read of the whole keyspace)
    */
   public MaintenanceService(
       Writes writes,
       Guard guard,
+      Headers headers,
       RaftNode raft,
       ClusterView cluster,
       String clusterName,
       Path exportDir,
       Executor executor,
+      Executor hashExecutor,
       LongSupplier wallClockMs)
       throws IOException {
     this.writes = writes;
     this.guard = guard;
+    this.headers = headers;
     this.raft = raft;
     this.cluster = cluster;
     this.clusterName = clusterName;
     this.exportDir = exportDir;
     this.executor = executor;
+    this.hashExecutor = hashExecutor;
     this.wallClockMs = wallClockMs;
     deleteRecursively(exportDir);
   }
@@ -123,6 +136,48 @@ public final class MaintenanceService extends MaintenanceGrpc.MaintenanceImplBas
                 flow.fail(err);
               }
             });
+  }
+
+  /**
+   * This member's hash of its keyspace: answered from its own store, never forwarded (comparing the
+   * members' answers is the point). Admins and members only.
+   */
+  @Override
+  public void hashKV(HashKVRequest req, StreamObserver<HashKVResponse> obs) {
+    try {
+      String caller = Caller.identity();
+      if (!CertificateIdentity.isMember(caller)) {
+        guard.access().requireAdmin("hash the keyspace");
+      }
+      if (req.getRevision() < 0) {
+        throw StoreException.invalid("revision must be >= 0, got " + req.getRevision());
+      }
+    } catch (RuntimeException e) {
+      obs.onError(GrpcErrors.toStatus(e));
+      return;
+    }
+    CompletableFuture.supplyAsync(() -> hash(req.getRevision()), hashExecutor)
+        .whenComplete(
+            (r, err) -> {
+              if (err != null) {
+                obs.onError(GrpcErrors.toStatus(err));
+              } else {
+                obs.onNext(r);
+                obs.onCompleted();
+              }
+            });
+  }
+
+  /** Hashes the local store at {@code revision} (0: its current one). */
+  HashKVResponse hash(long revision) {
+    Store.KeyspaceHash h = raft.stateMachine().read(s -> s.hashKeyspace(revision));
+    return HashKVResponse.newBuilder()
+        .setHeader(headers.at(raft.stateMachine().read(Store::revision)))
+        .setMember(raft.selfName())
+        .setHash(h.hash())
+        .setRevision(h.revision())
+        .setCompactRevision(h.compactRevision())
+        .build();
   }
 
   private void send(FlowControl flow) {

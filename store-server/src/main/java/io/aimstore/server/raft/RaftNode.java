@@ -4,6 +4,7 @@ import com.google.protobuf.InvalidProtocolBufferException;
 import io.aimstore.internal.EntryResult;
 import io.aimstore.internal.LogEntry;
 import io.aimstore.internal.ProposalId;
+import io.aimstore.server.storage.DamagedFileException;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -214,17 +215,29 @@ public final class RaftNode implements AutoCloseable {
   }
 
   /**
-   * Starts the Ratis server, after checking the checksums of the snapshot it would start from.
+   * Starts the Ratis server, after checking the checksums of the snapshot it would start from and
+   * of every Raft log entry ({@link RaftLogCheck}).
    *
-   * @throws SnapshotDamagedException when a file of that snapshot is damaged (nothing started)
+   * @throws DamagedFileException when a file of that snapshot, a log segment or a RocksDB file is
+   *     damaged (nothing started)
    */
   public void start() throws IOException {
-    Path sm = raftDir.resolve(group.getGroupId().getUuid().toString()).resolve("sm");
-    java.util.Optional<Path> latest = SnapshotDirectory.latestIn(sm);
+    Path groupDir = raftDir.resolve(group.getGroupId().getUuid().toString());
+    java.util.Optional<Path> latest = SnapshotDirectory.latestIn(groupDir.resolve("sm"));
     if (latest.isPresent()) {
       SnapshotChecksums.verify(latest.get());
     }
-    server.start();
+    RaftLogCheck.verify(groupDir.resolve("current"));
+    try {
+      server.start();
+    } catch (IOException | RuntimeException e) {
+      // a damaged RocksDB file is found while the state machine opens the store, inside Ratis
+      DamagedFileException damaged = DamagedFileException.in(e);
+      if (damaged != null) {
+        throw damaged;
+      }
+      throw e;
+    }
   }
 
   public AimStateMachine stateMachine() {

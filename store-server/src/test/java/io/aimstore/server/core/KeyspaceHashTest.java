@@ -55,4 +55,44 @@ class KeyspaceHashTest {
               e -> assertThat(e.reason()).isEqualTo(ErrorReason.FUTURE_REVISION));
     }
   }
+
+  @Test
+  void theHashDependsOnTheKeyspaceNotOnHowWritesWereGroupedIntoEntries() {
+    try (CoreHarness oneByOne = CoreHarness.open(one);
+        CoreHarness grouped = CoreHarness.open(two)) {
+      oneByOne.put("a", "1");
+      oneByOne.put("b", "2");
+      oneByOne.put("c", "3");
+      grouped.applyEntry(
+          grouped.putCmd("a", "1"), grouped.putCmd("b", "2"), grouped.putCmd("c", "3"));
+      assertThat(grouped.index()).isLessThan(oneByOne.index());
+      assertThat(grouped.store().hashKeyspace(3)).isEqualTo(oneByOne.store().hashKeyspace(3));
+    }
+  }
+
+  @Test
+  void theHashDoesNotDependOnTheRocksDbFiles(@TempDir Path copy) throws Exception {
+    try (CoreHarness h = CoreHarness.open(one)) {
+      history(h);
+      Store.KeyspaceHash inMemtables = h.store().hashKeyspace(4);
+      // a checkpoint flushes the memtables into table files: the same data, laid out otherwise
+      java.nio.file.Files.delete(copy);
+      h.backend().checkpoint(copy);
+      h.reopen();
+      assertThat(h.store().hashKeyspace(4)).isEqualTo(inMemtables);
+      try (CoreHarness fromFiles = CoreHarness.open(copy)) {
+        assertThat(fromFiles.store().hashKeyspace(4)).isEqualTo(inMemtables);
+      }
+    }
+  }
+
+  @Test
+  void anyDifferenceInAStoredVersionChangesTheHash() {
+    try (CoreHarness h1 = CoreHarness.open(one);
+        CoreHarness h2 = CoreHarness.open(two)) {
+      h1.put("a", "value");
+      h2.put("a", "valuf");
+      assertThat(h1.store().hashKeyspace(1).hash()).isNotEqualTo(h2.store().hashKeyspace(1).hash());
+    }
+  }
 }
