@@ -1,6 +1,7 @@
 package io.aimstore.ops;
 
 import io.aimstore.client.AimStoreClient;
+import io.aimstore.ops.cli.AlarmCommand;
 import io.aimstore.ops.cli.AuditCommand;
 import io.aimstore.ops.cli.CompactCommand;
 import io.aimstore.ops.cli.CompletionCommand;
@@ -64,6 +65,7 @@ import picocli.CommandLine.ScopeType;
       CompactCommand.class,
       SnapshotCommand.class,
       StatusCommand.class,
+      AlarmCommand.class,
       MemberCommand.class,
       LeaseCommand.class,
       WatchCommand.class,

@@ -1,11 +1,15 @@
 package io.aimstore.client;
 
+import io.aimstore.api.v1.AlarmDisarmResponse;
+import io.aimstore.api.v1.AlarmListResponse;
+import io.aimstore.api.v1.AlarmType;
 import java.io.OutputStream;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * Backups of the whole store (admins only). Thread-safe.
+ * Backups of the whole store (admins only) and the cluster's alarms (NOSPACE, CORRUPT:
+ * docs/operations.md#full-disk). Thread-safe.
  *
  * <p>What {@link #snapshot} writes is a snapshot file ({@code io.aimstore.api.SnapshotFile}):
  * verify it with {@code SnapshotFile.verify} before keeping it; {@code aimstore restore} seeds a
@@ -34,4 +38,17 @@ public interface Maintenance {
    *     {@code limit}
    */
   CompletableFuture<Long> snapshot(OutputStream out, Progress progress, Duration limit);
+
+  /** The cluster's active alarms (linearizable; retried on another member when one is down). */
+  CompletableFuture<AlarmListResponse> alarms();
+
+  /**
+   * Clears alarms by hand (admins only, audited with {@code reason}): of {@code type} ({@code
+   * ALARM_NONE} for every type) on {@code member} (empty or null for every member). A member still
+   * over its quota raises NOSPACE again at its next check (about a second).
+   *
+   * @throws AimStoreException (in the future) PERMISSION_DENIED for a non-admin; INVALID_ARGUMENT
+   *     without a reason
+   */
+  CompletableFuture<AlarmDisarmResponse> disarm(AlarmType type, String member, String reason);
 }

@@ -33,6 +33,7 @@ import io.aimstore.server.metrics.MetricsEndpoint;
 import io.aimstore.server.metrics.ProcessMeters;
 import io.aimstore.server.metrics.ServerMeters;
 import io.aimstore.server.raft.AimStateMachine;
+import io.aimstore.server.raft.Alarms;
 import io.aimstore.server.raft.ApplyListener;
 import io.aimstore.server.raft.CommandProposer;
 import io.aimstore.server.raft.Lessor;
@@ -41,6 +42,7 @@ import io.aimstore.server.raft.ListenerPromoter;
 import io.aimstore.server.raft.LockKeeper;
 import io.aimstore.server.raft.LockMetrics;
 import io.aimstore.server.raft.ProposalBatcher;
+import io.aimstore.server.raft.QuotaMonitor;
 import io.aimstore.server.raft.RaftNode;
 import io.aimstore.server.raft.RaftTls;
 import io.aimstore.server.raft.RolloutTimer;
@@ -101,7 +103,13 @@ public final class AimstoreNode implements AutoCloseable {
   private final Lessor lessor;
   private final WatchHub watchHub;
   private final ScheduledExecutorService timers;
+
+  /** The quota check: its own thread, as reclaiming space blocks while RocksDB compacts. */
+  private final ScheduledExecutorService quotaTimer =
+      Executors.newSingleThreadScheduledExecutor(named("quota"));
+
   private final MemberTls tls;
+  private final Alarms alarms;
 
   private AimstoreNode(NodeConfig config, DataDirectory dataDir, Clock clock, MemberTls tls)
       throws IOException {
@@ -144,6 +152,7 @@ public final class AimstoreNode implements AutoCloseable {
     CommandProposer proposer =
         new CommandProposer(batcher, stateMachine, lockMetrics::staleFenceRejected);
     Guard guard = new Guard(stateMachine);
+    this.alarms = new Alarms(stateMachine, proposer::submit);
     Writes writes = faults.writes(new ProposedWrites(proposer, guard));
     this.readExecutor = Executors.newFixedThreadPool(4, named("read"));
     this.lessor =
@@ -203,6 +212,19 @@ public final class AimstoreNode implements AutoCloseable {
         1,
         1,
         TimeUnit.SECONDS);
+    QuotaMonitor quota =
+        new QuotaMonitor(config.name(), config.storage().quotaBackendBytes(), stateMachine, alarms);
+    quotaTimer.scheduleWithFixedDelay(
+        () -> {
+          try {
+            quota.tick();
+          } catch (RuntimeException e) {
+            LOG.warn("event=quota_check_failed error={}", e.toString());
+          }
+        },
+        1,
+        1,
+        TimeUnit.SECONDS);
     ClusterService clusterService =
         new ClusterService(cluster, raft, headers, peers, writes, guard, router, addedMembers);
     ListenerPromoter promoter =
@@ -238,6 +260,7 @@ public final class AimstoreNode implements AutoCloseable {
             new MaintenanceService(
                 writes,
                 guard,
+                headers,
                 raft,
                 cluster,
                 config.cluster(),
@@ -352,6 +375,11 @@ public final class AimstoreNode implements AutoCloseable {
     return lessor;
   }
 
+  /** Raises and clears this cluster's alarms through the log (the corruption check, tests). */
+  public Alarms alarms() {
+    return alarms;
+  }
+
   private void tickLessor() {
     try {
       lessor.tick();
@@ -411,6 +439,7 @@ public final class AimstoreNode implements AutoCloseable {
     metrics.close();
     processMeters.close();
     timers.shutdownNow();
+    quotaTimer.shutdownNow();
     grpc.shutdownNow();
     watchHub.close();
     try {

@@ -2,6 +2,7 @@ package io.aimstore.ops.cli;
 
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
+import io.aimstore.api.v1.Alarm;
 import io.aimstore.api.v1.StatusResponse;
 import io.aimstore.client.AimStoreClient;
 import io.aimstore.client.AimStoreException;
@@ -16,6 +17,7 @@ import io.aimstore.ops.output.Table;
 import io.aimstore.ops.output.Text;
 import java.io.PrintStream;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -27,7 +29,9 @@ import picocli.CommandLine.Option;
       "Members are asked directly and in parallel; one that has not answered --member-timeout"
           + " after the first answer is reported as not answering, so the verdict comes within"
           + " about two seconds whatever minority is down or hung. Names the cluster (its id) and"
-          + " where its endpoints came from; one line says why each unhealthy member is."
+          + " where its endpoints came from; one line says why each unhealthy member is, and one"
+          + " line names each active alarm (NOSPACE, CORRUPT: 'aimctl alarm list'; alarms do not"
+          + " change the exit code)."
     },
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {
@@ -117,6 +121,13 @@ public final class StatusCommand extends CommandBase {
     }
     print(t);
     out().println(health.summary());
+    List<Alarm> alarms = alarms(health);
+    if (alarms.isEmpty()) {
+      out().println("alarms: none");
+    }
+    for (Alarm a : alarms) {
+      out().println("ALARM " + AlarmCommand.line(a) + "; see 'aimctl alarm list'");
+    }
     for (Map.Entry<String, String> problem : health.problems().entrySet()) {
       MemberProbe p =
           health.members().stream()
@@ -138,6 +149,7 @@ public final class StatusCommand extends CommandBase {
     o.addProperty("health", health.verdict().name().toLowerCase(java.util.Locale.ROOT));
     o.addProperty("summary", health.summary());
     o.addProperty("leader_name", health.leader().orElse(""));
+    o.add("alarms", Json.protos(alarms(health)));
     JsonArray members = new JsonArray();
     for (MemberProbe p : health.members()) {
       JsonObject m = new JsonObject();
@@ -156,6 +168,19 @@ public final class StatusCommand extends CommandBase {
     }
     o.add("members", members);
     return o;
+  }
+
+  /**
+   * The cluster's active alarms, as the member that has applied the most reports them (alarms are
+   * replicated: members differ only in how far they have applied).
+   */
+  private static List<Alarm> alarms(ClusterHealth health) {
+    return health.members().stream()
+        .filter(MemberProbe::answered)
+        .map(MemberProbe::status)
+        .max(java.util.Comparator.comparingLong(StatusResponse::getRaftAppliedIndex))
+        .map(StatusResponse::getAlarmsList)
+        .orElse(List.of());
   }
 
   /** Polls until a linearizable read succeeds, printing progress; fails after {@code wait}. */

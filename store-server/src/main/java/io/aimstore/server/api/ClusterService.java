@@ -93,7 +93,8 @@ public final class ClusterService extends ClusterGrpc.ClusterImplBase {
                     StatusResponse.newBuilder()
                         .setHeader(headers.at(s.revision()))
                         .setDbSize(s.sizeBytes())
-                        .setCompactRevision(s.compactRevision()));
+                        .setCompactRevision(s.compactRevision())
+                        .addAllAlarms(s.alarms().list()));
     String leader = raft.leader().orElse("");
     return b.setVersion(VERSION)
         .setLeader(leader.isEmpty() ? 0 : cluster.memberId(leader))
@@ -102,6 +103,7 @@ public final class ClusterService extends ClusterGrpc.ClusterImplBase {
         .setRaftAppliedIndex(raft.appliedIndex())
         .setRaftCommitIndex(raft.commitIndex())
         .setRole(raft.role())
+        .setQuotaBytes(raft.stateMachine().quotaBytes())
         .addAllMembers(members())
         .build();
   }

@@ -39,6 +39,13 @@ public interface Backend extends AutoCloseable {
   /** Approximate bytes used on disk and in memory buffers. */
   long sizeBytes();
 
+  /**
+   * Gives the space of deleted data back to the file system now (RocksDB: flushes the memtables and
+   * compacts every table, which drops what deletions and range deletions cover). Blocks until done;
+   * may take long on a large store: never call it on the apply thread. Changes no stored value.
+   */
+  void reclaimSpace();
+
   @Override
   void close();
 }

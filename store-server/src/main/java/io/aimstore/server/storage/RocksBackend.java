@@ -192,6 +192,18 @@ public final class RocksBackend implements Backend {
   }
 
   @Override
+  public void reclaimSpace() {
+    try (FlushOptions f = new FlushOptions().setWaitForFlush(true)) {
+      db.flush(f, allHandles);
+      for (ColumnFamilyHandle h : allHandles) {
+        db.compactRange(h);
+      }
+    } catch (RocksDBException e) {
+      throw new StorageException("compaction to reclaim space failed", e);
+    }
+  }
+
+  @Override
   public void close() {
     for (ColumnFamilyHandle h : allHandles) {
       h.close();
