@@ -142,8 +142,10 @@ public final class Store {
   /**
    * Prepares a store restored from a backup for a new Raft log, which goes on after log index
    * {@code index} (in term {@code term}): records that position as applied and forgets the proposal
-   * ids of the old log's entries. Everything else — keys with their history and revisions, leases,
-   * locks, roles, the audit log — stays as it was. Call it on a backend no {@link Store} has open.
+   * ids of the old log's entries and the old cluster's alarms (they are about its members: the new
+   * cluster's members measure their own stores). Everything else — keys with their history and
+   * revisions, leases, locks, roles, the audit log — stays as it was. Call it on a backend no
+   * {@link Store} has open.
    */
   public static void detachFromLog(Backend backend, long term, long index) {
     try (Batch batch = backend.beginBatch()) {
@@ -155,6 +157,9 @@ public final class Store {
       }
       for (byte[] id : ids) {
         batch.delete(Table.PROPOSALS, id);
+      }
+      for (io.aimstore.api.v1.Alarm a : AlarmTable.load(batch).list()) {
+        AlarmTable.delete(batch, a);
       }
       batch.commit(term, index);
     }

@@ -125,6 +125,24 @@ class AlarmTest {
     }
   }
 
+  @Test
+  void aStoreRestoredForANewClusterForgetsTheOldClustersAlarms() {
+    long rev;
+    try (CoreHarness h = CoreHarness.open(dir)) {
+      h.put("k", "v");
+      h.ok(raise(AlarmType.NOSPACE, "n1"));
+      rev = h.revision();
+    }
+    try (RocksBackend b = RocksBackend.open(dir, StorageOptions.DEFAULT)) {
+      Store.detachFromLog(b, 1, 1);
+      Store s = new Store(b, Limits.DEFAULT);
+      assertThat(s.alarms().list()).isEmpty();
+      assertThat(s.revision()).isEqualTo(rev);
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
   /** A command and whether NOSPACE refuses it. */
   static Stream<Arguments> refusalMatrix() {
     List<Arguments> out = new ArrayList<>();
