@@ -89,6 +89,17 @@ class DiskFullIT {
           "disk full after " + acked.size() + " acknowledged puts; failures: " + failures);
       assertThat(failures).as("the disk filled up").isNotEmpty();
       assertThat(acked).as("some writes were acknowledged first").hasSizeGreaterThan(10);
+      // a member whose Raft server stopped says so on /healthz, so a supervisor restarts it
+      long stopped =
+          java.util.stream.IntStream.rangeClosed(1, 3)
+              .filter(i -> !cluster.node(i).raft().isRunning())
+              .peek(
+                  i ->
+                      assertThat(healthz(cluster.metricsAddress(i)))
+                          .startsWith("503")
+                          .contains("Raft server stopped"))
+              .count();
+      assertThat(stopped).as("members whose Raft server stopped on the full disk").isPositive();
 
       // space returns; each member restarted (at worst) comes back by itself
       assertThat(run("mount", "-o", "remount,size=400m", mount.toString())).isZero();
@@ -121,6 +132,21 @@ class DiskFullIT {
           assertThat(other).as("n%d holds the same state", m).isEqualTo(hash);
         }
       }
+    }
+  }
+
+  private static String healthz(String hostPort) {
+    try {
+      java.net.http.HttpResponse<String> r =
+          java.net.http.HttpClient.newHttpClient()
+              .send(
+                  java.net.http.HttpRequest.newBuilder(
+                          java.net.URI.create("http://" + hostPort + "/healthz"))
+                      .build(),
+                  java.net.http.HttpResponse.BodyHandlers.ofString());
+      return r.statusCode() + " " + r.body();
+    } catch (IOException | InterruptedException e) {
+      throw new IllegalStateException(e);
     }
   }
 

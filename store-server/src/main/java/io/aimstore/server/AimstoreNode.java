@@ -397,9 +397,15 @@ public final class AimstoreNode implements AutoCloseable {
   }
 
   HealthCheck health() {
-    return grpc.isShutdown()
-        ? HealthCheck.failing("client API stopped")
-        : HealthCheck.ok("serving");
+    if (grpc.isShutdown()) {
+      return HealthCheck.failing("client API stopped");
+    }
+    if (!raft.isRunning()) {
+      return HealthCheck.failing(
+          "Raft server stopped (see the log: e.g. disk full); restart this member once the cause"
+              + " is fixed (docs/operations.md#full-disk)");
+    }
+    return HealthCheck.ok("serving");
   }
 
   HealthCheck readiness() {
