@@ -83,18 +83,20 @@ public final class QuotaMonitor {
         LOG.warn(
             "event=quota_exceeded member={} size_bytes={} quota_bytes={}", self, size, quotaBytes);
         inFlight =
-            alarms.raise(
-                Alarm.newBuilder()
-                    .setAlarm(AlarmType.NOSPACE)
-                    .setMember(self)
-                    .setSizeBytes(size)
-                    .setQuotaBytes(quotaBytes)
-                    .setDetail(
-                        "store "
-                            + StorageQuota.size(size)
-                            + " over the quota of "
-                            + StorageQuota.size(quotaBytes))
-                    .build());
+            logFailure(
+                "raise",
+                alarms.raise(
+                    Alarm.newBuilder()
+                        .setAlarm(AlarmType.NOSPACE)
+                        .setMember(self)
+                        .setSizeBytes(size)
+                        .setQuotaBytes(quotaBytes)
+                        .setDetail(
+                            "store "
+                                + StorageQuota.size(size)
+                                + " over the quota of "
+                                + StorageQuota.size(quotaBytes))
+                        .build()));
       }
       return;
     }
@@ -104,16 +106,28 @@ public final class QuotaMonitor {
     if (size >= 0 && size < clearBelow()) {
       LOG.info("event=quota_ok member={} size_bytes={} quota_bytes={}", self, size, quotaBytes);
       inFlight =
-          alarms.clear(
-              AlarmType.NOSPACE,
-              self,
-              "store "
-                  + StorageQuota.size(size)
-                  + " back under "
-                  + Math.round(CLEAR_RATIO * 100)
-                  + "% of the quota of "
-                  + StorageQuota.size(quotaBytes));
+          logFailure(
+              "clear",
+              alarms.clear(
+                  AlarmType.NOSPACE,
+                  self,
+                  "store "
+                      + StorageQuota.size(size)
+                      + " back under "
+                      + Math.round(CLEAR_RATIO * 100)
+                      + "% of the quota of "
+                      + StorageQuota.size(quotaBytes)));
     }
+  }
+
+  /** A proposal that failed is proposed again at the next check; the log says why it failed. */
+  private CompletableFuture<?> logFailure(String what, CompletableFuture<?> f) {
+    return f.whenComplete(
+        (r, err) -> {
+          if (err != null) {
+            LOG.warn("event=quota_alarm_{}_failed member={} error={}", what, self, err.toString());
+          }
+        });
   }
 
   /** Has RocksDB give back what deletions and compacted history free; returns the size after. */
