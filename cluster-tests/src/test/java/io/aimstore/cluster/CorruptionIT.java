@@ -2,6 +2,7 @@ package io.aimstore.cluster;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
+import static org.awaitility.Awaitility.await;
 
 import io.aimstore.api.v1.CorruptionCheckResult;
 import io.aimstore.api.v1.HashKVResponse;
@@ -112,7 +113,11 @@ class CorruptionIT {
       CorruptionCheckResult found = cluster.node(leader).corruptionCheck().run().orElseThrow();
       assertThat(found.getMismatchedList()).containsExactly("n" + m);
       assertThat(found.getRevision()).isEqualTo(rev);
-      assertThat(alarm(cluster, leader)).isEqualTo(1.0);
+      // the alarm is replicated: raised through the log, then shown by every member
+      for (int i = 1; i <= 3; i++) {
+        int member = i;
+        await().atMost(Duration.ofSeconds(20)).until(() -> alarm(cluster, member) == 1.0);
+      }
       try (AimStoreClient direct = cluster.clientOf(leader)) {
         assertThat(
                 direct

@@ -1,6 +1,7 @@
 package io.aimstore.ops;
 
 import io.aimstore.client.AimStoreClient;
+import io.aimstore.ops.cli.AlarmCommand;
 import io.aimstore.ops.cli.AuditCommand;
 import io.aimstore.ops.cli.CheckCommand;
 import io.aimstore.ops.cli.CompactCommand;
@@ -66,6 +67,7 @@ import picocli.CommandLine.ScopeType;
       SnapshotCommand.class,
       StatusCommand.class,
       CheckCommand.class,
+      AlarmCommand.class,
       MemberCommand.class,
       LeaseCommand.class,
       WatchCommand.class,

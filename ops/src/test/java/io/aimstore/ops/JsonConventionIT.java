@@ -6,6 +6,7 @@ import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import com.google.gson.JsonPrimitive;
+import io.aimstore.api.v1.AlarmType;
 import io.aimstore.client.AimStoreClient;
 import io.aimstore.client.DroneAgent;
 import io.aimstore.client.LockHandle;
@@ -25,6 +26,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -84,8 +86,26 @@ class JsonConventionIT {
     String snap = dir.resolve("j.snap").toString();
     json(outputs, "snapshot save", "snapshot", "save", snap, "-o", "json");
     json(outputs, "snapshot status", "snapshot", "status", snap, "-o", "json");
+    // an alarm to show (CORRUPT only shows: it refuses nothing, so the rest of the test goes on)
+    cluster
+        .node(cluster.awaitLeader())
+        .alarms()
+        .raise(AlarmType.CORRUPT, "n2", "json convention test")
+        .get(10, TimeUnit.SECONDS);
+    json(outputs, "alarm list", "alarm", "list", "-o", "json");
     json(outputs, "status", "status", "-o", "json");
     json(outputs, "check hash", "check", "hash", "-o", "json");
+    json(
+        outputs,
+        "alarm disarm",
+        "alarm",
+        "disarm",
+        "--alarm",
+        "CORRUPT",
+        "--reason",
+        "test",
+        "-o",
+        "json");
     json(outputs, "member list", "member", "list", "-o", "json");
     json(outputs, "member leader", "member", "leader", "-o", "json");
     int n4 = cluster.startJoiningMember();

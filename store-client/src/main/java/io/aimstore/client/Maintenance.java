@@ -1,12 +1,16 @@
 package io.aimstore.client;
 
+import io.aimstore.api.v1.AlarmDisarmResponse;
+import io.aimstore.api.v1.AlarmListResponse;
+import io.aimstore.api.v1.AlarmType;
 import io.aimstore.api.v1.HashKVResponse;
 import java.io.OutputStream;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * Backups of the whole store and keyspace hashes for corruption checks (admins only). Thread-safe.
+ * Backups of the whole store and keyspace hashes for corruption checks (admins only), and the
+ * cluster's alarms (NOSPACE, CORRUPT: docs/operations.md#full-disk). Thread-safe.
  *
  * <p>What {@link #snapshot} writes is a snapshot file ({@code io.aimstore.api.SnapshotFile}):
  * verify it with {@code SnapshotFile.verify} before keeping it; {@code aimstore restore} seeds a
@@ -47,4 +51,17 @@ public interface Maintenance {
    *     OUT_OF_RANGE when that member compacted {@code revision} away or has not applied it yet
    */
   CompletableFuture<HashKVResponse> hashAt(String endpoint, long revision, Duration timeout);
+
+  /** The cluster's active alarms (linearizable; retried on another member when one is down). */
+  CompletableFuture<AlarmListResponse> alarms();
+
+  /**
+   * Clears alarms by hand (admins only, audited with {@code reason}): of {@code type} ({@code
+   * ALARM_NONE} for every type) on {@code member} (empty or null for every member). A member still
+   * over its quota raises NOSPACE again at its next check (about a second).
+   *
+   * @throws AimStoreException (in the future) PERMISSION_DENIED for a non-admin; INVALID_ARGUMENT
+   *     without a reason
+   */
+  CompletableFuture<AlarmDisarmResponse> disarm(AlarmType type, String member, String reason);
 }

@@ -1,5 +1,6 @@
 package io.aimstore.server;
 
+import io.aimstore.api.v1.AlarmType;
 import io.aimstore.server.api.AddedMembers;
 import io.aimstore.server.api.AuthService;
 import io.aimstore.server.api.ClusterService;
@@ -30,12 +31,12 @@ import io.aimstore.server.core.ApplyResult;
 import io.aimstore.server.core.Limits;
 import io.aimstore.server.core.RequestValidator;
 import io.aimstore.server.core.Store;
-import io.aimstore.server.metrics.CorruptionAlarmGauge;
 import io.aimstore.server.metrics.HealthCheck;
 import io.aimstore.server.metrics.MetricsEndpoint;
 import io.aimstore.server.metrics.ProcessMeters;
 import io.aimstore.server.metrics.ServerMeters;
 import io.aimstore.server.raft.AimStateMachine;
+import io.aimstore.server.raft.Alarms;
 import io.aimstore.server.raft.ApplyListener;
 import io.aimstore.server.raft.ClusterVersion;
 import io.aimstore.server.raft.CommandProposer;
@@ -46,6 +47,7 @@ import io.aimstore.server.raft.ListenerPromoter;
 import io.aimstore.server.raft.LockKeeper;
 import io.aimstore.server.raft.LockMetrics;
 import io.aimstore.server.raft.ProposalBatcher;
+import io.aimstore.server.raft.QuotaMonitor;
 import io.aimstore.server.raft.RaftNode;
 import io.aimstore.server.raft.RaftTls;
 import io.aimstore.server.raft.RolloutTimer;
@@ -117,6 +119,13 @@ public final class AimstoreNode implements AutoCloseable {
   private final WatchHub watchHub;
   private final ScheduledExecutorService timers;
 
+  /** The quota check: its own thread, as reclaiming space blocks while RocksDB compacts. */
+  private final ScheduledExecutorService quotaTimer =
+      Executors.newSingleThreadScheduledExecutor(named("quota"));
+
+  private final MemberTls tls;
+  private final Alarms alarms;
+
   /**
    * Runs the leader's keyspace hash checks (they wait on other members: not on {@link #timers}).
    */
@@ -175,6 +184,7 @@ public final class AimstoreNode implements AutoCloseable {
     CommandProposer proposer =
         new CommandProposer(batcher, stateMachine, lockMetrics::staleFenceRejected);
     Guard guard = new Guard(stateMachine);
+    this.alarms = new Alarms(stateMachine, proposer::submit);
     Writes writes = faults.writes(new ProposedWrites(proposer, guard));
     this.readExecutor = Executors.newFixedThreadPool(4, named("read"));
     this.lessor =
@@ -249,12 +259,7 @@ public final class AimstoreNode implements AutoCloseable {
             clock::millis);
     this.corruptionCheck =
         new CorruptionCheck(
-            raft,
-            peers,
-            maintenance,
-            new CorruptionAlarmGauge(meters.registry()),
-            clock::millis,
-            HASH_TIMEOUT);
+            raft, peers, maintenance, this::raiseCorruptAlarm, clock::millis, HASH_TIMEOUT);
     Duration checkEvery = config.corruptionCheckInterval();
     if (!checkEvery.isZero()) {
       checks.scheduleWithFixedDelay(
@@ -263,6 +268,19 @@ public final class AimstoreNode implements AutoCloseable {
           checkEvery.toMillis(),
           TimeUnit.MILLISECONDS);
     }
+    QuotaMonitor quota =
+        new QuotaMonitor(config.name(), config.storage().quotaBackendBytes(), stateMachine, alarms);
+    quotaTimer.scheduleWithFixedDelay(
+        () -> {
+          try {
+            quota.tick();
+          } catch (RuntimeException e) {
+            LOG.warn("event=quota_check_failed error={}", e.toString());
+          }
+        },
+        1,
+        1,
+        TimeUnit.SECONDS);
     ClusterService clusterService =
         new ClusterService(
             cluster,
@@ -442,12 +460,36 @@ public final class AimstoreNode implements AutoCloseable {
     return corruptionCheck;
   }
 
+  /** The CORRUPT alarm on {@code memberB}, raised through the log (every member shows it). */
+  private void raiseCorruptAlarm(String memberA, String memberB, long revision) {
+    alarms
+        .raise(
+            AlarmType.CORRUPT,
+            memberB,
+            "keyspace hash at revision " + revision + " differs from " + memberA + "'s")
+        .whenComplete(
+            (r, e) -> {
+              if (e != null) {
+                LOG.warn(
+                    "event=corrupt_alarm_not_raised member={} revision={} error={}",
+                    memberB,
+                    revision,
+                    e.toString());
+              }
+            });
+  }
+
   private void checkCorruption() {
     try {
       corruptionCheck.run();
     } catch (RuntimeException e) {
       LOG.warn("event=corruption_check_failed error={}", e.toString());
     }
+  }
+
+  /** Raises and clears this cluster's alarms through the log (the corruption check, tests). */
+  public Alarms alarms() {
+    return alarms;
   }
 
   private void tickLessor() {
@@ -494,9 +536,15 @@ public final class AimstoreNode implements AutoCloseable {
   }
 
   HealthCheck health() {
-    return grpc.isShutdown()
-        ? HealthCheck.failing("client API stopped")
-        : HealthCheck.ok("serving");
+    if (grpc.isShutdown()) {
+      return HealthCheck.failing("client API stopped");
+    }
+    if (!raft.isRunning()) {
+      return HealthCheck.failing(
+          "Raft server stopped (see the log: e.g. disk full); restart this member once the cause"
+              + " is fixed (docs/operations.md#full-disk)");
+    }
+    return HealthCheck.ok("serving");
   }
 
   HealthCheck readiness() {
@@ -540,6 +588,7 @@ public final class AimstoreNode implements AutoCloseable {
     processMeters.close();
     timers.shutdownNow();
     checks.shutdownNow();
+    quotaTimer.shutdownNow();
     grpc.shutdownNow();
     watchHub.close();
     try {

@@ -29,6 +29,9 @@ import java.util.Set;
  *   election-timeout-ms = 500-1000  # optional
  *   snapshot-threshold = 20000      # optional: log entries between snapshots
  *   disable-wal = false             # optional: skip RocksDB's own write-ahead log
+ *   quota-backend-bytes = 2GiB      # optional: store size past which writes are refused (NOSPACE
+ *                                   #   alarm, docs/operations.md#full-disk); bytes or KiB/MiB/GiB;
+ *                                   #   0 turns the quota off
  *   tls-dir = /etc/aimstore/tls     # ca.crt, <name>.crt, <name>.key (or each file on its own:)
  *   tls-ca = …  tls-cert = …  tls-key = …
  *   insecure = false                # true: plaintext, no identities (development only)
@@ -145,6 +148,7 @@ public record NodeConfig(
           "election-timeout-ms",
           "snapshot-threshold",
           "disable-wal",
+          "quota-backend-bytes",
           "tls-dir",
           "tls-ca",
           "tls-cert",
@@ -230,8 +234,14 @@ public record NodeConfig(
       raft = raft.withSnapshotThreshold(t);
     }
     boolean disableWal = Boolean.parseBoolean(orDefault(last(v, "disable-wal"), "false"));
+    String quota = last(v, "quota-backend-bytes");
     StorageOptions storage =
-        new StorageOptions(disableWal, StorageOptions.DEFAULT.blockCacheBytes());
+        new StorageOptions(
+            disableWal,
+            StorageOptions.DEFAULT.blockCacheBytes(),
+            quota == null
+                ? StorageOptions.DEFAULT_QUOTA_BYTES
+                : parseBytes("quota-backend-bytes", quota));
     boolean join = parseBoolean("join", orDefault(last(v, "join"), "false"));
     String token = last(v, "cluster-token");
     if (token != null && !token.strip().matches("[0-9A-Za-z_-]{1,64}")) {
@@ -484,6 +494,28 @@ public record NodeConfig(
 
   private static String orDefault(String s, String d) {
     return s == null || s.isBlank() ? d : s;
+  }
+
+  /** 2147483648, 2GiB, 512MiB, 64KiB (also 2G, 512M, 64K: the same powers of two); >= 0. */
+  static long parseBytes(String key, String s) throws ConfigException {
+    var m = java.util.regex.Pattern.compile("(\\d{1,19})\\s*(|[KMGT](?:i?B)?)").matcher(s.strip());
+    if (!m.matches()) {
+      throw new ConfigException(
+          key + " must be a size in bytes (e.g. 2147483648 or 2GiB, 0 for none), got '" + s + "'");
+    }
+    int shift =
+        switch (m.group(2).isEmpty() ? ' ' : m.group(2).charAt(0)) {
+          case 'K' -> 10;
+          case 'M' -> 20;
+          case 'G' -> 30;
+          case 'T' -> 40;
+          default -> 0;
+        };
+    long n = parseLong(key, m.group(1));
+    if (n > (Long.MAX_VALUE >> shift)) {
+      throw new ConfigException(key + " is too large: '" + s + "'");
+    }
+    return n << shift;
   }
 
   private static long parseLong(String key, String s) throws ConfigException {

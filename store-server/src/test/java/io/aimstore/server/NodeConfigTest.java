@@ -114,6 +114,25 @@ class NodeConfigTest {
   }
 
   @Test
+  void theStorageQuotaIsTwoGibibytesUnlessSetAndZeroTurnsItOff() throws Exception {
+    String[] common = {"--name", "n1", "--data-dir", "/x", "--member", M1, "--insecure", "true"};
+    assertThat(load(Map.of(), common).storage().quotaBackendBytes()).isEqualTo(2L << 30);
+    for (var c :
+        Map.of("8MiB", 8L << 20, "8M", 8L << 20, "1048576", 1L << 20, "0", 0L, "3GiB", 3L << 30)
+            .entrySet()) {
+      assertThat(
+              load(Map.of("AIMSTORE_QUOTA_BACKEND_BYTES", c.getKey()), common)
+                  .storage()
+                  .quotaBackendBytes())
+          .as(c.getKey())
+          .isEqualTo(c.getValue());
+    }
+    assertThatThrownBy(() -> load(Map.of("AIMSTORE_QUOTA_BACKEND_BYTES", "lots"), common))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("quota-backend-bytes must be a size in bytes");
+  }
+
+  @Test
   void aJoiningMemberSaysSo() throws Exception {
     String[] common = {
       "--name", "n2", "--data-dir", "/x", "--member", M1, "--member", M2, "--insecure", "true"

@@ -55,6 +55,7 @@ public final class InProcessCluster implements Cluster {
   private final Map<Integer, Integer> formatVersions = new HashMap<>();
   private ClusterCertificates certs;
   private String clusterToken;
+  private StorageOptions storage = StorageOptions.DEFAULT;
 
   public InProcessCluster(Path base, int size) {
     this(base, size, SETTINGS);
@@ -172,6 +173,12 @@ public final class InProcessCluster implements Cluster {
     return this;
   }
 
+  /** The members' storage settings, e.g. a small quota (from their next start). */
+  public InProcessCluster storage(StorageOptions options) {
+    this.storage = options;
+    return this;
+  }
+
   /** Member {@code i} runs with {@code clock} as its wall clock (from its next start). */
   public InProcessCluster clock(int i, Clock clock) {
     clocks.put(i, clock);
@@ -204,14 +211,7 @@ public final class InProcessCluster implements Cluster {
   @Override
   public void start(int i) {
     NodeConfig config =
-        new NodeConfig(
-                "test",
-                "n" + i,
-                dataDir(i),
-                members,
-                raft,
-                StorageOptions.DEFAULT,
-                security("n" + i))
+        new NodeConfig("test", "n" + i, dataDir(i), members, raft, storage, security("n" + i))
             .withJoin(joined.contains(i))
             .withClusterToken(clusterToken);
     try {

@@ -2,6 +2,7 @@ package io.aimstore.ops.cli;
 
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
+import io.aimstore.api.v1.Alarm;
 import io.aimstore.api.v1.CorruptionCheckResult;
 import io.aimstore.api.v1.StatusResponse;
 import io.aimstore.client.AimStoreClient;
@@ -17,6 +18,7 @@ import io.aimstore.ops.output.Table;
 import io.aimstore.ops.output.Text;
 import java.io.PrintStream;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -30,7 +32,9 @@ import picocli.CommandLine.Option;
       "Members are asked directly and in parallel; one that has not answered --member-timeout"
           + " after the first answer is reported as not answering, so the verdict comes within"
           + " about two seconds whatever minority is down or hung. Names the cluster (its id) and"
-          + " where its endpoints came from; one line says why each unhealthy member is."
+          + " where its endpoints came from; one line says why each unhealthy member is, and one"
+          + " line names each active alarm (NOSPACE, CORRUPT: 'aimctl alarm list'; alarms do not"
+          + " change the exit code)."
     },
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {
@@ -128,6 +132,13 @@ public final class StatusCommand extends CommandBase {
                 + (clusterVersion == 0 ? "unknown (no leader answered)" : clusterVersion)
                 + ": the log-entry format the leader writes (FORMAT: the highest a member applies)");
     out().println(health.summary());
+    List<Alarm> alarms = alarms(health);
+    if (alarms.isEmpty()) {
+      out().println("alarms: none");
+    }
+    for (Alarm a : alarms) {
+      out().println("ALARM " + AlarmCommand.line(a) + "; see 'aimctl alarm list'");
+    }
     for (Map.Entry<String, String> problem : health.problems().entrySet()) {
       MemberProbe p =
           health.members().stream()
@@ -178,6 +189,7 @@ public final class StatusCommand extends CommandBase {
     o.addProperty("summary", health.summary());
     o.addProperty("leader_name", health.leader().orElse(""));
     o.addProperty("cluster_version", clusterVersion(health));
+    o.add("alarms", Json.protos(alarms(health)));
     JsonArray members = new JsonArray();
     for (MemberProbe p : health.members()) {
       JsonObject m = new JsonObject();
@@ -205,6 +217,19 @@ public final class StatusCommand extends CommandBase {
         .mapToInt(p -> p.status().getClusterVersion())
         .findFirst()
         .orElse(0);
+  }
+
+  /**
+   * The cluster's active alarms, as the member that has applied the most reports them (alarms are
+   * replicated: members differ only in how far they have applied).
+   */
+  private static List<Alarm> alarms(ClusterHealth health) {
+    return health.members().stream()
+        .filter(MemberProbe::answered)
+        .map(MemberProbe::status)
+        .max(java.util.Comparator.comparingLong(StatusResponse::getRaftAppliedIndex))
+        .map(StatusResponse::getAlarmsList)
+        .orElse(List.of());
   }
 
   /** Polls until a linearizable read succeeds, printing progress; fails after {@code wait}. */

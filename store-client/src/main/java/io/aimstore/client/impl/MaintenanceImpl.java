@@ -1,5 +1,10 @@
 package io.aimstore.client.impl;
 
+import io.aimstore.api.v1.AlarmDisarmRequest;
+import io.aimstore.api.v1.AlarmDisarmResponse;
+import io.aimstore.api.v1.AlarmListRequest;
+import io.aimstore.api.v1.AlarmListResponse;
+import io.aimstore.api.v1.AlarmType;
 import io.aimstore.api.v1.HashKVRequest;
 import io.aimstore.api.v1.HashKVResponse;
 import io.aimstore.api.v1.MaintenanceGrpc;
@@ -17,7 +22,10 @@ import java.util.Iterator;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
-/** {@link Maintenance} over gRPC: a server-streaming call read on a thread of its own. */
+/**
+ * {@link Maintenance} over gRPC: snapshots as a server-streaming call read on a thread of its own,
+ * alarms as unary calls.
+ */
 public final class MaintenanceImpl implements Maintenance {
   private final Connection conn;
 
@@ -35,6 +43,26 @@ public final class MaintenanceImpl implements Maintenance {
     }
     HashKVRequest r = HashKVRequest.newBuilder().setRevision(revision).build();
     return conn.callOnce(index, ch -> MaintenanceGrpc.newFutureStub(ch).hashKV(r), timeout);
+  }
+
+  @Override
+  public CompletableFuture<AlarmListResponse> alarms() {
+    return conn.call(
+        ch -> MaintenanceGrpc.newFutureStub(ch).alarmList(AlarmListRequest.getDefaultInstance()),
+        Connection.Retry.IDEMPOTENT);
+  }
+
+  @Override
+  public CompletableFuture<AlarmDisarmResponse> disarm(
+      AlarmType type, String member, String reason) {
+    AlarmDisarmRequest r =
+        AlarmDisarmRequest.newBuilder()
+            .setAlarm(type)
+            .setMember(member == null ? "" : member)
+            .setReason(reason == null ? "" : reason)
+            .build();
+    return conn.call(
+        ch -> MaintenanceGrpc.newFutureStub(ch).alarmDisarm(r), Connection.Retry.IF_NOT_APPLIED);
   }
 
   @Override

@@ -113,7 +113,8 @@ public final class ClusterService extends ClusterGrpc.ClusterImplBase {
                     StatusResponse.newBuilder()
                         .setHeader(headers.at(s.revision()))
                         .setDbSize(s.sizeBytes())
-                        .setCompactRevision(s.compactRevision()));
+                        .setCompactRevision(s.compactRevision())
+                        .addAllAlarms(s.alarms().list()));
     b.setMaxFormatVersion(raft.stateMachine().clusterVersion().selfMax());
     if (raft.isLeader()) {
       try {
@@ -132,6 +133,7 @@ public final class ClusterService extends ClusterGrpc.ClusterImplBase {
         .setRaftAppliedIndex(raft.appliedIndex())
         .setRaftCommitIndex(raft.commitIndex())
         .setRole(raft.role())
+        .setQuotaBytes(raft.stateMachine().quotaBytes())
         .addAllMembers(members())
         .build();
   }

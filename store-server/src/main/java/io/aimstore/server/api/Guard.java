@@ -5,6 +5,7 @@ import io.aimstore.api.v1.Permission;
 import io.aimstore.internal.Command;
 import io.aimstore.server.core.Access;
 import io.aimstore.server.core.CommandAccess;
+import io.aimstore.server.core.StorageQuota;
 import io.aimstore.server.core.Store;
 import io.aimstore.server.raft.AimStateMachine;
 
@@ -26,12 +27,24 @@ public final class Guard {
     return stateMachine.read(Store::policy).accessOf(identity);
   }
 
-  /** Stamps {@code command} with the caller's identity and checks it may be proposed. */
+  /**
+   * Stamps {@code command} with the caller's identity and checks it may be proposed: permissions,
+   * and the storage quota ({@link #checkQuota}).
+   */
   public Command.Builder authorize(Command.Builder command) {
     Access a = access();
     command.setCaller(a.identity());
     CommandAccess.check(command, a);
+    checkQuota(command);
     return command;
+  }
+
+  /**
+   * RESOURCE_EXHAUSTED (reason NOSPACE) when a NOSPACE alarm is active and {@code command} can grow
+   * the store: the fast answer; apply decides the same again at the command's place in the log.
+   */
+  public void checkQuota(Command.Builder command) {
+    StorageQuota.check(command, stateMachine.read(Store::alarms));
   }
 
   /** PERMISSION_DENIED unless the caller may {@code p} every key of {@code [key, rangeEnd)}. */

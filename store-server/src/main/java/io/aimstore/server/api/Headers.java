@@ -24,6 +24,11 @@ public final class Headers {
         .build();
   }
 
+  /** The id responses give member {@code name}. */
+  public long memberId(String name) {
+    return cluster.memberId(name);
+  }
+
   /** The header the core left in a response (its revision), completed. */
   public ResponseHeader complete(ResponseHeader partial) {
     return at(partial.getRevision());

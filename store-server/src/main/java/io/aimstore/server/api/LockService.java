@@ -102,6 +102,7 @@ public final class LockService extends LockGrpc.LockImplBase {
       validator.checkLockAcquire(claim);
       Access a = guard.access();
       a.requireName(Permission.LOCK, "take lock", claim.getName());
+      guard.checkQuota(io.aimstore.internal.Command.newBuilder().setLockAcquire(claim));
       grant =
           keeper.acquire(
               claim,

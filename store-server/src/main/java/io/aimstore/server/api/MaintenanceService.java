@@ -2,6 +2,11 @@ package io.aimstore.server.api;
 
 import com.google.protobuf.ByteString;
 import io.aimstore.api.SnapshotFile;
+import io.aimstore.api.v1.Alarm;
+import io.aimstore.api.v1.AlarmDisarmRequest;
+import io.aimstore.api.v1.AlarmDisarmResponse;
+import io.aimstore.api.v1.AlarmListRequest;
+import io.aimstore.api.v1.AlarmListResponse;
 import io.aimstore.api.v1.HashKVRequest;
 import io.aimstore.api.v1.HashKVResponse;
 import io.aimstore.api.v1.MaintenanceGrpc;
@@ -9,6 +14,8 @@ import io.aimstore.api.v1.SnapshotMember;
 import io.aimstore.api.v1.SnapshotMetadata;
 import io.aimstore.api.v1.SnapshotRequest;
 import io.aimstore.api.v1.SnapshotResponse;
+import io.aimstore.internal.AlarmChange;
+import io.aimstore.internal.AlarmChangeResult;
 import io.aimstore.internal.Command;
 import io.aimstore.internal.ErrorCode;
 import io.aimstore.internal.SnapshotSave;
@@ -37,9 +44,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Backups: streams a consistent point-in-time snapshot of this member's store as a snapshot file
- * ({@link SnapshotFile}). Admins only; each save writes an audit record through the log first, so
- * the snapshot holds the record of its own save. One snapshot streams from a member at a time.
+ * The cluster's alarms (list and disarm; raising and clearing is the store's own, see {@code
+ * raft.Alarms}), and backups: streams a consistent point-in-time snapshot of this member's store as
+ * a snapshot file ({@link SnapshotFile}). Admins only; each save writes an audit record through the
+ * log first, so the snapshot holds the record of its own save. One snapshot streams from a member
+ * at a time.
  *
  * <p>The snapshot is a Raft snapshot taken on demand after a ReadIndex barrier (so it holds every
  * write acknowledged before the call), linked into {@code exportDir} so that it outlives snapshot
@@ -96,6 +105,51 @@ public final class MaintenanceService extends MaintenanceGrpc.MaintenanceImplBas
     this.hashExecutor = hashExecutor;
     this.wallClockMs = wallClockMs;
     deleteRecursively(exportDir);
+  }
+
+  @Override
+  public void alarmList(AlarmListRequest req, StreamObserver<AlarmListResponse> obs) {
+    Replies.run(
+        () ->
+            raft.readBarrier()
+                .thenApply(
+                    v ->
+                        raft.stateMachine()
+                            .read(
+                                s ->
+                                    AlarmListResponse.newBuilder()
+                                        .setHeader(headers.at(s.revision()))
+                                        .addAllAlarms(s.alarms().list())
+                                        .build())),
+        obs);
+  }
+
+  @Override
+  public void alarmDisarm(AlarmDisarmRequest req, StreamObserver<AlarmDisarmResponse> obs) {
+    Replies.run(
+        () ->
+            writes
+                .submit(
+                    Command.newBuilder()
+                        .setAlarmChange(
+                            AlarmChange.newBuilder()
+                                .setAction(AlarmChange.Action.DISARM)
+                                .setAlarm(
+                                    Alarm.newBuilder()
+                                        .setAlarm(req.getAlarm())
+                                        .setMember(req.getMember()))
+                                .setReason(req.getReason())))
+                .thenApply(
+                    r -> {
+                      AlarmChangeResult a = r.getAlarmChange();
+                      return AlarmDisarmResponse.newBuilder()
+                          .setHeader(headers.at(r.getRevision()))
+                          .addAllDisarmed(a.getChangedList())
+                          .addAllAlarms(a.getActiveList())
+                          .setAudit(a.getAudit())
+                          .build();
+                    }),
+        obs);
   }
 
   @Override

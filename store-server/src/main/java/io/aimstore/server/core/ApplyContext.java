@@ -31,15 +31,18 @@ final class ApplyContext {
   private AccessPolicy policy;
   private boolean policyChanged;
   private Access access = Access.SYSTEM;
+  private ActiveAlarms alarms;
 
   /**
    * @param policy the roles and bindings in force before the entry
+   * @param alarms the alarms active before the entry
    */
-  ApplyContext(Batch batch, Meta meta, Limits limits, AccessPolicy policy) {
+  ApplyContext(Batch batch, Meta meta, Limits limits, AccessPolicy policy, ActiveAlarms alarms) {
     this.batch = batch;
     this.meta = meta;
     this.limits = limits;
     this.policy = policy;
+    this.alarms = alarms;
     this.reader = new KeyspaceReader(batch);
     this.writer = new KeyspaceWriter(batch, meta.revision(), this::keyChanged);
   }
@@ -80,6 +83,15 @@ final class ApplyContext {
   /** A command changed a role or binding: the next {@link #policy()} reads them again. */
   void policyChanged() {
     policyChanged = true;
+  }
+
+  /** The alarms active now, including this entry's changes so far. */
+  ActiveAlarms alarms() {
+    return alarms;
+  }
+
+  void alarms(ActiveAlarms a) {
+    alarms = a;
   }
 
   /** Moves the store's time to the leader's time of the command about to apply. */

@@ -6,6 +6,7 @@ import io.aimstore.api.v1.DeleteRangeRequest;
 import io.aimstore.api.v1.Permission;
 import io.aimstore.api.v1.RequestOp;
 import io.aimstore.api.v1.TxnRequest;
+import io.aimstore.internal.AlarmChange;
 import io.aimstore.internal.CommandOrBuilder;
 import io.aimstore.internal.ErrorCode;
 import io.aimstore.internal.RevokeReason;
@@ -71,6 +72,13 @@ public final class CommandAccess {
                   + c.getFleetHold().getRequest().getFleet());
       case AUTH_CHANGE -> a.requireAdmin("change roles or bindings");
       case SNAPSHOT_SAVE -> a.requireAdmin("save a snapshot of the store");
+      case ALARM_CHANGE -> {
+        if (c.getAlarmChange().getAction() == AlarmChange.Action.DISARM) {
+          a.requireAdmin("disarm alarms");
+        } else {
+          system(a, "raise or clear alarms");
+        }
+      }
       default -> {}
     }
   }

@@ -10,7 +10,8 @@ import java.util.List;
  * Applies the commands of one log entry to an open {@link Batch}, deterministically: the result
  * depends only on the stored state, the commands and the entry's leader time. It owns the batch and
  * each command's result and dispatches every command to the applier of its concern ({@link
- * KeyspaceApplier}, {@link LeaseApplier}, {@link LockApplier}, {@link FleetApplier}).
+ * KeyspaceApplier}, {@link LeaseApplier}, {@link LockApplier}, {@link FleetApplier}, {@link
+ * AlarmApplier}, ...).
  *
  * <p>Every command checks everything it depends on before its first write, so a refused command
  * leaves no trace: it gets an error result and the next command proceeds. A command that fails
@@ -25,14 +26,21 @@ final class EntryApplier {
   private final FleetApplier fleets;
   private final AuthApplier auth;
   private final MemberApplier members;
+  private final AlarmApplier alarms;
   private final AuditLog audit;
 
   /**
    * @param leaderTimeMs the entry's leader time; 0 for entries written before leaders stamped it
    *     (then each command's own legacy time applies)
    */
-  EntryApplier(Batch batch, Meta meta, Limits limits, AccessPolicy policy, long leaderTimeMs) {
-    this.ctx = new ApplyContext(batch, meta, limits, policy);
+  EntryApplier(
+      Batch batch,
+      Meta meta,
+      Limits limits,
+      AccessPolicy policy,
+      ActiveAlarms alarms,
+      long leaderTimeMs) {
+    this.ctx = new ApplyContext(batch, meta, limits, policy, alarms);
     this.leaderTimeMs = leaderTimeMs;
     this.audit = new AuditLog(ctx);
     this.leases = new LeaseApplier(ctx, audit);
@@ -41,6 +49,7 @@ final class EntryApplier {
     this.fleets = new FleetApplier(ctx, locks, audit);
     this.auth = new AuthApplier(ctx, audit);
     this.members = new MemberApplier(ctx, audit);
+    this.alarms = new AlarmApplier(ctx, audit);
   }
 
   CommandResult apply(Command c) {
@@ -49,6 +58,7 @@ final class EntryApplier {
     try {
       ctx.caller(c.getCaller());
       CommandAccess.check(c, ctx.access());
+      StorageQuota.check(c, ctx.alarms());
       switch (c.getKindCase()) {
         case PUT -> r.setPut(keyspace.put(c.getPut()));
         case DELETE_RANGE -> r.setDeleteRange(keyspace.deleteRange(c.getDeleteRange()));
@@ -80,6 +90,7 @@ final class EntryApplier {
                         "a snapshot of the store streamed from member "
                             + c.getSnapshotSave().getMember())
                     .setSubject("member " + c.getSnapshotSave().getMember()));
+        case ALARM_CHANGE -> r.setAlarmChange(alarms.apply(c.getAlarmChange()));
         default -> throw StoreException.invalid("empty command");
       }
     } catch (StoreException e) {
@@ -96,6 +107,11 @@ final class EntryApplier {
 
   Meta meta() {
     return ctx.meta();
+  }
+
+  /** The alarms active after the entry. */
+  ActiveAlarms alarms() {
+    return ctx.alarms();
   }
 
   /** The roles and bindings in force after the entry. */

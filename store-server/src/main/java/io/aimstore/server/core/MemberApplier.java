@@ -69,6 +69,13 @@ final class MemberApplier {
         if (kv != null) {
           ctx.writer.delete(kv);
         }
+        // A removed member's alarms go with it: nobody is left to clear them.
+        for (io.aimstore.api.v1.Alarm alarm : ctx.alarms().list()) {
+          if (alarm.getMember().equals(name)) {
+            AlarmTable.delete(ctx.batch, alarm);
+            ctx.alarms(ctx.alarms().without(alarm));
+          }
+        }
         a.setAction("member-remove").setSubject("member " + name);
       }
       case PROMOTE -> {

@@ -44,6 +44,7 @@ public final class Store {
   private final AppliedProposals proposals;
   private volatile Meta meta;
   private volatile AccessPolicy policy;
+  private volatile ActiveAlarms alarms;
 
   public Store(Backend backend, Limits limits) {
     this.backend = backend;
@@ -52,6 +53,7 @@ public final class Store {
       this.meta = Meta.read(s);
       this.policy = AuthTable.load(new KeyspaceReader(s), meta.revision());
       this.proposals = AppliedProposals.load(s);
+      this.alarms = AlarmTable.load(s);
     }
   }
 
@@ -82,6 +84,14 @@ public final class Store {
     return policy;
   }
 
+  /**
+   * The alarms active as of the last applied entry (the replicated alarm table; see {@code
+   * raft.Alarms} to raise or clear one).
+   */
+  public ActiveAlarms alarms() {
+    return alarms;
+  }
+
   /** The current revision. */
   public long revision() {
     return meta.revision();
@@ -109,7 +119,8 @@ public final class Store {
         remember.run();
         return ApplyResult.duplicateOf(firstCopy);
       }
-      EntryApplier applier = new EntryApplier(batch, meta, limits, policy, entry.getLeaderTimeMs());
+      EntryApplier applier =
+          new EntryApplier(batch, meta, limits, policy, alarms, entry.getLeaderTimeMs());
       List<CommandResult> results = new ArrayList<>(entry.getCommandsCount());
       for (Command c : entry.getCommandsList()) {
         results.add(applier.apply(c));
@@ -121,6 +132,7 @@ public final class Store {
       batch.commit(term, index);
       meta = applier.meta();
       policy = nextPolicy;
+      alarms = applier.alarms();
       remember.run();
       return new ApplyResult(
           results, applier.events(), applier.leaseChanges(), applier.lockChanges(), 0);
@@ -130,8 +142,10 @@ public final class Store {
   /**
    * Prepares a store restored from a backup for a new Raft log, which goes on after log index
    * {@code index} (in term {@code term}): records that position as applied and forgets the proposal
-   * ids of the old log's entries. Everything else — keys with their history and revisions, leases,
-   * locks, roles, the audit log — stays as it was. Call it on a backend no {@link Store} has open.
+   * ids of the old log's entries and the old cluster's alarms (they are about its members: the new
+   * cluster's members measure their own stores). Everything else — keys with their history and
+   * revisions, leases, locks, roles, the audit log — stays as it was. Call it on a backend no
+   * {@link Store} has open.
    */
   public static void detachFromLog(Backend backend, long term, long index) {
     try (Batch batch = backend.beginBatch()) {
@@ -143,6 +157,9 @@ public final class Store {
       }
       for (byte[] id : ids) {
         batch.delete(Table.PROPOSALS, id);
+      }
+      for (io.aimstore.api.v1.Alarm a : AlarmTable.load(batch).list()) {
+        AlarmTable.delete(batch, a);
       }
       batch.commit(term, index);
     }

@@ -1,5 +1,6 @@
 package io.aimstore.server.metrics;
 
+import io.aimstore.api.v1.AlarmType;
 import io.aimstore.internal.RevokeReason;
 import io.aimstore.server.core.Store;
 import io.aimstore.server.raft.AimStateMachine;
@@ -20,6 +21,7 @@ import io.micrometer.core.instrument.Timer;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.util.EnumMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -220,6 +222,26 @@ public final class ServerMeters {
         "keyspace data on disk and in memtables",
         "bytes",
         () -> sm.read(Store::sizeBytes));
+    gauge(
+        "aimstore.store.quota",
+        "this member's storage quota (quota-backend-bytes; 0: none): past it, NOSPACE",
+        "bytes",
+        sm::quotaBytes);
+    for (AlarmType type : List.of(AlarmType.NOSPACE, AlarmType.CORRUPT)) {
+      Gauge.builder(
+              "aimstore.alarm.active",
+              () -> {
+                try {
+                  return sm.read(s -> s.alarms().isActive(type)) ? 1 : 0;
+                } catch (RuntimeException e) {
+                  return Double.NaN;
+                }
+              })
+          .description(
+              "1 while an alarm of this type is active for any member (replicated), 0 otherwise")
+          .tag("alarm", type.name())
+          .register(registry);
+    }
     gauge("aimstore.raft.term", "current Raft term", null, raft::term);
     gauge("aimstore.raft.commit.index", "last committed log index", null, raft::commitIndex);
     gauge("aimstore.raft.applied.index", "last applied log index", null, raft::appliedIndex);

@@ -429,6 +429,11 @@ public final class AimStateMachine extends BaseStateMachine {
     return snapshots.exportLatest(into);
   }
 
+  /** This member's storage quota ({@code quota-backend-bytes}); 0 for none. */
+  public long quotaBytes() {
+    return storageOptions.quotaBackendBytes();
+  }
+
   /** Snapshots installed from a leader since this process started. */
   public long snapshotsInstalled() {
     return snapshotsInstalled.get();

@@ -434,6 +434,19 @@ public final class RaftNode implements AutoCloseable {
     }
   }
 
+  /**
+   * Whether this member's Raft server still runs. It stops by itself when it cannot go on safely —
+   * e.g. its disk is full and an entry could not be written or applied — and then only a restart
+   * brings the member back (docs/operations.md#full-disk).
+   */
+  public boolean isRunning() {
+    try {
+      return division().getInfo().isAlive();
+    } catch (RuntimeException e) {
+      return false;
+    }
+  }
+
   public boolean isLeader() {
     try {
       return division().getInfo().isLeader();

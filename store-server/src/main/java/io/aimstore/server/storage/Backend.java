@@ -39,6 +39,19 @@ public interface Backend extends AutoCloseable {
   /** Approximate bytes used on disk and in memory buffers. */
   long sizeBytes();
 
+  /**
+   * Writes what the memory buffers hold (RocksDB's memtables) to files now, and waits: {@link
+   * #sizeBytes()} then counts it as it is on disk (compressed). Changes no stored value.
+   */
+  void flush();
+
+  /**
+   * Gives the space of deleted data back to the file system now (RocksDB: flushes the memtables and
+   * compacts every table, which drops what deletions and range deletions cover). Blocks until done;
+   * may take long on a large store: never call it on the apply thread. Changes no stored value.
+   */
+  void reclaimSpace();
+
   @Override
   void close();
 }

@@ -226,13 +226,39 @@ public final class RocksBackend implements Backend {
     }
   }
 
+  /**
+   * The SST files of the current version ({@code rocksdb.live-sst-files-size}: not the inputs of a
+   * finished compaction that a reader still pins, which {@code total-sst-files-size} would count
+   * twice for a while) plus the memtables.
+   */
   @Override
   public long sizeBytes() {
     try {
-      return db.getAggregatedLongProperty("rocksdb.total-sst-files-size")
+      return db.getAggregatedLongProperty("rocksdb.live-sst-files-size")
           + db.getAggregatedLongProperty("rocksdb.cur-size-all-mem-tables");
     } catch (RocksDBException e) {
       return -1;
+    }
+  }
+
+  @Override
+  public void flush() {
+    try (FlushOptions f = new FlushOptions().setWaitForFlush(true)) {
+      db.flush(f, allHandles);
+    } catch (RocksDBException e) {
+      throw new StorageException("flush failed", e);
+    }
+  }
+
+  @Override
+  public void reclaimSpace() {
+    flush();
+    try {
+      for (ColumnFamilyHandle h : allHandles) {
+        db.compactRange(h);
+      }
+    } catch (RocksDBException e) {
+      throw new StorageException("compaction to reclaim space failed", e);
     }
   }
 

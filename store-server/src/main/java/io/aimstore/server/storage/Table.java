@@ -22,7 +22,9 @@ public enum Table {
   /** Proposal ids of recently applied log entries: log index → proposal id. */
   PROPOSALS,
   /** Audit records of admin actions, never compacted: sequence number → audit record. */
-  AUDIT;
+  AUDIT,
+  /** Active alarms (NOSPACE, CORRUPT): alarm type + member name → alarm record. */
+  ALARMS;
 
   /** The column family name. */
   public byte[] columnFamilyName() {

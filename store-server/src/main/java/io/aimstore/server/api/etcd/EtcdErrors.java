@@ -77,6 +77,8 @@ public final class EtcdErrors {
           Status.OUT_OF_RANGE.withDescription("etcdserver: too large lease TTL");
       case REQUEST_TOO_LARGE ->
           Status.INVALID_ARGUMENT.withDescription("etcdserver: request is too large");
+      case NOSPACE ->
+          Status.RESOURCE_EXHAUSTED.withDescription("etcdserver: mvcc: database space exceeded");
       default -> null;
     };
   }

@@ -1,7 +1,9 @@
 package io.aimstore.server.api.etcd;
 
+import io.aimstore.etcd.api.AlarmMember;
 import io.aimstore.etcd.api.AlarmRequest;
 import io.aimstore.etcd.api.AlarmResponse;
+import io.aimstore.etcd.api.AlarmType;
 import io.aimstore.etcd.api.DefragmentRequest;
 import io.aimstore.etcd.api.DefragmentResponse;
 import io.aimstore.etcd.api.DowngradeRequest;
@@ -26,8 +28,9 @@ import io.grpc.stub.StreamObserver;
 
 /**
  * etcd's Maintenance service: Status from aimstore's {@link ClusterService}; Hash and HashKV of
- * this member's state (compare members at one revision to find a diverged one); Alarm lists none
- * (aimstore raises no alarms). The rest is not offered, and each says why.
+ * this member's state (compare members at one revision to find a diverged one); Alarm lists the
+ * active alarms (NOSPACE, CORRUPT: docs/operations.md#full-disk). The rest is not offered, and each
+ * says why.
  */
 final class EtcdMaintenanceService extends MaintenanceGrpc.MaintenanceImplBase {
   /** The etcd API level aimstore speaks, with aimstore's own version as build metadata. */
@@ -101,16 +104,24 @@ final class EtcdMaintenanceService extends MaintenanceGrpc.MaintenanceImplBase {
     if (req.getAction() != AlarmRequest.AlarmAction.GET) {
       obs.onError(
           EtcdErrors.unimplemented(
-              "aimstore has no alarms to activate or deactivate (no space quota; a corrupt member"
-                  + " stops itself)"));
+              "aimstore raises its alarms itself; clear one by hand with 'aimctl alarm disarm'"
+                  + " (docs/operations.md#full-disk)"));
       return;
     }
     Relay.send(
         reads.serializable(
-            store ->
-                AlarmResponse.newBuilder()
-                    .setHeader(EtcdMessages.header(headers.at(store.revision())))
-                    .build()),
+            store -> {
+              AlarmResponse.Builder b =
+                  AlarmResponse.newBuilder()
+                      .setHeader(EtcdMessages.header(headers.at(store.revision())));
+              for (io.aimstore.api.v1.Alarm a : store.alarms().list()) {
+                b.addAlarms(
+                    AlarmMember.newBuilder()
+                        .setMemberID(headers.memberId(a.getMember()))
+                        .setAlarm(AlarmType.forNumber(a.getAlarmValue())));
+              }
+              return b.build();
+            }),
         obs);
   }
 

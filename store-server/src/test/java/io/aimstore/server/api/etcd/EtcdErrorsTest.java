@@ -57,7 +57,11 @@ class EtcdErrorsTest {
         Arguments.of(
             StoreException.invalid(ErrorReason.REQUEST_TOO_LARGE, "x"),
             Status.Code.INVALID_ARGUMENT,
-            "etcdserver: request is too large"));
+            "etcdserver: request is too large"),
+        Arguments.of(
+            new StoreException(ErrorCode.RESOURCE_EXHAUSTED, "quota", ErrorReason.NOSPACE),
+            Status.Code.RESOURCE_EXHAUSTED,
+            "etcdserver: mvcc: database space exceeded"));
   }
 
   @ParameterizedTest(name = "{2}")
