@@ -2,6 +2,7 @@ package io.aimstore.server;
 
 import io.aimstore.server.api.AddedMembers;
 import io.aimstore.server.api.AuthService;
+import io.aimstore.server.api.Calls;
 import io.aimstore.server.api.ClusterService;
 import io.aimstore.server.api.ClusterView;
 import io.aimstore.server.api.ConfigService;
@@ -189,7 +190,8 @@ public final class AimstoreNode implements AutoCloseable {
 
     MemberEndpoints self = config.self();
     Reads reads = faults.reads(new LocalReads(raft, readExecutor));
-    KvService kv = new KvService(writes, validator, headers, reads);
+    Calls calls = new Calls(writes, reads, headers, validator, guard, router);
+    KvService kv = new KvService(calls);
     RolloutTimer rolloutTimer =
         new RolloutTimer(stateMachine, raft::isLeader, clock::millis, proposer::submit);
     timers.scheduleWithFixedDelay(
@@ -203,8 +205,7 @@ public final class AimstoreNode implements AutoCloseable {
         1,
         1,
         TimeUnit.SECONDS);
-    ClusterService clusterService =
-        new ClusterService(cluster, raft, headers, peers, writes, guard, router, addedMembers);
+    ClusterService clusterService = new ClusterService(calls, cluster, raft, peers, addedMembers);
     ListenerPromoter promoter =
         new ListenerPromoter(raft, addedMembers::autoPromote, proposer::submit);
     timers.scheduleWithFixedDelay(
@@ -218,12 +219,9 @@ public final class AimstoreNode implements AutoCloseable {
         1,
         1,
         TimeUnit.SECONDS);
-    LeaseService leaseService =
-        new LeaseService(writes, validator, headers, lessor, router, reads, guard);
-    WatchService watchService = new WatchService(watchHub, validator, headers, guard);
-    LockService lockService =
-        new LockService(
-            validator, headers, locks, router, reads, guard, config.security().maxQuarantine());
+    LeaseService leaseService = new LeaseService(calls, lessor);
+    WatchService watchService = new WatchService(calls, watchHub);
+    LockService lockService = new LockService(calls, locks, config.security().maxQuarantine());
     List<BindableService> services = new ArrayList<>();
     services.addAll(
         List.of(
@@ -232,9 +230,9 @@ public final class AimstoreNode implements AutoCloseable {
             leaseService,
             watchService,
             lockService,
-            new ConfigService(kv, writes, headers, guard),
-            new RolloutService(writes, headers, reads, guard),
-            new AuthService(writes, headers, reads, guard),
+            new ConfigService(calls, kv),
+            new RolloutService(calls),
+            new AuthService(calls),
             new MaintenanceService(
                 writes,
                 guard,

@@ -1,5 +1,7 @@
 package io.aimstore.server.api;
 
+import com.google.protobuf.Descriptors.FieldDescriptor;
+import com.google.protobuf.Message;
 import io.aimstore.api.v1.ResponseHeader;
 import io.aimstore.server.raft.RaftNode;
 
@@ -27,6 +29,26 @@ public final class Headers {
   /** The header the core left in a response (its revision), completed. */
   public ResponseHeader complete(ResponseHeader partial) {
     return at(partial.getRevision());
+  }
+
+  /**
+   * {@code response} with the header the core left in it (its field {@code header}) completed.
+   *
+   * @throws IllegalArgumentException if {@code response} has no field {@code header}
+   */
+  public <M extends Message> M completeHeaderOf(M response) {
+    FieldDescriptor field = response.getDescriptorForType().findFieldByName("header");
+    if (field == null || field.getMessageType() != ResponseHeader.getDescriptor()) {
+      throw new IllegalArgumentException(
+          response.getDescriptorForType().getFullName() + " carries no response header");
+    }
+    @SuppressWarnings("unchecked") // toBuilder().build() keeps the message's type
+    M completed =
+        (M)
+            response.toBuilder()
+                .setField(field, complete((ResponseHeader) response.getField(field)))
+                .build();
+    return completed;
   }
 
   private long safeTerm() {
