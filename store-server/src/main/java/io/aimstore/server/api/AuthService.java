@@ -81,37 +81,22 @@ public final class AuthService extends AuthGrpc.AuthImplBase {
 
   @Override
   public void roleList(RoleListRequest req, StreamObserver<RoleListResponse> obs) {
-    Replies.run(
-        () -> {
-          calls.guard().access().requireAdmin("list roles");
-          return calls
-              .reads()
-              .linearizable(
-                  s ->
-                      RoleListResponse.newBuilder()
-                          .setHeader(calls.headers().at(s.revision()))
-                          .addAllRoles(s.policy().roles())
-                          .build());
-        },
-        obs);
+    calls.read(
+        obs,
+        () -> calls.guard().access().requireAdmin("list roles"),
+        s -> RoleListResponse.newBuilder().addAllRoles(s.policy().roles()).build());
   }
 
   @Override
   public void bindingList(BindingListRequest req, StreamObserver<BindingListResponse> obs) {
-    Replies.run(
-        () -> {
-          calls.guard().access().requireAdmin("list bindings");
-          return calls
-              .reads()
-              .linearizable(
-                  s ->
-                      BindingListResponse.newBuilder()
-                          .setHeader(calls.headers().at(s.revision()))
-                          .addAllBindings(s.policy().bindings())
-                          .addAllBlocked(s.policy().blocked())
-                          .build());
-        },
-        obs);
+    calls.read(
+        obs,
+        () -> calls.guard().access().requireAdmin("list bindings"),
+        s ->
+            BindingListResponse.newBuilder()
+                .addAllBindings(s.policy().bindings())
+                .addAllBlocked(s.policy().blocked())
+                .build());
   }
 
   @Override

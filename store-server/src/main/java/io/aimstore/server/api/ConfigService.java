@@ -49,15 +49,16 @@ public final class ConfigService extends ConfigsGrpc.ConfigsImplBase {
 
   @Override
   public void put(ConfigPutRequest req, StreamObserver<ConfigPutResponse> obs) {
-    Replies.run(
+    calls.propose(
+        obs,
         () -> {
           List<String> violations = AimConfigRules.violations(req.getConfig());
           if (!violations.isEmpty()) {
             throw StoreException.invalid("invalid aim config: " + String.join("; ", violations));
           }
-          return calls.propose(Command.newBuilder().setConfigPut(req), CommandResult::getConfigPut);
         },
-        obs);
+        Command.newBuilder().setConfigPut(req),
+        CommandResult::getConfigPut);
   }
 
   @Override

@@ -37,18 +37,32 @@ public final class Headers {
    * @throws IllegalArgumentException if {@code response} has no field {@code header}
    */
   public <M extends Message> M completeHeaderOf(M response) {
+    FieldDescriptor field = headerField(response);
+    return withHeader(response, field, complete((ResponseHeader) response.getField(field)));
+  }
+
+  /**
+   * {@code response} with its field {@code header} set to a header at {@code revision}.
+   *
+   * @throws IllegalArgumentException if {@code response} has no field {@code header}
+   */
+  public <M extends Message> M stampAt(long revision, M response) {
+    return withHeader(response, headerField(response), at(revision));
+  }
+
+  private static FieldDescriptor headerField(Message response) {
     FieldDescriptor field = response.getDescriptorForType().findFieldByName("header");
     if (field == null || field.getMessageType() != ResponseHeader.getDescriptor()) {
       throw new IllegalArgumentException(
           response.getDescriptorForType().getFullName() + " carries no response header");
     }
-    @SuppressWarnings("unchecked") // toBuilder().build() keeps the message's type
-    M completed =
-        (M)
-            response.toBuilder()
-                .setField(field, complete((ResponseHeader) response.getField(field)))
-                .build();
-    return completed;
+    return field;
+  }
+
+  @SuppressWarnings("unchecked") // toBuilder().build() keeps the message's type
+  private static <M extends Message> M withHeader(
+      M response, FieldDescriptor field, ResponseHeader header) {
+    return (M) response.toBuilder().setField(field, header).build();
   }
 
   private long safeTerm() {

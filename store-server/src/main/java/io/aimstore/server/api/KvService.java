@@ -68,42 +68,37 @@ public final class KvService extends KVGrpc.KVImplBase {
 
   @Override
   public void put(PutRequest req, StreamObserver<PutResponse> obs) {
-    Replies.run(
-        () -> {
-          calls.validator().checkPut(req);
-          return calls.propose(Command.newBuilder().setPut(req), CommandResult::getPut);
-        },
-        obs);
+    calls.propose(
+        obs,
+        () -> calls.validator().checkPut(req),
+        Command.newBuilder().setPut(req),
+        CommandResult::getPut);
   }
 
   @Override
   public void deleteRange(DeleteRangeRequest req, StreamObserver<DeleteRangeResponse> obs) {
-    Replies.run(
-        () -> {
-          calls.validator().checkDeleteRange(req);
-          return calls.propose(
-              Command.newBuilder().setDeleteRange(req), CommandResult::getDeleteRange);
-        },
-        obs);
+    calls.propose(
+        obs,
+        () -> calls.validator().checkDeleteRange(req),
+        Command.newBuilder().setDeleteRange(req),
+        CommandResult::getDeleteRange);
   }
 
   @Override
   public void txn(TxnRequest req, StreamObserver<TxnResponse> obs) {
-    Replies.run(
-        () -> {
-          calls.validator().checkTxn(req);
-          return calls.propose(Command.newBuilder().setTxn(req), CommandResult::getTxn);
-        },
-        obs);
+    calls.propose(
+        obs,
+        () -> calls.validator().checkTxn(req),
+        Command.newBuilder().setTxn(req),
+        CommandResult::getTxn);
   }
 
   @Override
   public void compact(CompactionRequest req, StreamObserver<CompactionResponse> obs) {
-    Replies.run(
-        () -> {
-          calls.validator().checkCompaction(req.getRevision());
-          return calls.propose(Command.newBuilder().setCompact(req), CommandResult::getCompact);
-        },
-        obs);
+    calls.propose(
+        obs,
+        () -> calls.validator().checkCompaction(req.getRevision()),
+        Command.newBuilder().setCompact(req),
+        CommandResult::getCompact);
   }
 }

@@ -52,47 +52,44 @@ public final class LeaseService extends LeaseGrpc.LeaseImplBase {
 
   @Override
   public void grant(LeaseGrantRequest req, StreamObserver<LeaseGrantResponse> obs) {
-    Replies.run(
-        () -> {
-          calls.validator().checkLeaseGrant(req);
-          LeaseGrant g =
-              LeaseGrant.newBuilder()
-                  .setId(req.getId())
-                  .setTtlSeconds(req.getTtl())
-                  .setOwner(req.getOwner())
-                  .build();
-          return calls.propose(Command.newBuilder().setLeaseGrant(g), CommandResult::getLeaseGrant);
-        },
-        obs);
+    LeaseGrant g =
+        LeaseGrant.newBuilder()
+            .setId(req.getId())
+            .setTtlSeconds(req.getTtl())
+            .setOwner(req.getOwner())
+            .build();
+    calls.propose(
+        obs,
+        () -> calls.validator().checkLeaseGrant(req),
+        Command.newBuilder().setLeaseGrant(g),
+        CommandResult::getLeaseGrant);
   }
 
   @Override
   public void revoke(LeaseRevokeRequest req, StreamObserver<LeaseRevokeResponse> obs) {
-    Replies.run(
-        () -> {
-          checkId(req.getId());
-          LeaseRevoke r =
-              LeaseRevoke.newBuilder()
-                  .setId(req.getId())
-                  .setReason(RevokeReason.REVOKED)
-                  .setNote(req.getReason())
-                  .build();
-          return calls.propose(
-              Command.newBuilder().setLeaseRevoke(r), CommandResult::getLeaseRevoke);
-        },
-        obs);
+    LeaseRevoke r =
+        LeaseRevoke.newBuilder()
+            .setId(req.getId())
+            .setReason(RevokeReason.REVOKED)
+            .setNote(req.getReason())
+            .build();
+    calls.propose(
+        obs,
+        () -> checkId(req.getId()),
+        Command.newBuilder().setLeaseRevoke(r),
+        CommandResult::getLeaseRevoke);
   }
 
   @Override
   public void adopt(LeaseAdoptRequest req, StreamObserver<LeaseAdoptResponse> obs) {
-    Replies.run(
+    calls.propose(
+        obs,
         () -> {
           checkId(req.getId());
           RequestValidator.checkOwner(req.hasOwner() ? req.getOwner() : null);
-          return calls.propose(
-              Command.newBuilder().setLeaseAdopt(req), CommandResult::getLeaseAdopt);
         },
-        obs);
+        Command.newBuilder().setLeaseAdopt(req),
+        CommandResult::getLeaseAdopt);
   }
 
   private static void checkId(long id) {

@@ -177,26 +177,20 @@ public final class LockService extends LockGrpc.LockImplBase {
             ch -> LockGrpc.newStub(ch).withDeadlineAfter(10, TimeUnit.SECONDS).inspect(req, obs))) {
       return;
     }
-    Replies.run(
+    calls.read(
+        obs,
         () -> {
           calls.validator().checkLockName(req.getName());
           calls.guard().access().requireName(Permission.LOCK, "see lock", req.getName());
-          return calls
-              .reads()
-              .linearizable(
-                  store -> {
-                    Store.LockState st = store.lock(req.getName());
-                    LockInfo info =
-                        st == null
-                            ? LockInfo.newBuilder().setName(req.getName()).build()
-                            : keeper.describe(store, st);
-                    return LockInspectResponse.newBuilder()
-                        .setHeader(calls.headers().at(store.revision()))
-                        .setLock(info)
-                        .build();
-                  });
         },
-        obs);
+        store -> {
+          Store.LockState st = store.lock(req.getName());
+          LockInfo info =
+              st == null
+                  ? LockInfo.newBuilder().setName(req.getName()).build()
+                  : keeper.describe(store, st);
+          return LockInspectResponse.newBuilder().setLock(info).build();
+        });
   }
 
   @Override
@@ -208,42 +202,30 @@ public final class LockService extends LockGrpc.LockImplBase {
             ch -> LockGrpc.newStub(ch).withDeadlineAfter(10, TimeUnit.SECONDS).list(req, obs))) {
       return;
     }
-    Replies.run(
-        () -> {
-          calls
-              .guard()
-              .access()
-              .requireName(Permission.LOCK, "list the locks under", req.getPrefix());
-          return calls
-              .reads()
-              .linearizable(
-                  store -> {
-                    LockListResponse.Builder b =
-                        LockListResponse.newBuilder()
-                            .setHeader(calls.headers().at(store.revision()));
-                    for (Store.LockState st : store.locks(req.getPrefix())) {
-                      b.addLocks(keeper.describe(store, st));
-                    }
-                    return b.build();
-                  });
-        },
-        obs);
+    calls.read(
+        obs,
+        () ->
+            calls
+                .guard()
+                .access()
+                .requireName(Permission.LOCK, "list the locks under", req.getPrefix()),
+        store -> {
+          LockListResponse.Builder b = LockListResponse.newBuilder();
+          for (Store.LockState st : store.locks(req.getPrefix())) {
+            b.addLocks(keeper.describe(store, st));
+          }
+          return b.build();
+        });
   }
 
   @Override
   public void audit(AuditListRequest req, StreamObserver<AuditListResponse> obs) {
-    Replies.run(
-        () -> {
-          calls.guard().access().requireAdmin("read the audit log");
-          return calls
-              .reads()
-              .linearizable(
-                  store ->
-                      AuditListResponse.newBuilder()
-                          .setHeader(calls.headers().at(store.revision()))
-                          .addAllRecords(store.audit(req.getSinceMs(), MAX_AUDIT_RECORDS))
-                          .build());
-        },
-        obs);
+    calls.read(
+        obs,
+        () -> calls.guard().access().requireAdmin("read the audit log"),
+        store ->
+            AuditListResponse.newBuilder()
+                .addAllRecords(store.audit(req.getSinceMs(), MAX_AUDIT_RECORDS))
+                .build());
   }
 }

@@ -121,50 +121,39 @@ public final class RolloutService extends RolloutsGrpc.RolloutsImplBase {
 
   @Override
   public void status(RolloutRequest req, StreamObserver<RolloutResponse> obs) {
-    Replies.run(
-        () -> {
-          calls.guard().require(Permission.READ, AimKeys.rollout(req.getFleet()), ByteString.EMPTY);
-          return calls
-              .reads()
-              .linearizable(
-                  s -> {
-                    Store.FleetView f = s.fleet(req.getFleet());
-                    if (f.rollout() == null) {
-                      throw StoreException.notFound("fleet " + req.getFleet() + " has no rollout");
-                    }
-                    return RolloutResponse.newBuilder()
-                        .setHeader(calls.headers().at(s.revision()))
-                        .setRollout(f.rollout())
-                        .build();
-                  });
-        },
-        obs);
+    calls.read(
+        obs,
+        () ->
+            calls
+                .guard()
+                .require(Permission.READ, AimKeys.rollout(req.getFleet()), ByteString.EMPTY),
+        s -> {
+          Store.FleetView f = s.fleet(req.getFleet());
+          if (f.rollout() == null) {
+            throw StoreException.notFound("fleet " + req.getFleet() + " has no rollout");
+          }
+          return RolloutResponse.newBuilder().setRollout(f.rollout()).build();
+        });
   }
 
   @Override
   public void fleetStatus(FleetStatusRequest req, StreamObserver<FleetStatusResponse> obs) {
-    Replies.run(
+    calls.read(
+        obs,
         () -> {
           ByteString drones = AimKeys.dronesPrefix(req.getFleet());
           calls.guard().require(Permission.READ, drones, KeyRanges.prefixEnd(drones));
-          return calls
-              .reads()
-              .linearizable(
-                  s -> {
-                    Store.FleetView f = s.fleet(req.getFleet());
-                    FleetStatusResponse.Builder b =
-                        FleetStatusResponse.newBuilder()
-                            .setHeader(calls.headers().at(s.revision()))
-                            .addAllDrones(f.drones());
-                    if (f.hold() != null) {
-                      b.setHold(f.hold());
-                    }
-                    if (f.rollout() != null) {
-                      b.setRollout(f.rollout());
-                    }
-                    return b.build();
-                  });
         },
-        obs);
+        s -> {
+          Store.FleetView f = s.fleet(req.getFleet());
+          FleetStatusResponse.Builder b = FleetStatusResponse.newBuilder().addAllDrones(f.drones());
+          if (f.hold() != null) {
+            b.setHold(f.hold());
+          }
+          if (f.rollout() != null) {
+            b.setRollout(f.rollout());
+          }
+          return b.build();
+        });
   }
 }
