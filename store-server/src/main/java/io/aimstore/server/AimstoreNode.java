@@ -45,6 +45,7 @@ import io.aimstore.server.raft.ProposalBatcher;
 import io.aimstore.server.raft.RaftNode;
 import io.aimstore.server.raft.RaftTls;
 import io.aimstore.server.raft.RolloutTimer;
+import io.aimstore.server.threads.DaemonThreads;
 import io.aimstore.server.watch.WatchHub;
 import io.aimstore.server.watch.WatchSettings;
 import io.grpc.BindableService;
@@ -64,7 +65,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -94,7 +94,7 @@ public final class AimstoreNode implements AutoCloseable {
 
   /** Streams backups (one at a time: see MaintenanceService). */
   private final ExecutorService snapshotExecutor =
-      Executors.newSingleThreadExecutor(named("snapshot"));
+      Executors.newSingleThreadExecutor(DaemonThreads.numbered("snapshot"));
 
   private final Server grpc;
   private final MetricsEndpoint metrics;
@@ -146,7 +146,7 @@ public final class AimstoreNode implements AutoCloseable {
         new CommandProposer(batcher, stateMachine, lockMetrics::staleFenceRejected);
     Guard guard = new Guard(stateMachine);
     Writes writes = faults.writes(new ProposedWrites(proposer, guard));
-    this.readExecutor = Executors.newFixedThreadPool(4, named("read"));
+    this.readExecutor = Executors.newFixedThreadPool(4, DaemonThreads.numbered("read"));
     this.lessor =
         new Lessor(
             System::nanoTime,
@@ -184,7 +184,7 @@ public final class AimstoreNode implements AutoCloseable {
       raft.close(); // a damaged snapshot stops the start here: nothing else runs yet
       throw e;
     }
-    this.timers = Executors.newSingleThreadScheduledExecutor(named("lessor"));
+    this.timers = Executors.newSingleThreadScheduledExecutor(DaemonThreads.numbered("lessor"));
     long tick = LessorSettings.DEFAULT.checkInterval().toMillis();
     timers.scheduleWithFixedDelay(this::tickLessor, tick, tick, TimeUnit.MILLISECONDS);
 
@@ -392,15 +392,6 @@ public final class AimstoreNode implements AutoCloseable {
     int colon = hostPort.lastIndexOf(':');
     return new InetSocketAddress(
         hostPort.substring(0, colon), Integer.parseInt(hostPort.substring(colon + 1)));
-  }
-
-  static java.util.concurrent.ThreadFactory named(String prefix) {
-    AtomicInteger n = new AtomicInteger();
-    return r -> {
-      Thread t = new Thread(r, prefix + "-" + n.incrementAndGet());
-      t.setDaemon(true);
-      return t;
-    };
   }
 
   @Override
