@@ -142,7 +142,7 @@ public final class LeaseService extends LeaseGrpc.LeaseImplBase {
           }
         }
         try {
-          upstream = LeaseGrpc.newStub(router.leader()).keepAlive(relayTo(client));
+          upstream = LeaseGrpc.newStub(router.leader()).keepAlive(client);
         } catch (RuntimeException e) {
           client.onError(GrpcErrors.toStatus(e));
           return;
@@ -164,25 +164,6 @@ public final class LeaseService extends LeaseGrpc.LeaseImplBase {
         } else {
           client.onCompleted();
         }
-      }
-    };
-  }
-
-  private static <T> StreamObserver<T> relayTo(StreamObserver<T> client) {
-    return new StreamObserver<>() {
-      @Override
-      public void onNext(T value) {
-        client.onNext(value);
-      }
-
-      @Override
-      public void onError(Throwable t) {
-        client.onError(t);
-      }
-
-      @Override
-      public void onCompleted() {
-        client.onCompleted();
       }
     };
   }
