@@ -194,31 +194,11 @@ public final class AimstoreNode implements AutoCloseable {
     KvService kv = new KvService(calls);
     RolloutTimer rolloutTimer =
         new RolloutTimer(stateMachine, raft::isLeader, clock::millis, proposer::submit);
-    timers.scheduleWithFixedDelay(
-        () -> {
-          try {
-            rolloutTimer.tick();
-          } catch (RuntimeException e) {
-            LOG.debug("event=rollout_tick_failed error={}", e.toString());
-          }
-        },
-        1,
-        1,
-        TimeUnit.SECONDS);
+    everySecond(rolloutTimer::tick, "rollout_tick_failed");
     ClusterService clusterService = new ClusterService(calls, cluster, raft, peers, addedMembers);
     ListenerPromoter promoter =
         new ListenerPromoter(raft, addedMembers::autoPromote, proposer::submit);
-    timers.scheduleWithFixedDelay(
-        () -> {
-          try {
-            promoter.tick();
-          } catch (RuntimeException e) {
-            LOG.debug("event=promoter_tick_failed error={}", e.toString());
-          }
-        },
-        1,
-        1,
-        TimeUnit.SECONDS);
+    everySecond(promoter::tick, "promoter_tick_failed");
     LeaseService leaseService = new LeaseService(calls, lessor);
     WatchService watchService = new WatchService(calls, watchHub);
     LockService lockService = new LockService(calls, locks, config.security().maxQuarantine());
@@ -348,6 +328,21 @@ public final class AimstoreNode implements AutoCloseable {
 
   public Lessor lessor() {
     return lessor;
+  }
+
+  /** Runs {@code tick} on the timers every second; a failure is logged (debug) as {@code event}. */
+  private void everySecond(Runnable tick, String event) {
+    timers.scheduleWithFixedDelay(
+        () -> {
+          try {
+            tick.run();
+          } catch (RuntimeException e) {
+            LOG.debug("event={} error={}", event, e.toString());
+          }
+        },
+        1,
+        1,
+        TimeUnit.SECONDS);
   }
 
   private void tickLessor() {
