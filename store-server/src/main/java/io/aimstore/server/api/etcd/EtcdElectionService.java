@@ -72,16 +72,14 @@ final class EtcdElectionService extends ElectionGrpc.ElectionImplBase {
     }
     LeaderKey l = req.getLeader();
     TxnRequest txn =
-        TxnRequest.newBuilder()
-            .addCompare(isLeader(l))
-            .addSuccess(
-                RequestOp.newBuilder()
-                    .setRequestPut(
-                        io.aimstore.api.v1.PutRequest.newBuilder()
-                            .setKey(l.getKey())
-                            .setValue(req.getValue())
-                            .setLease(l.getLease())))
-            .build();
+        ifLeader(
+            l,
+            RequestOp.newBuilder()
+                .setRequestPut(
+                    io.aimstore.api.v1.PutRequest.newBuilder()
+                        .setKey(l.getKey())
+                        .setValue(req.getValue())
+                        .setLease(l.getLease())));
     Relay.send(
         Relay.<io.aimstore.api.v1.TxnResponse>call(o -> kv.txn(txn, o))
             .thenApply(
@@ -105,13 +103,11 @@ final class EtcdElectionService extends ElectionGrpc.ElectionImplBase {
     }
     LeaderKey l = req.getLeader();
     TxnRequest txn =
-        TxnRequest.newBuilder()
-            .addCompare(isLeader(l))
-            .addSuccess(
-                RequestOp.newBuilder()
-                    .setRequestDeleteRange(
-                        io.aimstore.api.v1.DeleteRangeRequest.newBuilder().setKey(l.getKey())))
-            .build();
+        ifLeader(
+            l,
+            RequestOp.newBuilder()
+                .setRequestDeleteRange(
+                    io.aimstore.api.v1.DeleteRangeRequest.newBuilder().setKey(l.getKey())));
     kv.txn(
         txn,
         Relay.to(
@@ -161,13 +157,16 @@ final class EtcdElectionService extends ElectionGrpc.ElectionImplBase {
         .build();
   }
 
-  private static Compare isLeader(LeaderKey l) {
-    return Compare.newBuilder()
-        .setKey(l.getKey())
-        .setTarget(Compare.CompareTarget.CREATE)
-        .setResult(Compare.CompareResult.EQUAL)
-        .setCreateRevision(l.getRev())
-        .build();
+  /** A transaction that does {@code op} if {@code l} still leads: its key was not re-created. */
+  private static TxnRequest ifLeader(LeaderKey l, RequestOp.Builder op) {
+    Compare isLeader =
+        Compare.newBuilder()
+            .setKey(l.getKey())
+            .setTarget(Compare.CompareTarget.CREATE)
+            .setResult(Compare.CompareResult.EQUAL)
+            .setCreateRevision(l.getRev())
+            .build();
+    return TxnRequest.newBuilder().addCompare(isLeader).addSuccess(op).build();
   }
 
   /** etcd's election errors are plain Go errors: code UNKNOWN, matched by text. */

@@ -101,23 +101,11 @@ final class EtcdLeaseService extends LeaseGrpc.LeaseImplBase {
                         .setID(r.getId())
                         .setTTL(r.getTtl())
                         .build()));
-    return new StreamObserver<>() {
-      @Override
-      public void onNext(LeaseKeepAliveRequest req) {
-        upstream.onNext(
-            io.aimstore.api.v1.LeaseKeepAliveRequest.newBuilder().setId(req.getID()).build());
-      }
-
-      @Override
-      public void onError(Throwable t) {
-        upstream.onError(t);
-      }
-
-      @Override
-      public void onCompleted() {
-        upstream.onCompleted();
-      }
-    };
+    return Relay.requests(
+        (LeaseKeepAliveRequest req) ->
+            upstream.onNext(
+                io.aimstore.api.v1.LeaseKeepAliveRequest.newBuilder().setId(req.getID()).build()),
+        upstream);
   }
 
   /** A lease that does not exist answers TTL -1, as in etcd (not an error). */
