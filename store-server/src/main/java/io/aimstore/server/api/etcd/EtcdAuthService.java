@@ -3,10 +3,8 @@ package io.aimstore.server.api.etcd;
 import io.aimstore.etcd.api.AuthGrpc;
 import io.grpc.BindableService;
 import io.grpc.MethodDescriptor;
-import io.grpc.ServerMethodDefinition;
 import io.grpc.ServerServiceDefinition;
 import io.grpc.ServiceDescriptor;
-import io.grpc.stub.ServerCalls;
 
 /**
  * etcd's Auth service is not implemented: aimstore does not use etcd's users and passwords. Who a
@@ -21,17 +19,9 @@ final class EtcdAuthService implements BindableService {
   @Override
   public ServerServiceDefinition bindService() {
     ServiceDescriptor auth = AuthGrpc.getServiceDescriptor();
-    ServerServiceDefinition.Builder service = ServerServiceDefinition.builder(auth);
-    for (MethodDescriptor<?, ?> method : auth.getMethods()) {
-      service.addMethod(refused(method));
-    }
-    return service.build();
-  }
-
-  /** Every method of etcd's Auth service is unary. */
-  private static <Q, R> ServerMethodDefinition<Q, R> refused(MethodDescriptor<Q, R> method) {
-    return ServerMethodDefinition.create(
-        method,
-        ServerCalls.asyncUnaryCall((req, obs) -> obs.onError(EtcdErrors.unimplemented(WHY))));
+    return Refusals.refuse(
+        new AuthGrpc.AuthImplBase() {}.bindService(),
+        WHY,
+        auth.getMethods().toArray(MethodDescriptor<?, ?>[]::new));
   }
 }
