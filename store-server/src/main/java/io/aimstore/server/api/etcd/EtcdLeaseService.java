@@ -101,11 +101,23 @@ final class EtcdLeaseService extends LeaseGrpc.LeaseImplBase {
                         .setID(r.getId())
                         .setTTL(r.getTtl())
                         .build()));
-    return Relay.requests(
-        (LeaseKeepAliveRequest req) ->
-            upstream.onNext(
-                io.aimstore.api.v1.LeaseKeepAliveRequest.newBuilder().setId(req.getID()).build()),
-        upstream);
+    return new StreamObserver<>() {
+      @Override
+      public void onNext(LeaseKeepAliveRequest req) {
+        upstream.onNext(
+            io.aimstore.api.v1.LeaseKeepAliveRequest.newBuilder().setId(req.getID()).build());
+      }
+
+      @Override
+      public void onError(Throwable t) {
+        upstream.onError(t);
+      }
+
+      @Override
+      public void onCompleted() {
+        upstream.onCompleted();
+      }
+    };
   }
 
   /** A lease that does not exist answers TTL -1, as in etcd (not an error). */

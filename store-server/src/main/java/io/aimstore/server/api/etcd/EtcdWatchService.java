@@ -50,40 +50,51 @@ final class EtcdWatchService extends WatchGrpc.WatchImplBase {
                     call.onNext(out);
                   }
                 }));
-    return Relay.requests(
-        (WatchRequest req) -> {
-          switch (req.getRequestUnionCase()) {
-            case CREATE_REQUEST -> {
-              WatchCreateRequest c = req.getCreateRequest();
-              long id = c.getWatchId();
-              if (id == 0) {
-                do {
-                  id = nextId.incrementAndGet();
-                } while (fragments.containsKey(id));
-              }
-              fragments.putIfAbsent(id, c.getFragment());
+    return new StreamObserver<>() {
+      @Override
+      public void onNext(WatchRequest req) {
+        switch (req.getRequestUnionCase()) {
+          case CREATE_REQUEST -> {
+            WatchCreateRequest c = req.getCreateRequest();
+            long id = c.getWatchId();
+            if (id == 0) {
+              do {
+                id = nextId.incrementAndGet();
+              } while (fragments.containsKey(id));
+            }
+            fragments.putIfAbsent(id, c.getFragment());
+            upstream.onNext(
+                io.aimstore.api.v1.WatchRequest.newBuilder()
+                    .setCreateRequest(create(c, id))
+                    .build());
+          }
+          case CANCEL_REQUEST ->
               upstream.onNext(
                   io.aimstore.api.v1.WatchRequest.newBuilder()
-                      .setCreateRequest(create(c, id))
+                      .setCancelRequest(
+                          io.aimstore.api.v1.WatchCancelRequest.newBuilder()
+                              .setWatchId(req.getCancelRequest().getWatchId()))
                       .build());
-            }
-            case CANCEL_REQUEST ->
-                upstream.onNext(
-                    io.aimstore.api.v1.WatchRequest.newBuilder()
-                        .setCancelRequest(
-                            io.aimstore.api.v1.WatchCancelRequest.newBuilder()
-                                .setWatchId(req.getCancelRequest().getWatchId()))
-                        .build());
-            case PROGRESS_REQUEST ->
-                upstream.onNext(
-                    io.aimstore.api.v1.WatchRequest.newBuilder()
-                        .setProgressRequest(
-                            io.aimstore.api.v1.WatchProgressRequest.getDefaultInstance())
-                        .build());
-            default -> {}
-          }
-        },
-        upstream);
+          case PROGRESS_REQUEST ->
+              upstream.onNext(
+                  io.aimstore.api.v1.WatchRequest.newBuilder()
+                      .setProgressRequest(
+                          io.aimstore.api.v1.WatchProgressRequest.getDefaultInstance())
+                      .build());
+          default -> {}
+        }
+      }
+
+      @Override
+      public void onError(Throwable t) {
+        upstream.onError(t);
+      }
+
+      @Override
+      public void onCompleted() {
+        upstream.onCompleted();
+      }
+    };
   }
 
   static io.aimstore.api.v1.WatchCreateRequest create(WatchCreateRequest c, long id) {

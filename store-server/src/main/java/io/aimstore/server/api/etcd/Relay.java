@@ -51,29 +51,6 @@ final class Relay {
   }
 
   /**
-   * An observer of an etcd call's requests that hands each to {@code onNext} (which passes it on to
-   * {@code upstream}, translated); errors and completion go to {@code upstream} as they are.
-   */
-  static <E> StreamObserver<E> requests(Consumer<E> onNext, StreamObserver<?> upstream) {
-    return new StreamObserver<>() {
-      @Override
-      public void onNext(E request) {
-        onNext.accept(request);
-      }
-
-      @Override
-      public void onError(Throwable t) {
-        upstream.onError(t);
-      }
-
-      @Override
-      public void onCompleted() {
-        upstream.onCompleted();
-      }
-    };
-  }
-
-  /**
    * Runs one unary aimstore call and returns its answer as a future; it fails with the aimstore
    * status the call ended with.
    */
