@@ -20,6 +20,7 @@ import picocli.CommandLine.Parameters;
 @Command(
     name = "aimstore-certs",
     mixinStandardHelpOptions = true,
+    scope = CommandLine.ScopeType.INHERIT, // every command takes --help and --version
     description = {
       "Makes a cluster's TLS files: the CA, member certificates, and certificates for operators,"
           + " drones and services. Each command creates only what is missing in DIR.",
@@ -66,7 +67,6 @@ public final class CertsMain {
 
   @Command(
       name = "init",
-      mixinStandardHelpOptions = true,
       description = "Create the CA, the member certificates and the operator's certificate.")
   static final class Init implements Callable<Integer> {
     @CommandLine.Mixin Common common;
@@ -99,13 +99,22 @@ public final class CertsMain {
     }
   }
 
-  @Command(
-      name = "member",
-      mixinStandardHelpOptions = true,
-      description = "Issue a member's certificate (server and client use).")
-  static final class Member implements Callable<Integer> {
+  /** A command that issues one certificate and prints where it wrote it. */
+  abstract static class Issue implements Callable<Integer> {
     @CommandLine.Mixin Common common;
 
+    /** Issues the certificate (unless it exists) and says where it is. */
+    abstract Path issue(ClusterCertificates certs, Duration validity);
+
+    @Override
+    public Integer call() {
+      System.out.println(issue(common.certs(), common.validity()));
+      return 0;
+    }
+  }
+
+  @Command(name = "member", description = "Issue a member's certificate (server and client use).")
+  static final class Member extends Issue {
     @Parameters(index = "0", description = "member name, e.g. n4")
     String name;
 
@@ -116,36 +125,26 @@ public final class CertsMain {
     List<String> hosts;
 
     @Override
-    public Integer call() {
-      System.out.println(common.certs().member(name, hosts, common.validity()));
-      return 0;
+    Path issue(ClusterCertificates certs, Duration validity) {
+      return certs.member(name, hosts, validity);
     }
   }
 
   @Command(
       name = "operator",
-      mixinStandardHelpOptions = true,
       description = "Issue an operator's certificate: an admin of the cluster.")
-  static final class Operator implements Callable<Integer> {
-    @CommandLine.Mixin Common common;
-
+  static final class Operator extends Issue {
     @Parameters(index = "0", description = "operator name, e.g. alice")
     String name;
 
     @Override
-    public Integer call() {
-      System.out.println(common.certs().operator(name, common.validity()));
-      return 0;
+    Path issue(ClusterCertificates certs, Duration validity) {
+      return certs.operator(name, validity);
     }
   }
 
-  @Command(
-      name = "drone",
-      mixinStandardHelpOptions = true,
-      description = "Issue a drone's certificate (the built-in drone role).")
-  static final class Drone implements Callable<Integer> {
-    @CommandLine.Mixin Common common;
-
+  @Command(name = "drone", description = "Issue a drone's certificate (the built-in drone role).")
+  static final class Drone extends Issue {
     @Parameters(index = "0", description = "fleet, e.g. fleet-1")
     String fleet;
 
@@ -153,19 +152,15 @@ public final class CertsMain {
     String drone;
 
     @Override
-    public Integer call() {
-      System.out.println(common.certs().drone(fleet, drone, common.validity()));
-      return 0;
+    Path issue(ClusterCertificates certs, Duration validity) {
+      return certs.drone(fleet, drone, validity);
     }
   }
 
   @Command(
       name = "client",
-      mixinStandardHelpOptions = true,
       description = "Issue a service's certificate; it has no role until one is bound to it.")
-  static final class Client implements Callable<Integer> {
-    @CommandLine.Mixin Common common;
-
+  static final class Client extends Issue {
     @Parameters(index = "0", description = "client name, e.g. monitoring")
     String name;
 
@@ -175,16 +170,12 @@ public final class CertsMain {
     String identity;
 
     @Override
-    public Integer call() {
-      System.out.println(common.certs().client(name, identity, common.validity()));
-      return 0;
+    Path issue(ClusterCertificates certs, Duration validity) {
+      return certs.client(name, identity, validity);
     }
   }
 
-  @Command(
-      name = "show",
-      mixinStandardHelpOptions = true,
-      description = "Show a certificate's identity, issuer and validity.")
+  @Command(name = "show", description = "Show a certificate's identity, issuer and validity.")
   static final class Show implements Callable<Integer> {
     @Parameters(index = "0", description = "a PEM certificate file")
     Path file;

@@ -59,6 +59,18 @@ class WriteOutcomeTest {
     return "127.0.0.1:" + s.getPort();
   }
 
+  /** A member whose Put fails with {@code status}, counting calls. */
+  private String refusing(AtomicInteger calls, Status status) throws IOException {
+    return member(calls, out -> out.onError(status.asException()));
+  }
+
+  /** A port that was free a moment ago and is closed again: nothing listens there. */
+  private static int closedPort() throws IOException {
+    try (ServerSocket s = new ServerSocket(0)) {
+      return s.getLocalPort();
+    }
+  }
+
   private AimStoreClient client(Duration total, Duration attempt, String... endpoints) {
     AimStoreClient c =
         AimStoreClient.builder()
@@ -79,13 +91,8 @@ class WriteOutcomeTest {
   void aRefusalIsNotAppliedAndCarriesTheStoresMessage() throws IOException {
     AtomicInteger calls = new AtomicInteger();
     String m =
-        member(
-            calls,
-            out ->
-                out.onError(
-                    Status.FAILED_PRECONDITION
-                        .withDescription("stale fencing token 3 for lock L")
-                        .asException()));
+        refusing(
+            calls, Status.FAILED_PRECONDITION.withDescription("stale fencing token 3 for lock L"));
     AimStoreException e = failure(client(Duration.ofSeconds(5), Duration.ofSeconds(1), m));
     assertThat(e.code()).isEqualTo(Code.FAILED_PRECONDITION);
     assertThat(e.outcome()).isEqualTo(Outcome.NOT_APPLIED);
@@ -96,14 +103,7 @@ class WriteOutcomeTest {
   @Test
   void unavailableWithoutTheTrailerIsUnknownAndNotRepeated() throws IOException {
     AtomicInteger calls = new AtomicInteger();
-    String m =
-        member(
-            calls,
-            out ->
-                out.onError(
-                    Status.UNAVAILABLE
-                        .withDescription("leader changed mid-proposal")
-                        .asException()));
+    String m = refusing(calls, Status.UNAVAILABLE.withDescription("leader changed mid-proposal"));
     AimStoreException e = failure(client(Duration.ofSeconds(3), Duration.ofSeconds(1), m));
     assertThat(e.outcome()).isEqualTo(Outcome.UNKNOWN);
     assertThat(e.getMessage()).startsWith("UNAVAILABLE: leader changed mid-proposal");
@@ -145,10 +145,7 @@ class WriteOutcomeTest {
 
   @Test
   void aRefusedConnectionIsNotAppliedAndSaysSoPlainly() throws IOException {
-    int port;
-    try (ServerSocket s = new ServerSocket(0)) {
-      port = s.getLocalPort(); // closed again: nothing listens there
-    }
+    int port = closedPort();
     long start = System.nanoTime();
     AimStoreException e =
         failure(client(Duration.ofSeconds(4), Duration.ofSeconds(2), "127.0.0.1:" + port));
@@ -164,10 +161,7 @@ class WriteOutcomeTest {
 
   @Test
   void aWriteThatWasNeverSentGoesOnToTheNextMember() throws IOException {
-    int dead;
-    try (ServerSocket s = new ServerSocket(0)) {
-      dead = s.getLocalPort();
-    }
+    int dead = closedPort();
     AtomicInteger calls = new AtomicInteger();
     String m =
         member(

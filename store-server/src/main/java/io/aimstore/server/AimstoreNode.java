@@ -3,6 +3,7 @@ package io.aimstore.server;
 import io.aimstore.api.v1.AlarmType;
 import io.aimstore.server.api.AddedMembers;
 import io.aimstore.server.api.AuthService;
+import io.aimstore.server.api.Calls;
 import io.aimstore.server.api.ClusterService;
 import io.aimstore.server.api.ClusterVersionMonitor;
 import io.aimstore.server.api.ClusterView;
@@ -51,6 +52,7 @@ import io.aimstore.server.raft.QuotaMonitor;
 import io.aimstore.server.raft.RaftNode;
 import io.aimstore.server.raft.RaftTls;
 import io.aimstore.server.raft.RolloutTimer;
+import io.aimstore.server.threads.DaemonThreads;
 import io.aimstore.server.watch.WatchHub;
 import io.aimstore.server.watch.WatchSettings;
 import io.grpc.BindableService;
@@ -72,7 +74,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -110,7 +111,7 @@ public final class AimstoreNode implements AutoCloseable {
 
   /** Streams backups (one at a time: see MaintenanceService). */
   private final ExecutorService snapshotExecutor =
-      Executors.newSingleThreadExecutor(named("snapshot"));
+      Executors.newSingleThreadExecutor(DaemonThreads.numbered("snapshot"));
 
   private final Server grpc;
   private final MetricsEndpoint metrics;
@@ -121,7 +122,7 @@ public final class AimstoreNode implements AutoCloseable {
 
   /** The quota check: its own thread, as reclaiming space blocks while RocksDB compacts. */
   private final ScheduledExecutorService quotaTimer =
-      Executors.newSingleThreadScheduledExecutor(named("quota"));
+      Executors.newSingleThreadScheduledExecutor(DaemonThreads.numbered("quota"));
 
   private final MemberTls tls;
   private final Alarms alarms;
@@ -130,10 +131,9 @@ public final class AimstoreNode implements AutoCloseable {
    * Runs the leader's keyspace hash checks (they wait on other members: not on {@link #timers}).
    */
   private final ScheduledExecutorService checks =
-      Executors.newSingleThreadScheduledExecutor(named("corruption-check"));
+      Executors.newSingleThreadScheduledExecutor(DaemonThreads.numbered("corruption-check"));
 
   private final CorruptionCheck corruptionCheck;
-  private final MemberTls tls;
   private final AtomicBoolean raftStopped = new AtomicBoolean();
 
   private AimstoreNode(
@@ -186,7 +186,7 @@ public final class AimstoreNode implements AutoCloseable {
     Guard guard = new Guard(stateMachine);
     this.alarms = new Alarms(stateMachine, proposer::submit);
     Writes writes = faults.writes(new ProposedWrites(proposer, guard));
-    this.readExecutor = Executors.newFixedThreadPool(4, named("read"));
+    this.readExecutor = Executors.newFixedThreadPool(4, DaemonThreads.numbered("read"));
     this.lessor =
         new Lessor(
             System::nanoTime,
@@ -224,27 +224,18 @@ public final class AimstoreNode implements AutoCloseable {
       raft.close(); // a damaged snapshot stops the start here: nothing else runs yet
       throw e;
     }
-    this.timers = Executors.newSingleThreadScheduledExecutor(named("lessor"));
+    this.timers = Executors.newSingleThreadScheduledExecutor(DaemonThreads.numbered("lessor"));
     long tick = LessorSettings.DEFAULT.checkInterval().toMillis();
     timers.scheduleWithFixedDelay(this::tickLessor, tick, tick, TimeUnit.MILLISECONDS);
     timers.scheduleWithFixedDelay(this::stopRaftIfHalted, 1, 1, TimeUnit.SECONDS);
 
     MemberEndpoints self = config.self();
     Reads reads = faults.reads(new LocalReads(raft, readExecutor));
-    KvService kv = new KvService(writes, validator, headers, reads);
+    Calls calls = new Calls(writes, reads, headers, validator, guard, router);
+    KvService kv = new KvService(calls);
     RolloutTimer rolloutTimer =
         new RolloutTimer(stateMachine, raft::isLeader, clock::millis, proposer::submit);
-    timers.scheduleWithFixedDelay(
-        () -> {
-          try {
-            rolloutTimer.tick();
-          } catch (RuntimeException e) {
-            LOG.debug("event=rollout_tick_failed error={}", e.toString());
-          }
-        },
-        1,
-        1,
-        TimeUnit.SECONDS);
+    everySecond(rolloutTimer::tick, "rollout_tick_failed");
     MaintenanceService maintenance =
         new MaintenanceService(
             writes,
@@ -282,48 +273,24 @@ public final class AimstoreNode implements AutoCloseable {
         1,
         TimeUnit.SECONDS);
     ClusterService clusterService =
-        new ClusterService(
-            cluster,
-            raft,
-            headers,
-            peers,
-            writes,
-            guard,
-            router,
-            addedMembers,
-            corruptionCheck::last);
+        new ClusterService(calls, cluster, raft, peers, addedMembers, corruptionCheck::last);
     ListenerPromoter promoter =
         new ListenerPromoter(raft, addedMembers::autoPromote, proposer::submit);
-    timers.scheduleWithFixedDelay(
-        () -> {
-          try {
-            promoter.tick();
-          } catch (RuntimeException e) {
-            LOG.debug("event=promoter_tick_failed error={}", e.toString());
-          }
-        },
-        1,
-        1,
-        TimeUnit.SECONDS);
+    everySecond(promoter::tick, "promoter_tick_failed");
     ClusterVersionMonitor versionMonitor =
         new ClusterVersionMonitor(raft, cluster, peers, Duration.ofMillis(500));
-    timers.scheduleWithFixedDelay(
+    everySecond(
         () -> {
           try {
             versionMonitor.tick();
-          } catch (IOException | RuntimeException e) {
-            LOG.debug("event=cluster_version_tick_failed error={}", e.toString());
+          } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
           }
         },
-        1,
-        1,
-        TimeUnit.SECONDS);
-    LeaseService leaseService =
-        new LeaseService(writes, validator, headers, lessor, router, reads, guard);
-    WatchService watchService = new WatchService(watchHub, validator, headers, guard);
-    LockService lockService =
-        new LockService(
-            validator, headers, locks, router, reads, guard, config.security().maxQuarantine());
+        "cluster_version_tick_failed");
+    LeaseService leaseService = new LeaseService(calls, lessor);
+    WatchService watchService = new WatchService(calls, watchHub);
+    LockService lockService = new LockService(calls, locks, config.security().maxQuarantine());
     List<BindableService> services = new ArrayList<>();
     services.addAll(
         List.of(
@@ -332,9 +299,9 @@ public final class AimstoreNode implements AutoCloseable {
             leaseService,
             watchService,
             lockService,
-            new ConfigService(kv, writes, headers, guard),
-            new RolloutService(writes, headers, reads, guard),
-            new AuthService(writes, headers, reads, guard),
+            new ConfigService(calls, kv),
+            new RolloutService(calls),
+            new AuthService(calls),
             maintenance));
     // etcd's v3 API beside aimstore's, served by the same services (docs/api.md)
     services.addAll(
@@ -492,6 +459,21 @@ public final class AimstoreNode implements AutoCloseable {
     return alarms;
   }
 
+  /** Runs {@code tick} on the timers every second; a failure is logged (debug) as {@code event}. */
+  private void everySecond(Runnable tick, String event) {
+    timers.scheduleWithFixedDelay(
+        () -> {
+          try {
+            tick.run();
+          } catch (RuntimeException e) {
+            LOG.debug("event={} error={}", event, e.toString());
+          }
+        },
+        1,
+        1,
+        TimeUnit.SECONDS);
+  }
+
   private void tickLessor() {
     try {
       lessor.tick();
@@ -570,15 +552,6 @@ public final class AimstoreNode implements AutoCloseable {
     int colon = hostPort.lastIndexOf(':');
     return new InetSocketAddress(
         hostPort.substring(0, colon), Integer.parseInt(hostPort.substring(colon + 1)));
-  }
-
-  static java.util.concurrent.ThreadFactory named(String prefix) {
-    AtomicInteger n = new AtomicInteger();
-    return r -> {
-      Thread t = new Thread(r, prefix + "-" + n.incrementAndGet());
-      t.setDaemon(true);
-      return t;
-    };
   }
 
   @Override

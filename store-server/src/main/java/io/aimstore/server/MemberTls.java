@@ -1,6 +1,7 @@
 package io.aimstore.server;
 
 import io.aimstore.server.api.CertificateIdentity;
+import io.aimstore.server.threads.DaemonThreads;
 import io.grpc.netty.shaded.io.grpc.netty.GrpcSslContexts;
 import io.grpc.netty.shaded.io.netty.handler.ssl.ClientAuth;
 import io.grpc.netty.shaded.io.netty.handler.ssl.SslContext;
@@ -46,12 +47,7 @@ public final class MemberTls implements AutoCloseable {
   private final AdvancedTlsX509TrustManager clientVerifier;
   private final AdvancedTlsX509TrustManager serverVerifier;
   private final ScheduledExecutorService timer =
-      Executors.newSingleThreadScheduledExecutor(
-          r -> {
-            Thread t = new Thread(r, "tls-reload");
-            t.setDaemon(true);
-            return t;
-          });
+      Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("tls-reload"));
   private final AutoCloseable[] reloaders;
   private final String identity;
 

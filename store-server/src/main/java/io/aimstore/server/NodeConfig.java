@@ -402,25 +402,20 @@ public record NodeConfig(
 
   private static Map<String, List<String>> parseFlags(String[] args) throws ConfigException {
     Map<String, List<String>> out = new LinkedHashMap<>();
-    for (int i = 0; i < args.length; i++) {
-      String a = args[i];
-      if (!a.startsWith("--")) {
-        throw new ConfigException("unexpected argument '" + a + "' (flags are --key value)");
-      }
-      String key = a.substring(2);
-      String value;
-      int eq = key.indexOf('=');
-      if (eq >= 0) {
-        value = key.substring(eq + 1);
-        key = key.substring(0, eq);
-      } else if (i + 1 < args.length) {
-        value = args[++i];
-      } else {
-        throw new ConfigException("flag --" + key + " needs a value");
-      }
-      checkKey(key, "flag --" + key);
-      out.computeIfAbsent(key, k -> new ArrayList<>()).add(value);
-    }
+    Flags.read(
+        args,
+        new Flags.Handler() {
+          @Override
+          public void flag(String key, String value) throws ConfigException {
+            checkKey(key, "flag --" + key);
+            out.computeIfAbsent(key, k -> new ArrayList<>()).add(value);
+          }
+
+          @Override
+          public void argument(String arg) throws ConfigException {
+            throw new ConfigException("unexpected argument '" + arg + "' (flags are --key value)");
+          }
+        });
     return out;
   }
 

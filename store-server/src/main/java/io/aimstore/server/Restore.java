@@ -197,36 +197,30 @@ public final class Restore {
   }
 
   private static Request parse(String[] args) throws ConfigException {
-    Path file = null;
+    List<Path> file = new ArrayList<>(); // the one snapshot FILE
     Map<String, String> flags = new LinkedHashMap<>();
     Set<String> known =
         Set.of("data-dir", "name", "initial-cluster", "cluster", "initial-cluster-token");
-    for (int i = 0; i < args.length; i++) {
-      String a = args[i];
-      if (!a.startsWith("--")) {
-        if (file != null) {
-          throw new ConfigException("unexpected argument '" + a + "' (one snapshot FILE)");
-        }
-        file = Path.of(a);
-        continue;
-      }
-      String key = a.substring(2);
-      String value;
-      int eq = key.indexOf('=');
-      if (eq >= 0) {
-        value = key.substring(eq + 1);
-        key = key.substring(0, eq);
-      } else if (i + 1 < args.length) {
-        value = args[++i];
-      } else {
-        throw new ConfigException("flag --" + key + " needs a value");
-      }
-      if (!known.contains(key)) {
-        throw new ConfigException("unknown flag --" + key);
-      }
-      flags.put(key, value);
-    }
-    if (file == null) {
+    Flags.read(
+        args,
+        new Flags.Handler() {
+          @Override
+          public void flag(String key, String value) throws ConfigException {
+            if (!known.contains(key)) {
+              throw new ConfigException("unknown flag --" + key);
+            }
+            flags.put(key, value);
+          }
+
+          @Override
+          public void argument(String arg) throws ConfigException {
+            if (!file.isEmpty()) {
+              throw new ConfigException("unexpected argument '" + arg + "' (one snapshot FILE)");
+            }
+            file.add(Path.of(arg));
+          }
+        });
+    if (file.isEmpty()) {
       throw new ConfigException("no snapshot FILE given");
     }
     for (String required : List.of("data-dir", "name", "initial-cluster")) {
@@ -246,7 +240,7 @@ public final class Restore {
       members.add(name);
     }
     return new Request(
-        file,
+        file.get(0),
         Path.of(flags.get("data-dir")),
         flags.get("name"),
         members,

@@ -18,7 +18,8 @@ class MainIT {
 
   record Exit(int code, String stderr) {}
 
-  private Exit start(String... flags) throws IOException, InterruptedException {
+  /** {@code aimstore args} in a JVM of its own, on this test's class path. */
+  private static ProcessBuilder main(String... args) {
     List<String> cmd =
         new java.util.ArrayList<>(
             List.of(
@@ -26,8 +27,12 @@ class MainIT {
                 "-cp",
                 System.getProperty("java.class.path"),
                 Main.class.getName()));
-    cmd.addAll(List.of(flags));
-    Process p = new ProcessBuilder(cmd).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+    cmd.addAll(List.of(args));
+    return new ProcessBuilder(cmd);
+  }
+
+  private Exit start(String... flags) throws IOException, InterruptedException {
+    Process p = main(flags).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
     assertThat(p.waitFor(60, TimeUnit.SECONDS)).as("the member exits").isTrue();
     return new Exit(
         p.exitValue(), new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8));
@@ -70,15 +75,7 @@ class MainIT {
   @Test
   void helpIsUsageAndExitCode0() throws Exception {
     for (String[] help : new String[][] {{"--help"}, {"-h"}, {"restore", "--help"}}) {
-      List<String> cmd =
-          new java.util.ArrayList<>(
-              List.of(
-                  Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                  "-cp",
-                  System.getProperty("java.class.path"),
-                  Main.class.getName()));
-      cmd.addAll(List.of(help));
-      Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+      Process p = main(help).redirectErrorStream(true).start();
       String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
       assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
       assertThat(p.exitValue()).isZero();

@@ -17,7 +17,6 @@ import io.aimstore.api.v1.WhoAmIRequest;
 import io.aimstore.api.v1.WhoAmIResponse;
 import io.aimstore.client.Auth;
 import io.aimstore.client.impl.Connection.Retry;
-import io.grpc.Channel;
 import java.util.concurrent.CompletableFuture;
 
 /** {@link Auth} over gRPC with failover. */
@@ -28,64 +27,61 @@ public final class AuthImpl implements Auth {
     this.conn = conn;
   }
 
-  private static AuthGrpc.AuthFutureStub stub(Channel ch) {
-    return AuthGrpc.newFutureStub(ch);
-  }
-
   @Override
   public CompletableFuture<AuthChangeResponse> putRole(Role role, String reason) {
     RolePutRequest r = RolePutRequest.newBuilder().setRole(role).setReason(reason).build();
-    return conn.call(ch -> stub(ch).rolePut(r), Retry.IF_NOT_APPLIED);
+    return conn.call(AuthGrpc.getRolePutMethod(), r, Retry.IF_NOT_APPLIED);
   }
 
   @Override
   public CompletableFuture<AuthChangeResponse> deleteRole(String name, String reason) {
     RoleDeleteRequest r = RoleDeleteRequest.newBuilder().setName(name).setReason(reason).build();
-    return conn.call(ch -> stub(ch).roleDelete(r), Retry.IF_NOT_APPLIED);
+    return conn.call(AuthGrpc.getRoleDeleteMethod(), r, Retry.IF_NOT_APPLIED);
   }
 
   @Override
   public CompletableFuture<RoleListResponse> roles() {
     return conn.call(
-        ch -> stub(ch).roleList(RoleListRequest.getDefaultInstance()), Retry.IDEMPOTENT);
+        AuthGrpc.getRoleListMethod(), RoleListRequest.getDefaultInstance(), Retry.IDEMPOTENT);
   }
 
   @Override
   public CompletableFuture<AuthChangeResponse> putBinding(Binding binding, String reason) {
     BindingPutRequest r =
         BindingPutRequest.newBuilder().setBinding(binding).setReason(reason).build();
-    return conn.call(ch -> stub(ch).bindingPut(r), Retry.IF_NOT_APPLIED);
+    return conn.call(AuthGrpc.getBindingPutMethod(), r, Retry.IF_NOT_APPLIED);
   }
 
   @Override
   public CompletableFuture<AuthChangeResponse> deleteBinding(String name, String reason) {
     BindingDeleteRequest r =
         BindingDeleteRequest.newBuilder().setName(name).setReason(reason).build();
-    return conn.call(ch -> stub(ch).bindingDelete(r), Retry.IF_NOT_APPLIED);
+    return conn.call(AuthGrpc.getBindingDeleteMethod(), r, Retry.IF_NOT_APPLIED);
   }
 
   @Override
   public CompletableFuture<BindingListResponse> bindings() {
     return conn.call(
-        ch -> stub(ch).bindingList(BindingListRequest.getDefaultInstance()), Retry.IDEMPOTENT);
+        AuthGrpc.getBindingListMethod(), BindingListRequest.getDefaultInstance(), Retry.IDEMPOTENT);
   }
 
   @Override
   public CompletableFuture<AuthChangeResponse> block(String identity, String reason) {
     IdentityBlockRequest r =
         IdentityBlockRequest.newBuilder().setIdentity(identity).setReason(reason).build();
-    return conn.call(ch -> stub(ch).block(r), Retry.IF_NOT_APPLIED);
+    return conn.call(AuthGrpc.getBlockMethod(), r, Retry.IF_NOT_APPLIED);
   }
 
   @Override
   public CompletableFuture<AuthChangeResponse> unblock(String identity, String reason) {
     IdentityBlockRequest r =
         IdentityBlockRequest.newBuilder().setIdentity(identity).setReason(reason).build();
-    return conn.call(ch -> stub(ch).unblock(r), Retry.IF_NOT_APPLIED);
+    return conn.call(AuthGrpc.getUnblockMethod(), r, Retry.IF_NOT_APPLIED);
   }
 
   @Override
   public CompletableFuture<WhoAmIResponse> whoAmI() {
-    return conn.call(ch -> stub(ch).whoAmI(WhoAmIRequest.getDefaultInstance()), Retry.IDEMPOTENT);
+    return conn.call(
+        AuthGrpc.getWhoAmIMethod(), WhoAmIRequest.getDefaultInstance(), Retry.IDEMPOTENT);
   }
 }

@@ -23,14 +23,10 @@ public final class ClusterImpl implements ClusterApi {
     this.conn = conn;
   }
 
-  private ClusterGrpc.ClusterFutureStub stub(io.grpc.Channel ch) {
-    return ClusterGrpc.newFutureStub(ch);
-  }
-
   @Override
   public CompletableFuture<StatusResponse> status(String member) {
     StatusRequest r = StatusRequest.newBuilder().setMember(member == null ? "" : member).build();
-    return conn.call(ch -> stub(ch).status(r), Retry.IDEMPOTENT);
+    return conn.call(ClusterGrpc.getStatusMethod(), r, Retry.IDEMPOTENT);
   }
 
   @Override
@@ -41,45 +37,48 @@ public final class ClusterImpl implements ClusterApi {
           endpoint + " is not one of this client's endpoints " + conn.endpoints());
     }
     StatusRequest r = StatusRequest.getDefaultInstance();
-    return conn.callOnce(index, ch -> stub(ch).status(r), timeout);
+    return conn.callOnce(
+        index, ch -> Connection.unary(ch, ClusterGrpc.getStatusMethod(), r), timeout);
   }
 
   @Override
   public CompletableFuture<MemberListResponse> members() {
     return conn.call(
-        ch -> stub(ch).memberList(MemberListRequest.getDefaultInstance()), Retry.IDEMPOTENT);
+        ClusterGrpc.getMemberListMethod(),
+        MemberListRequest.getDefaultInstance(),
+        Retry.IDEMPOTENT);
   }
 
   @Override
   public CompletableFuture<MemberListResponse> membersFromLeader() {
     MemberListRequest r = MemberListRequest.newBuilder().setFromLeader(true).build();
-    return conn.call(ch -> stub(ch).memberList(r), Retry.IDEMPOTENT_AT_LEADER);
+    return conn.call(ClusterGrpc.getMemberListMethod(), r, Retry.IDEMPOTENT_AT_LEADER);
   }
 
   @Override
   public CompletableFuture<MemberChangeResponse> addMember(MemberAddRequest request) {
-    return conn.call(ch -> stub(ch).memberAdd(request), Retry.IF_NOT_APPLIED);
+    return conn.call(ClusterGrpc.getMemberAddMethod(), request, Retry.IF_NOT_APPLIED);
   }
 
   @Override
   public CompletableFuture<MemberChangeResponse> removeMember(String name, String reason) {
     MemberRemoveRequest r =
         MemberRemoveRequest.newBuilder().setName(name).setReason(nonNull(reason)).build();
-    return conn.call(ch -> stub(ch).memberRemove(r), Retry.IF_NOT_APPLIED);
+    return conn.call(ClusterGrpc.getMemberRemoveMethod(), r, Retry.IF_NOT_APPLIED);
   }
 
   @Override
   public CompletableFuture<MemberChangeResponse> promoteMember(String name, String reason) {
     MemberPromoteRequest r =
         MemberPromoteRequest.newBuilder().setName(name).setReason(nonNull(reason)).build();
-    return conn.call(ch -> stub(ch).memberPromote(r), Retry.IF_NOT_APPLIED);
+    return conn.call(ClusterGrpc.getMemberPromoteMethod(), r, Retry.IF_NOT_APPLIED);
   }
 
   @Override
   public CompletableFuture<MemberChangeResponse> transferLeadership(String name, String reason) {
     MemberTransferLeaderRequest r =
         MemberTransferLeaderRequest.newBuilder().setName(name).setReason(nonNull(reason)).build();
-    return conn.call(ch -> stub(ch).memberTransferLeader(r), Retry.IF_NOT_APPLIED);
+    return conn.call(ClusterGrpc.getMemberTransferLeaderMethod(), r, Retry.IF_NOT_APPLIED);
   }
 
   private static String nonNull(String s) {

@@ -8,12 +8,15 @@ import io.aimstore.client.AimStoreException;
 import io.aimstore.client.AimStoreException.Code;
 import io.aimstore.client.AimStoreException.Outcome;
 import io.aimstore.client.TlsFiles;
+import io.grpc.CallOptions;
 import io.grpc.Channel;
 import io.grpc.ClientInterceptors;
 import io.grpc.ManagedChannel;
+import io.grpc.MethodDescriptor;
 import io.grpc.netty.shaded.io.grpc.netty.GrpcSslContexts;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.grpc.netty.shaded.io.netty.handler.ssl.SslContext;
+import io.grpc.stub.ClientCalls;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -191,6 +194,16 @@ public final class Connection implements AutoCloseable {
    */
   public <T> CompletableFuture<T> call(Function<Channel, ListenableFuture<T>> call, Retry retry) {
     return call(call, retry, requestTimeout, attemptTimeout);
+  }
+
+  /** {@link #call(Function, Retry)} for one unary method of aimstore's API. */
+  public <Q, R> CompletableFuture<R> call(MethodDescriptor<Q, R> method, Q request, Retry retry) {
+    return call(ch -> unary(ch, method, request), retry);
+  }
+
+  /** Starts the unary call {@code method} with {@code request} on {@code ch}. */
+  static <Q, R> ListenableFuture<R> unary(Channel ch, MethodDescriptor<Q, R> method, Q request) {
+    return ClientCalls.futureUnaryCall(ch.newCall(method, CallOptions.DEFAULT), request);
   }
 
   /**

@@ -32,92 +32,84 @@ public final class FleetImpl implements Fleet {
     this.conn = conn;
   }
 
-  private ConfigsGrpc.ConfigsFutureStub configs(io.grpc.Channel ch) {
-    return ConfigsGrpc.newFutureStub(ch);
-  }
-
-  private RolloutsGrpc.RolloutsFutureStub rollouts(io.grpc.Channel ch) {
-    return RolloutsGrpc.newFutureStub(ch);
-  }
-
   @Override
   public CompletableFuture<ConfigPutResponse> putConfig(ConfigPutRequest r) {
-    return conn.call(ch -> configs(ch).put(r), Retry.IF_NOT_APPLIED);
+    return conn.call(ConfigsGrpc.getPutMethod(), r, Retry.IF_NOT_APPLIED);
   }
 
   @Override
   public CompletableFuture<ConfigGetResponse> getConfig(String fleet, String name, long version) {
     ConfigGetRequest r =
         ConfigGetRequest.newBuilder().setFleet(fleet).setName(name).setVersion(version).build();
-    return conn.call(ch -> configs(ch).get(r), Retry.IDEMPOTENT);
+    return conn.call(ConfigsGrpc.getGetMethod(), r, Retry.IDEMPOTENT);
   }
 
   @Override
   public CompletableFuture<ConfigValidateResponse> validate(AimConfig config) {
     ConfigValidateRequest r = ConfigValidateRequest.newBuilder().setConfig(config).build();
-    return conn.call(ch -> configs(ch).validate(r), Retry.IDEMPOTENT);
+    return conn.call(ConfigsGrpc.getValidateMethod(), r, Retry.IDEMPOTENT);
   }
 
   @Override
   public CompletableFuture<ConfigHistoryResponse> history(String fleet, String name) {
     ConfigHistoryRequest r =
         ConfigHistoryRequest.newBuilder().setFleet(fleet).setName(name).build();
-    return conn.call(ch -> configs(ch).history(r), Retry.IDEMPOTENT);
+    return conn.call(ConfigsGrpc.getHistoryMethod(), r, Retry.IDEMPOTENT);
   }
 
   @Override
   public CompletableFuture<RolloutResponse> start(RolloutStartRequest r) {
-    return conn.call(ch -> rollouts(ch).start(r), Retry.IF_NOT_APPLIED);
+    return conn.call(RolloutsGrpc.getStartMethod(), r, Retry.IF_NOT_APPLIED);
   }
 
   @Override
   public CompletableFuture<RolloutResponse> status(String fleet) {
     RolloutRequest r = RolloutRequest.newBuilder().setFleet(fleet).build();
-    return conn.call(ch -> rollouts(ch).status(r), Retry.IDEMPOTENT);
+    return conn.call(RolloutsGrpc.getStatusMethod(), r, Retry.IDEMPOTENT);
   }
 
   @Override
   public CompletableFuture<RolloutResponse> promote(RolloutRequest r) {
-    return conn.call(ch -> rollouts(ch).promote(r), Retry.IF_NOT_APPLIED);
+    return conn.call(RolloutsGrpc.getPromoteMethod(), r, Retry.IF_NOT_APPLIED);
   }
 
   @Override
   public CompletableFuture<RolloutResponse> pause(RolloutRequest r) {
-    return conn.call(ch -> rollouts(ch).pause(r), Retry.IF_NOT_APPLIED);
+    return conn.call(RolloutsGrpc.getPauseMethod(), r, Retry.IF_NOT_APPLIED);
   }
 
   @Override
   public CompletableFuture<RolloutResponse> resume(RolloutRequest r) {
-    return conn.call(ch -> rollouts(ch).resume(r), Retry.IF_NOT_APPLIED);
+    return conn.call(RolloutsGrpc.getResumeMethod(), r, Retry.IF_NOT_APPLIED);
   }
 
   @Override
   public CompletableFuture<RolloutResponse> rollback(RolloutRequest r) {
-    return conn.call(ch -> rollouts(ch).rollback(r), Retry.IF_NOT_APPLIED);
+    return conn.call(RolloutsGrpc.getRollbackMethod(), r, Retry.IF_NOT_APPLIED);
   }
 
   @Override
   public CompletableFuture<DroneReportResponse> report(String fleet, DroneReport report) {
     DroneReportRequest r =
         DroneReportRequest.newBuilder().setFleet(fleet).setReport(report).build();
-    return conn.call(ch -> rollouts(ch).report(r), Retry.IDEMPOTENT);
+    return conn.call(RolloutsGrpc.getReportMethod(), r, Retry.IDEMPOTENT);
   }
 
   @Override
   public CompletableFuture<RolloutResponse> hold(String fleet, String reason) {
     HoldRequest r = HoldRequest.newBuilder().setFleet(fleet).setReason(reason).build();
-    return conn.call(ch -> rollouts(ch).hold(r), Retry.IF_NOT_APPLIED);
+    return conn.call(RolloutsGrpc.getHoldMethod(), r, Retry.IF_NOT_APPLIED);
   }
 
   @Override
   public CompletableFuture<RolloutResponse> release(String fleet) {
     HoldRequest r = HoldRequest.newBuilder().setFleet(fleet).build();
-    return conn.call(ch -> rollouts(ch).release(r), Retry.IF_NOT_APPLIED);
+    return conn.call(RolloutsGrpc.getReleaseMethod(), r, Retry.IF_NOT_APPLIED);
   }
 
   @Override
   public CompletableFuture<FleetStatusResponse> fleetStatus(String fleet) {
     FleetStatusRequest r = FleetStatusRequest.newBuilder().setFleet(fleet).build();
-    return conn.call(ch -> rollouts(ch).fleetStatus(r), Retry.IDEMPOTENT);
+    return conn.call(RolloutsGrpc.getFleetStatusMethod(), r, Retry.IDEMPOTENT);
   }
 }

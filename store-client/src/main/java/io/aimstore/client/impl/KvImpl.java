@@ -23,37 +23,34 @@ public final class KvImpl implements KV {
     this.conn = conn;
   }
 
-  private KVGrpc.KVFutureStub stub(io.grpc.Channel ch) {
-    return KVGrpc.newFutureStub(ch);
-  }
-
   @Override
   public CompletableFuture<RangeResponse> get(RangeRequest request) {
     // Linearizable reads go to the leader, which answers from its lease; a follower would have to
     // ask the leader for the read index and then wait to hear the commit.
     return conn.call(
-        ch -> stub(ch).range(request),
+        KVGrpc.getRangeMethod(),
+        request,
         request.getSerializable() ? Retry.IDEMPOTENT : Retry.IDEMPOTENT_AT_LEADER);
   }
 
   @Override
   public CompletableFuture<PutResponse> put(PutRequest request) {
-    return conn.call(ch -> stub(ch).put(request), Retry.IF_NOT_APPLIED);
+    return conn.call(KVGrpc.getPutMethod(), request, Retry.IF_NOT_APPLIED);
   }
 
   @Override
   public CompletableFuture<DeleteRangeResponse> delete(DeleteRangeRequest request) {
-    return conn.call(ch -> stub(ch).deleteRange(request), Retry.IF_NOT_APPLIED);
+    return conn.call(KVGrpc.getDeleteRangeMethod(), request, Retry.IF_NOT_APPLIED);
   }
 
   @Override
   public CompletableFuture<TxnResponse> txn(TxnRequest request) {
-    return conn.call(ch -> stub(ch).txn(request), Retry.IF_NOT_APPLIED);
+    return conn.call(KVGrpc.getTxnMethod(), request, Retry.IF_NOT_APPLIED);
   }
 
   @Override
   public CompletableFuture<CompactionResponse> compact(long revision) {
     CompactionRequest r = CompactionRequest.newBuilder().setRevision(revision).build();
-    return conn.call(ch -> stub(ch).compact(r), Retry.IF_NOT_APPLIED);
+    return conn.call(KVGrpc.getCompactMethod(), r, Retry.IF_NOT_APPLIED);
   }
 }

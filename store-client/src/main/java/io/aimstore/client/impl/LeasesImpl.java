@@ -37,10 +37,6 @@ public final class LeasesImpl implements Leases {
     this.stream = new KeepAliveStream(conn);
   }
 
-  private LeaseGrpc.LeaseFutureStub stub(io.grpc.Channel ch) {
-    return LeaseGrpc.newFutureStub(ch);
-  }
-
   @Override
   public CompletableFuture<LeaseGrantResponse> grant(Duration ttl) {
     // Whole seconds, rounded up; zero and negative TTLs go as they are, for the store to refuse.
@@ -50,31 +46,31 @@ public final class LeasesImpl implements Leases {
 
   @Override
   public CompletableFuture<LeaseGrantResponse> grant(LeaseGrantRequest request) {
-    return conn.call(ch -> stub(ch).grant(request), Retry.IF_NOT_APPLIED);
+    return conn.call(LeaseGrpc.getGrantMethod(), request, Retry.IF_NOT_APPLIED);
   }
 
   @Override
   public CompletableFuture<LeaseRevokeResponse> revoke(long id, String reason) {
     LeaseRevokeRequest r = LeaseRevokeRequest.newBuilder().setId(id).setReason(reason).build();
-    return conn.call(ch -> stub(ch).revoke(r), Retry.IF_NOT_APPLIED);
+    return conn.call(LeaseGrpc.getRevokeMethod(), r, Retry.IF_NOT_APPLIED);
   }
 
   @Override
   public CompletableFuture<LeaseAdoptResponse> adopt(long id) {
     LeaseAdoptRequest r = LeaseAdoptRequest.newBuilder().setId(id).setOwner(owner).build();
-    return conn.call(ch -> stub(ch).adopt(r), Retry.IDEMPOTENT_AT_LEADER);
+    return conn.call(LeaseGrpc.getAdoptMethod(), r, Retry.IDEMPOTENT_AT_LEADER);
   }
 
   @Override
   public CompletableFuture<LeaseTimeToLiveResponse> timeToLive(long id, boolean withKeys) {
     LeaseTimeToLiveRequest r =
         LeaseTimeToLiveRequest.newBuilder().setId(id).setKeys(withKeys).build();
-    return conn.call(ch -> stub(ch).timeToLive(r), Retry.IDEMPOTENT_AT_LEADER);
+    return conn.call(LeaseGrpc.getTimeToLiveMethod(), r, Retry.IDEMPOTENT_AT_LEADER);
   }
 
   @Override
   public CompletableFuture<LeaseLeasesResponse> list(LeaseLeasesRequest request) {
-    return conn.call(ch -> stub(ch).leases(request), Retry.IDEMPOTENT_AT_LEADER);
+    return conn.call(LeaseGrpc.getLeasesMethod(), request, Retry.IDEMPOTENT_AT_LEADER);
   }
 
   @Override

@@ -37,10 +37,6 @@ public final class LocksImpl implements Locks {
     this.watch = watch;
   }
 
-  private LockGrpc.LockFutureStub stub(io.grpc.Channel ch) {
-    return LockGrpc.newFutureStub(ch);
-  }
-
   @Override
   public LockHandle acquire(String name, Session session, Duration wait) {
     LockAcquireResponse r = AimStoreClient.await(acquire(name, session.leaseId(), wait));
@@ -59,7 +55,7 @@ public final class LocksImpl implements Locks {
     // retry on another member (only when this one was unreachable) gets the same again.
     Duration attempt = wait.plus(conn.attemptTimeout());
     return conn.call(
-        ch -> LockGrpc.newFutureStub(ch).acquire(r),
+        ch -> Connection.unary(ch, LockGrpc.getAcquireMethod(), r),
         Retry.IF_UNAVAILABLE,
         attempt.multipliedBy(2),
         attempt);
@@ -68,36 +64,36 @@ public final class LocksImpl implements Locks {
   @Override
   public CompletableFuture<LockReleaseResponse> release(String name, long token) {
     LockReleaseRequest r = LockReleaseRequest.newBuilder().setName(name).setToken(token).build();
-    return conn.call(ch -> stub(ch).release(r), Retry.IDEMPOTENT_AT_LEADER);
+    return conn.call(LockGrpc.getReleaseMethod(), r, Retry.IDEMPOTENT_AT_LEADER);
   }
 
   @Override
   public CompletableFuture<LockInspectResponse> inspect(String name) {
     LockInspectRequest r = LockInspectRequest.newBuilder().setName(name).build();
-    return conn.call(ch -> stub(ch).inspect(r), Retry.IDEMPOTENT_AT_LEADER);
+    return conn.call(LockGrpc.getInspectMethod(), r, Retry.IDEMPOTENT_AT_LEADER);
   }
 
   @Override
   public CompletableFuture<LockListResponse> list(String prefix) {
     LockListRequest r = LockListRequest.newBuilder().setPrefix(prefix).build();
-    return conn.call(ch -> stub(ch).list(r), Retry.IDEMPOTENT_AT_LEADER);
+    return conn.call(LockGrpc.getListMethod(), r, Retry.IDEMPOTENT_AT_LEADER);
   }
 
   @Override
   public CompletableFuture<ForceReleaseResponse> forceRelease(ForceReleaseRequest request) {
-    return conn.call(ch -> stub(ch).forceRelease(request), Retry.IF_NOT_APPLIED);
+    return conn.call(LockGrpc.getForceReleaseMethod(), request, Retry.IF_NOT_APPLIED);
   }
 
   @Override
   public CompletableFuture<UnquarantineResponse> unquarantine(String name, String reason) {
     UnquarantineRequest r =
         UnquarantineRequest.newBuilder().setName(name).setReason(reason).build();
-    return conn.call(ch -> stub(ch).unquarantine(r), Retry.IF_NOT_APPLIED);
+    return conn.call(LockGrpc.getUnquarantineMethod(), r, Retry.IF_NOT_APPLIED);
   }
 
   @Override
   public CompletableFuture<AuditListResponse> audit(long sinceMs) {
     AuditListRequest r = AuditListRequest.newBuilder().setSinceMs(sinceMs).build();
-    return conn.call(ch -> stub(ch).audit(r), Retry.IDEMPOTENT);
+    return conn.call(LockGrpc.getAuditMethod(), r, Retry.IDEMPOTENT);
   }
 }

@@ -24,16 +24,10 @@ import io.grpc.stub.StreamObserver;
  * they are and what they may do.
  */
 public final class AuthService extends AuthGrpc.AuthImplBase {
-  private final Writes writes;
-  private final Headers headers;
-  private final Reads reads;
-  private final Guard guard;
+  private final Calls calls;
 
-  public AuthService(Writes writes, Headers headers, Reads reads, Guard guard) {
-    this.writes = writes;
-    this.headers = headers;
-    this.reads = reads;
-    this.guard = guard;
+  public AuthService(Calls calls) {
+    this.calls = calls;
   }
 
   @Override
@@ -73,12 +67,13 @@ public final class AuthService extends AuthGrpc.AuthImplBase {
   private void change(AuthChange.Builder c, StreamObserver<AuthChangeResponse> obs) {
     Replies.run(
         () ->
-            writes
+            calls
+                .writes()
                 .submit(Command.newBuilder().setAuthChange(c))
                 .thenApply(
                     r ->
                         AuthChangeResponse.newBuilder()
-                            .setHeader(headers.at(r.getRevision()))
+                            .setHeader(calls.headers().at(r.getRevision()))
                             .setAudit(r.getAuthChange())
                             .build()),
         obs);
@@ -86,33 +81,22 @@ public final class AuthService extends AuthGrpc.AuthImplBase {
 
   @Override
   public void roleList(RoleListRequest req, StreamObserver<RoleListResponse> obs) {
-    Replies.run(
-        () -> {
-          guard.access().requireAdmin("list roles");
-          return reads.linearizable(
-              s ->
-                  RoleListResponse.newBuilder()
-                      .setHeader(headers.at(s.revision()))
-                      .addAllRoles(s.policy().roles())
-                      .build());
-        },
-        obs);
+    calls.read(
+        obs,
+        () -> calls.guard().access().requireAdmin("list roles"),
+        s -> RoleListResponse.newBuilder().addAllRoles(s.policy().roles()).build());
   }
 
   @Override
   public void bindingList(BindingListRequest req, StreamObserver<BindingListResponse> obs) {
-    Replies.run(
-        () -> {
-          guard.access().requireAdmin("list bindings");
-          return reads.linearizable(
-              s ->
-                  BindingListResponse.newBuilder()
-                      .setHeader(headers.at(s.revision()))
-                      .addAllBindings(s.policy().bindings())
-                      .addAllBlocked(s.policy().blocked())
-                      .build());
-        },
-        obs);
+    calls.read(
+        obs,
+        () -> calls.guard().access().requireAdmin("list bindings"),
+        s ->
+            BindingListResponse.newBuilder()
+                .addAllBindings(s.policy().bindings())
+                .addAllBlocked(s.policy().blocked())
+                .build());
   }
 
   @Override
@@ -120,13 +104,14 @@ public final class AuthService extends AuthGrpc.AuthImplBase {
     Replies.run(
         () -> {
           String identity = Caller.identity();
-          return reads
+          return calls
+              .reads()
               .serializable(Store::policy)
               .thenApply(
                   policy -> {
                     Access a = policy.accessOf(identity);
                     return WhoAmIResponse.newBuilder()
-                        .setHeader(headers.at(0))
+                        .setHeader(calls.headers().at(0))
                         .setIdentity(a.identity())
                         .addAllRoles(a.roles())
                         .addAllBindings(a.bindings())

@@ -42,33 +42,24 @@ public final class ClusterService extends ClusterGrpc.ClusterImplBase {
   /** Reported by Status; bump with releases. */
   public static final String VERSION = "0.1.0";
 
+  private final Calls calls;
   private final ClusterView cluster;
   private final RaftNode raft;
-  private final Headers headers;
   private final PeerChannels peers;
-  private final Writes writes;
-  private final Guard guard;
-  private final LeaderRouter router;
   private final AddedMembers added;
   private final Supplier<Optional<CorruptionCheckResult>> corruptionCheck;
 
   public ClusterService(
+      Calls calls,
       ClusterView cluster,
       RaftNode raft,
-      Headers headers,
       PeerChannels peers,
-      Writes writes,
-      Guard guard,
-      LeaderRouter router,
       AddedMembers added,
       Supplier<Optional<CorruptionCheckResult>> corruptionCheck) {
+    this.calls = calls;
     this.cluster = cluster;
     this.raft = raft;
-    this.headers = headers;
     this.peers = peers;
-    this.writes = writes;
-    this.guard = guard;
-    this.router = router;
     this.added = added;
     this.corruptionCheck = corruptionCheck;
   }
@@ -98,7 +89,7 @@ public final class ClusterService extends ClusterGrpc.ClusterImplBase {
     if (halted.isPresent()) {
       // its Raft server and store closed with the apply thread: only the halt is known
       return StatusResponse.newBuilder()
-          .setHeader(headers.at(halted.get().revision()))
+          .setHeader(calls.headers().at(halted.get().revision()))
           .setVersion(VERSION)
           .setMaxFormatVersion(raft.stateMachine().clusterVersion().selfMax())
           .setHalted(halted.get().reason())
@@ -111,7 +102,7 @@ public final class ClusterService extends ClusterGrpc.ClusterImplBase {
             .read(
                 s ->
                     StatusResponse.newBuilder()
-                        .setHeader(headers.at(s.revision()))
+                        .setHeader(calls.headers().at(s.revision()))
                         .setDbSize(s.sizeBytes())
                         .setCompactRevision(s.compactRevision())
                         .addAllAlarms(s.alarms().list()));
@@ -140,15 +131,17 @@ public final class ClusterService extends ClusterGrpc.ClusterImplBase {
 
   @Override
   public void memberList(MemberListRequest req, StreamObserver<MemberListResponse> obs) {
-    if (req.getFromLeader() && !raft.isLeader()) {
-      router.forward(obs, ch -> ClusterGrpc.newStub(ch).memberList(req, obs));
+    if (req.getFromLeader()
+        && calls
+            .router()
+            .forwardedUnlessLeader(obs, ch -> ClusterGrpc.newStub(ch).memberList(req, obs))) {
       return;
     }
     Replies.run(
         () ->
             CompletableFuture.completedFuture(
                 MemberListResponse.newBuilder()
-                    .setHeader(headers.at(raft.stateMachine().read(s -> s.revision())))
+                    .setHeader(calls.headers().at(raft.stateMachine().read(s -> s.revision())))
                     .addAllMembers(members())
                     .build()),
         obs);
@@ -247,16 +240,12 @@ public final class ClusterService extends ClusterGrpc.ClusterImplBase {
   private <T> boolean refusedOrForwarded(
       String what, StreamObserver<T> obs, Consumer<Channel> forward) {
     try {
-      guard.access().requireAdmin(what);
+      calls.guard().access().requireAdmin(what);
     } catch (RuntimeException e) {
       obs.onError(GrpcErrors.toStatus(e));
       return true;
     }
-    if (raft.isLeader()) {
-      return false;
-    }
-    router.forward(obs, forward);
-    return true;
+    return calls.router().forwardedUnlessLeader(obs, forward);
   }
 
   /**
@@ -266,7 +255,8 @@ public final class ClusterService extends ClusterGrpc.ClusterImplBase {
    */
   private CompletableFuture<MemberChangeResponse> audited(
       MemberChange.Builder c, RaftMembership.Change change) {
-    return writes
+    return calls
+        .writes()
         .submit(Command.newBuilder().setMemberChange(c))
         .thenCompose(
             r -> {
@@ -278,7 +268,7 @@ public final class ClusterService extends ClusterGrpc.ClusterImplBase {
                   .thenApply(
                       ok ->
                           MemberChangeResponse.newBuilder()
-                              .setHeader(headers.at(r.getRevision()))
+                              .setHeader(calls.headers().at(r.getRevision()))
                               .addAllMembers(members())
                               .setAudit(r.getMemberChange())
                               .build());

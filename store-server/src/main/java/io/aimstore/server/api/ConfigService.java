@@ -20,6 +20,7 @@ import io.aimstore.api.v1.Permission;
 import io.aimstore.api.v1.RangeRequest;
 import io.aimstore.api.v1.RangeResponse;
 import io.aimstore.internal.Command;
+import io.aimstore.internal.CommandResult;
 import io.aimstore.server.core.AimKeys;
 import io.aimstore.server.core.StoreException;
 import io.grpc.stub.StreamObserver;
@@ -34,39 +35,30 @@ public final class ConfigService extends ConfigsGrpc.ConfigsImplBase {
   private static final JsonFormat.Parser PARSE = JsonFormat.parser().ignoringUnknownFields();
   private static final int MAX_HISTORY = 1000;
 
+  private final Calls calls;
   private final KvService kv;
-  private final Writes writes;
-  private final Headers headers;
-  private final Guard guard;
 
-  public ConfigService(KvService kv, Writes writes, Headers headers, Guard guard) {
+  public ConfigService(Calls calls, KvService kv) {
+    this.calls = calls;
     this.kv = kv;
-    this.writes = writes;
-    this.headers = headers;
-    this.guard = guard;
   }
 
   private void requireRead(String fleet, String name) {
-    guard.require(Permission.READ, AimKeys.config(fleet, name), ByteString.EMPTY);
+    calls.guard().require(Permission.READ, AimKeys.config(fleet, name), ByteString.EMPTY);
   }
 
   @Override
   public void put(ConfigPutRequest req, StreamObserver<ConfigPutResponse> obs) {
-    Replies.run(
+    calls.propose(
+        obs,
         () -> {
           List<String> violations = AimConfigRules.violations(req.getConfig());
           if (!violations.isEmpty()) {
             throw StoreException.invalid("invalid aim config: " + String.join("; ", violations));
           }
-          return writes
-              .submit(Command.newBuilder().setConfigPut(req))
-              .thenApply(
-                  r ->
-                      r.getConfigPut().toBuilder()
-                          .setHeader(headers.complete(r.getConfigPut().getHeader()))
-                          .build());
         },
-        obs);
+        Command.newBuilder().setConfigPut(req),
+        CommandResult::getConfigPut);
   }
 
   @Override
@@ -97,7 +89,7 @@ public final class ConfigService extends ConfigsGrpc.ConfigsImplBase {
                               + req.getFleet());
                     }
                     return ConfigGetResponse.newBuilder()
-                        .setHeader(headers.complete(r.getHeader()))
+                        .setHeader(calls.headers().complete(r.getHeader()))
                         .setConfig(version(r.getKvs(0)))
                         .build();
                   });
@@ -115,7 +107,7 @@ public final class ConfigService extends ConfigsGrpc.ConfigsImplBase {
                   first -> {
                     ConfigHistoryResponse.Builder b =
                         ConfigHistoryResponse.newBuilder()
-                            .setHeader(headers.complete(first.getHeader()));
+                            .setHeader(calls.headers().complete(first.getHeader()));
                     if (first.getKvsCount() == 0) {
                       throw StoreException.notFound(
                           "config " + req.getName() + " not found in fleet " + req.getFleet());

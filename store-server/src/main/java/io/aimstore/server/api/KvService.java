@@ -13,7 +13,7 @@ import io.aimstore.api.v1.RangeResponse;
 import io.aimstore.api.v1.TxnRequest;
 import io.aimstore.api.v1.TxnResponse;
 import io.aimstore.internal.Command;
-import io.aimstore.server.core.RequestValidator;
+import io.aimstore.internal.CommandResult;
 import io.aimstore.server.core.Store;
 import io.grpc.stub.StreamObserver;
 import java.util.concurrent.CompletableFuture;
@@ -25,23 +25,17 @@ import java.util.function.Function;
  * reads) or straight from local state (serializable reads).
  */
 public final class KvService extends KVGrpc.KVImplBase {
-  private final Writes writes;
-  private final RequestValidator validator;
-  private final Headers headers;
-  private final Reads reads;
+  private final Calls calls;
 
-  public KvService(Writes writes, RequestValidator validator, Headers headers, Reads reads) {
-    this.writes = writes;
-    this.validator = validator;
-    this.headers = headers;
-    this.reads = reads;
+  public KvService(Calls calls) {
+    this.calls = calls;
   }
 
   @Override
   public void range(RangeRequest req, StreamObserver<RangeResponse> obs) {
     Replies.run(
         () -> {
-          validator.checkRange(req);
+          calls.validator().checkRange(req);
           String identity = Caller.identity();
           // checked with the roles in force where the read happens: after a linearizable read's
           // barrier, a block, grant or revocation applied before the read holds for it
@@ -66,73 +60,45 @@ public final class KvService extends KVGrpc.KVImplBase {
           check.accept(s);
           return s.range(req);
         };
+    Reads reads = calls.reads();
     CompletableFuture<RangeResponse> r =
         req.getSerializable() ? reads.serializable(range) : reads.linearizable(range);
-    return r.thenApply(
-        resp -> resp.toBuilder().setHeader(headers.complete(resp.getHeader())).build());
+    return r.thenApply(calls.headers()::completeHeaderOf);
   }
 
   @Override
   public void put(PutRequest req, StreamObserver<PutResponse> obs) {
-    Replies.run(
-        () -> {
-          validator.checkPut(req);
-          return writes
-              .submit(Command.newBuilder().setPut(req))
-              .thenApply(
-                  r ->
-                      r.getPut().toBuilder()
-                          .setHeader(headers.complete(r.getPut().getHeader()))
-                          .build());
-        },
-        obs);
+    calls.propose(
+        obs,
+        () -> calls.validator().checkPut(req),
+        Command.newBuilder().setPut(req),
+        CommandResult::getPut);
   }
 
   @Override
   public void deleteRange(DeleteRangeRequest req, StreamObserver<DeleteRangeResponse> obs) {
-    Replies.run(
-        () -> {
-          validator.checkDeleteRange(req);
-          return writes
-              .submit(Command.newBuilder().setDeleteRange(req))
-              .thenApply(
-                  r ->
-                      r.getDeleteRange().toBuilder()
-                          .setHeader(headers.complete(r.getDeleteRange().getHeader()))
-                          .build());
-        },
-        obs);
+    calls.propose(
+        obs,
+        () -> calls.validator().checkDeleteRange(req),
+        Command.newBuilder().setDeleteRange(req),
+        CommandResult::getDeleteRange);
   }
 
   @Override
   public void txn(TxnRequest req, StreamObserver<TxnResponse> obs) {
-    Replies.run(
-        () -> {
-          validator.checkTxn(req);
-          return writes
-              .submit(Command.newBuilder().setTxn(req))
-              .thenApply(
-                  r ->
-                      r.getTxn().toBuilder()
-                          .setHeader(headers.complete(r.getTxn().getHeader()))
-                          .build());
-        },
-        obs);
+    calls.propose(
+        obs,
+        () -> calls.validator().checkTxn(req),
+        Command.newBuilder().setTxn(req),
+        CommandResult::getTxn);
   }
 
   @Override
   public void compact(CompactionRequest req, StreamObserver<CompactionResponse> obs) {
-    Replies.run(
-        () -> {
-          validator.checkCompaction(req.getRevision());
-          return writes
-              .submit(Command.newBuilder().setCompact(req))
-              .thenApply(
-                  r ->
-                      CompactionResponse.newBuilder()
-                          .setHeader(headers.complete(r.getCompact().getHeader()))
-                          .build());
-        },
-        obs);
+    calls.propose(
+        obs,
+        () -> calls.validator().checkCompaction(req.getRevision()),
+        Command.newBuilder().setCompact(req),
+        CommandResult::getCompact);
   }
 }

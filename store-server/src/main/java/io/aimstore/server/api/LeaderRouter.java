@@ -57,6 +57,18 @@ public final class LeaderRouter {
     }
   }
 
+  /**
+   * Unless this member leads, runs {@code call} against the leader's channel (failing {@code obs}
+   * if there is none) and says true; false: serve the call here.
+   */
+  public <T> boolean forwardedUnlessLeader(StreamObserver<T> obs, Consumer<Channel> call) {
+    if (isLeader()) {
+      return false;
+    }
+    forward(obs, call);
+    return true;
+  }
+
   /** The failure of a leader-only call while no leader is known: UNAVAILABLE, safe to retry. */
   static StoreUnavailableException noLeader() {
     return new StoreUnavailableException("no leader known right now (election in progress?)");

@@ -17,6 +17,7 @@ import io.aimstore.api.v1.LeaseTimeToLiveResponse;
 import io.aimstore.api.v1.Owner;
 import io.aimstore.api.v1.Permission;
 import io.aimstore.internal.Command;
+import io.aimstore.internal.CommandResult;
 import io.aimstore.internal.LeaseGrant;
 import io.aimstore.internal.LeaseRecord;
 import io.aimstore.internal.LeaseRevoke;
@@ -41,90 +42,54 @@ public final class LeaseService extends LeaseGrpc.LeaseImplBase {
   private static final int MAX_PAGE = 10_000;
   private static final int MAX_KEYS_SHOWN = 10_000;
 
-  private final Writes writes;
-  private final RequestValidator validator;
-  private final Headers headers;
+  private final Calls calls;
   private final Lessor lessor;
-  private final LeaderRouter router;
-  private final Reads reads;
-  private final Guard guard;
 
-  public LeaseService(
-      Writes writes,
-      RequestValidator validator,
-      Headers headers,
-      Lessor lessor,
-      LeaderRouter router,
-      Reads reads,
-      Guard guard) {
-    this.guard = guard;
-    this.writes = writes;
-    this.validator = validator;
-    this.headers = headers;
+  public LeaseService(Calls calls, Lessor lessor) {
+    this.calls = calls;
     this.lessor = lessor;
-    this.router = router;
-    this.reads = reads;
   }
 
   @Override
   public void grant(LeaseGrantRequest req, StreamObserver<LeaseGrantResponse> obs) {
-    Replies.run(
-        () -> {
-          validator.checkLeaseGrant(req);
-          LeaseGrant g =
-              LeaseGrant.newBuilder()
-                  .setId(req.getId())
-                  .setTtlSeconds(req.getTtl())
-                  .setOwner(req.getOwner())
-                  .build();
-          return writes
-              .submit(Command.newBuilder().setLeaseGrant(g))
-              .thenApply(
-                  r ->
-                      r.getLeaseGrant().toBuilder()
-                          .setHeader(headers.complete(r.getLeaseGrant().getHeader()))
-                          .build());
-        },
-        obs);
+    LeaseGrant g =
+        LeaseGrant.newBuilder()
+            .setId(req.getId())
+            .setTtlSeconds(req.getTtl())
+            .setOwner(req.getOwner())
+            .build();
+    calls.propose(
+        obs,
+        () -> calls.validator().checkLeaseGrant(req),
+        Command.newBuilder().setLeaseGrant(g),
+        CommandResult::getLeaseGrant);
   }
 
   @Override
   public void revoke(LeaseRevokeRequest req, StreamObserver<LeaseRevokeResponse> obs) {
-    Replies.run(
-        () -> {
-          checkId(req.getId());
-          return writes
-              .submit(
-                  Command.newBuilder()
-                      .setLeaseRevoke(
-                          LeaseRevoke.newBuilder()
-                              .setId(req.getId())
-                              .setReason(RevokeReason.REVOKED)
-                              .setNote(req.getReason())))
-              .thenApply(
-                  r ->
-                      r.getLeaseRevoke().toBuilder()
-                          .setHeader(headers.complete(r.getLeaseRevoke().getHeader()))
-                          .build());
-        },
-        obs);
+    LeaseRevoke r =
+        LeaseRevoke.newBuilder()
+            .setId(req.getId())
+            .setReason(RevokeReason.REVOKED)
+            .setNote(req.getReason())
+            .build();
+    calls.propose(
+        obs,
+        () -> checkId(req.getId()),
+        Command.newBuilder().setLeaseRevoke(r),
+        CommandResult::getLeaseRevoke);
   }
 
   @Override
   public void adopt(LeaseAdoptRequest req, StreamObserver<LeaseAdoptResponse> obs) {
-    Replies.run(
+    calls.propose(
+        obs,
         () -> {
           checkId(req.getId());
           RequestValidator.checkOwner(req.hasOwner() ? req.getOwner() : null);
-          return writes
-              .submit(Command.newBuilder().setLeaseAdopt(req))
-              .thenApply(
-                  r ->
-                      r.getLeaseAdopt().toBuilder()
-                          .setHeader(headers.complete(r.getLeaseAdopt().getHeader()))
-                          .build());
         },
-        obs);
+        Command.newBuilder().setLeaseAdopt(req),
+        CommandResult::getLeaseAdopt);
   }
 
   private static void checkId(long id) {
@@ -137,6 +102,7 @@ public final class LeaseService extends LeaseGrpc.LeaseImplBase {
   public StreamObserver<LeaseKeepAliveRequest> keepAlive(
       StreamObserver<LeaseKeepAliveResponse> responses) {
     SerializedObserver<LeaseKeepAliveResponse> client = new SerializedObserver<>(responses);
+    LeaderRouter router = calls.router();
     return new StreamObserver<>() {
       private StreamObserver<LeaseKeepAliveRequest> upstream;
 
@@ -149,7 +115,7 @@ public final class LeaseService extends LeaseGrpc.LeaseImplBase {
         if (router.isLeader()) {
           try {
             lessor
-                .keepAlive(req.getId(), guard.access())
+                .keepAlive(req.getId(), calls.guard().access())
                 .whenComplete(
                     (renewal, err) -> {
                       if (err != null) {
@@ -158,7 +124,7 @@ public final class LeaseService extends LeaseGrpc.LeaseImplBase {
                         long ms = renewal.remainingMs();
                         client.onNext(
                             LeaseKeepAliveResponse.newBuilder()
-                                .setHeader(headers.at(0))
+                                .setHeader(calls.headers().at(0))
                                 .setId(req.getId())
                                 .setTtl((ms + 999) / 1000)
                                 .setTtlMs(ms)
@@ -176,7 +142,7 @@ public final class LeaseService extends LeaseGrpc.LeaseImplBase {
           }
         }
         try {
-          upstream = LeaseGrpc.newStub(router.leader()).keepAlive(relayTo(client));
+          upstream = LeaseGrpc.newStub(router.leader()).keepAlive(client);
         } catch (RuntimeException e) {
           client.onError(GrpcErrors.toStatus(e));
           return;
@@ -202,66 +168,54 @@ public final class LeaseService extends LeaseGrpc.LeaseImplBase {
     };
   }
 
-  private static <T> StreamObserver<T> relayTo(StreamObserver<T> client) {
-    return new StreamObserver<>() {
-      @Override
-      public void onNext(T value) {
-        client.onNext(value);
-      }
-
-      @Override
-      public void onError(Throwable t) {
-        client.onError(t);
-      }
-
-      @Override
-      public void onCompleted() {
-        client.onCompleted();
-      }
-    };
-  }
-
   @Override
   public void timeToLive(LeaseTimeToLiveRequest req, StreamObserver<LeaseTimeToLiveResponse> obs) {
-    if (!router.isLeader()) {
-      router.forward(
-          obs,
-          ch -> LeaseGrpc.newStub(ch).withDeadlineAfter(10, TimeUnit.SECONDS).timeToLive(req, obs));
+    if (calls
+        .router()
+        .forwardedUnlessLeader(
+            obs,
+            ch ->
+                LeaseGrpc.newStub(ch)
+                    .withDeadlineAfter(10, TimeUnit.SECONDS)
+                    .timeToLive(req, obs))) {
       return;
     }
     Replies.run(
         () -> {
           checkId(req.getId());
-          Access access = guard.access();
-          return reads.linearizable(
-              store -> {
-                LeaseRecord r = store.lease(req.getId());
-                if (r == null) {
-                  throw StoreException.leaseNotFound(req.getId(), " (expired or revoked)");
-                }
-                if (!visible(access, r)) {
-                  throw access.denied(
-                      Permission.ADMIN, "see lease " + r.getId() + " of " + r.getIdentity());
-                }
-                LeaseTimeToLiveResponse.Builder b =
-                    LeaseTimeToLiveResponse.newBuilder()
-                        .setHeader(headers.at(store.revision()))
-                        .setLease(info(store, r));
-                if (req.getKeys()) {
-                  b.addAllKeys(store.leaseKeys(req.getId(), MAX_KEYS_SHOWN));
-                }
-                return b.build();
-              });
+          Access access = calls.guard().access();
+          return calls
+              .reads()
+              .linearizable(
+                  store -> {
+                    LeaseRecord r = store.lease(req.getId());
+                    if (r == null) {
+                      throw StoreException.leaseNotFound(req.getId(), " (expired or revoked)");
+                    }
+                    if (!visible(access, r)) {
+                      throw access.denied(
+                          Permission.ADMIN, "see lease " + r.getId() + " of " + r.getIdentity());
+                    }
+                    LeaseTimeToLiveResponse.Builder b =
+                        LeaseTimeToLiveResponse.newBuilder()
+                            .setHeader(calls.headers().at(store.revision()))
+                            .setLease(info(store, r));
+                    if (req.getKeys()) {
+                      b.addAllKeys(store.leaseKeys(req.getId(), MAX_KEYS_SHOWN));
+                    }
+                    return b.build();
+                  });
         },
         obs);
   }
 
   @Override
   public void leases(LeaseLeasesRequest req, StreamObserver<LeaseLeasesResponse> obs) {
-    if (!router.isLeader()) {
-      router.forward(
-          obs,
-          ch -> LeaseGrpc.newStub(ch).withDeadlineAfter(10, TimeUnit.SECONDS).leases(req, obs));
+    if (calls
+        .router()
+        .forwardedUnlessLeader(
+            obs,
+            ch -> LeaseGrpc.newStub(ch).withDeadlineAfter(10, TimeUnit.SECONDS).leases(req, obs))) {
       return;
     }
     Replies.run(
@@ -271,31 +225,34 @@ public final class LeaseService extends LeaseGrpc.LeaseImplBase {
                 "limit must be between 0 and " + MAX_PAGE + ", got " + req.getLimit());
           }
           int limit = req.getLimit() == 0 ? DEFAULT_PAGE : req.getLimit();
-          Access access = guard.access();
-          return reads.linearizable(
-              store -> {
-                LeaseLeasesResponse.Builder b =
-                    LeaseLeasesResponse.newBuilder().setHeader(headers.at(store.revision()));
-                long after = req.getAfterId();
-                while (b.getLeasesCount() < limit) {
-                  List<LeaseRecord> page = store.leases(after, limit);
-                  if (page.isEmpty()) {
-                    after = 0;
-                    break;
-                  }
-                  for (LeaseRecord r : page) {
-                    after = r.getId();
-                    if (matches(req, r.getOwner()) && visible(access, r)) {
-                      b.addLeases(info(store, r));
-                      if (b.getLeasesCount() == limit) {
+          Access access = calls.guard().access();
+          return calls
+              .reads()
+              .linearizable(
+                  store -> {
+                    LeaseLeasesResponse.Builder b =
+                        LeaseLeasesResponse.newBuilder()
+                            .setHeader(calls.headers().at(store.revision()));
+                    long after = req.getAfterId();
+                    while (b.getLeasesCount() < limit) {
+                      List<LeaseRecord> page = store.leases(after, limit);
+                      if (page.isEmpty()) {
+                        after = 0;
                         break;
                       }
+                      for (LeaseRecord r : page) {
+                        after = r.getId();
+                        if (matches(req, r.getOwner()) && visible(access, r)) {
+                          b.addLeases(info(store, r));
+                          if (b.getLeasesCount() == limit) {
+                            break;
+                          }
+                        }
+                      }
                     }
-                  }
-                }
-                boolean more = after != 0 && !store.leases(after, 1).isEmpty();
-                return b.setNextAfterId(more ? after : 0).build();
-              });
+                    boolean more = after != 0 && !store.leases(after, 1).isEmpty();
+                    return b.setNextAfterId(more ? after : 0).build();
+                  });
         },
         obs);
   }

@@ -19,7 +19,6 @@ import io.aimstore.api.v1.UnquarantineRequest;
 import io.aimstore.api.v1.UnquarantineResponse;
 import io.aimstore.internal.LockAcquire;
 import io.aimstore.server.core.Access;
-import io.aimstore.server.core.RequestValidator;
 import io.aimstore.server.core.Store;
 import io.aimstore.server.core.StoreException;
 import io.aimstore.server.raft.LockKeeper;
@@ -36,32 +35,17 @@ import java.util.concurrent.TimeUnit;
 public final class LockService extends LockGrpc.LockImplBase {
   private static final int MAX_AUDIT_RECORDS = 10_000;
 
-  private final RequestValidator validator;
-  private final Headers headers;
+  private final Calls calls;
   private final LockKeeper keeper;
-  private final LeaderRouter router;
-  private final Reads reads;
-  private final Guard guard;
   private final Duration maxQuarantine;
 
   /**
    * @param maxQuarantine the longest quarantine a force-release may ask for
    */
-  public LockService(
-      RequestValidator validator,
-      Headers headers,
-      LockKeeper keeper,
-      LeaderRouter router,
-      Reads reads,
-      Guard guard,
-      Duration maxQuarantine) {
-    this.guard = guard;
-    this.maxQuarantine = maxQuarantine;
-    this.validator = validator;
-    this.headers = headers;
+  public LockService(Calls calls, LockKeeper keeper, Duration maxQuarantine) {
+    this.calls = calls;
     this.keeper = keeper;
-    this.router = router;
-    this.reads = reads;
+    this.maxQuarantine = maxQuarantine;
   }
 
   @Override
@@ -99,10 +83,10 @@ public final class LockService extends LockGrpc.LockImplBase {
       CompletableFuture<LockAcquireResponse> result) {
     CompletableFuture<LockKeeper.Grant> grant;
     try {
-      validator.checkLockAcquire(claim);
-      Access a = guard.access();
+      calls.validator().checkLockAcquire(claim);
+      Access a = calls.guard().access();
       a.requireName(Permission.LOCK, "take lock", claim.getName());
-      guard.checkQuota(io.aimstore.internal.Command.newBuilder().setLockAcquire(claim));
+      calls.guard().checkQuota(io.aimstore.internal.Command.newBuilder().setLockAcquire(claim));
       grant =
           keeper.acquire(
               claim,
@@ -126,7 +110,7 @@ public final class LockService extends LockGrpc.LockImplBase {
           } else {
             result.complete(
                 LockAcquireResponse.newBuilder()
-                    .setHeader(headers.at(g.revision()))
+                    .setHeader(calls.headers().at(g.revision()))
                     .setKey(g.key())
                     .setToken(g.token())
                     .build());
@@ -138,12 +122,12 @@ public final class LockService extends LockGrpc.LockImplBase {
   public void release(LockReleaseRequest req, StreamObserver<LockReleaseResponse> obs) {
     Replies.run(
         () -> {
-          validator.checkLockName(req.getName());
-          Access a = guard.access();
+          calls.validator().checkLockName(req.getName());
+          Access a = calls.guard().access();
           a.requireName(Permission.LOCK, "release lock", req.getName());
           return keeper
               .release(req.getName(), req.getToken(), a.identity())
-              .thenApply(r -> r.toBuilder().setHeader(headers.complete(r.getHeader())).build());
+              .thenApply(calls.headers()::completeHeaderOf);
         },
         obs);
   }
@@ -152,7 +136,7 @@ public final class LockService extends LockGrpc.LockImplBase {
   public void forceRelease(ForceReleaseRequest req, StreamObserver<ForceReleaseResponse> obs) {
     Replies.run(
         () -> {
-          validator.checkForceRelease(req);
+          calls.validator().checkForceRelease(req);
           if (req.getQuarantineMs() > maxQuarantine.toMillis()) {
             throw StoreException.invalid(
                 "a quarantine of "
@@ -162,11 +146,11 @@ public final class LockService extends LockGrpc.LockImplBase {
                     + " (max-quarantine); ask for less, and lift one early with 'aimctl lock"
                     + " unquarantine'");
           }
-          Access a = guard.access();
+          Access a = calls.guard().access();
           a.requireAdmin("force-release lock " + req.getName());
           return keeper
               .forceRelease(req, a.identity())
-              .thenApply(r -> r.toBuilder().setHeader(headers.complete(r.getHeader())).build());
+              .thenApply(calls.headers()::completeHeaderOf);
         },
         obs);
   }
@@ -175,79 +159,74 @@ public final class LockService extends LockGrpc.LockImplBase {
   public void unquarantine(UnquarantineRequest req, StreamObserver<UnquarantineResponse> obs) {
     Replies.run(
         () -> {
-          validator.checkLockName(req.getName());
-          Access a = guard.access();
+          calls.validator().checkLockName(req.getName());
+          Access a = calls.guard().access();
           a.requireAdmin("lift the quarantine of lock " + req.getName());
           return keeper
               .unquarantine(req, a.identity())
-              .thenApply(r -> r.toBuilder().setHeader(headers.complete(r.getHeader())).build());
+              .thenApply(calls.headers()::completeHeaderOf);
         },
         obs);
   }
 
   @Override
   public void inspect(LockInspectRequest req, StreamObserver<LockInspectResponse> obs) {
-    if (!router.isLeader()) {
-      router.forward(
-          obs,
-          ch -> LockGrpc.newStub(ch).withDeadlineAfter(10, TimeUnit.SECONDS).inspect(req, obs));
+    if (calls
+        .router()
+        .forwardedUnlessLeader(
+            obs,
+            ch -> LockGrpc.newStub(ch).withDeadlineAfter(10, TimeUnit.SECONDS).inspect(req, obs))) {
       return;
     }
-    Replies.run(
+    calls.read(
+        obs,
         () -> {
-          validator.checkLockName(req.getName());
-          guard.access().requireName(Permission.LOCK, "see lock", req.getName());
-          return reads.linearizable(
-              store -> {
-                Store.LockState st = store.lock(req.getName());
-                LockInfo info =
-                    st == null
-                        ? LockInfo.newBuilder().setName(req.getName()).build()
-                        : keeper.describe(store, st);
-                return LockInspectResponse.newBuilder()
-                    .setHeader(headers.at(store.revision()))
-                    .setLock(info)
-                    .build();
-              });
+          calls.validator().checkLockName(req.getName());
+          calls.guard().access().requireName(Permission.LOCK, "see lock", req.getName());
         },
-        obs);
+        store -> {
+          Store.LockState st = store.lock(req.getName());
+          LockInfo info =
+              st == null
+                  ? LockInfo.newBuilder().setName(req.getName()).build()
+                  : keeper.describe(store, st);
+          return LockInspectResponse.newBuilder().setLock(info).build();
+        });
   }
 
   @Override
   public void list(LockListRequest req, StreamObserver<LockListResponse> obs) {
-    if (!router.isLeader()) {
-      router.forward(
-          obs, ch -> LockGrpc.newStub(ch).withDeadlineAfter(10, TimeUnit.SECONDS).list(req, obs));
+    if (calls
+        .router()
+        .forwardedUnlessLeader(
+            obs,
+            ch -> LockGrpc.newStub(ch).withDeadlineAfter(10, TimeUnit.SECONDS).list(req, obs))) {
       return;
     }
-    Replies.run(
-        () -> {
-          guard.access().requireName(Permission.LOCK, "list the locks under", req.getPrefix());
-          return reads.linearizable(
-              store -> {
-                LockListResponse.Builder b =
-                    LockListResponse.newBuilder().setHeader(headers.at(store.revision()));
-                for (Store.LockState st : store.locks(req.getPrefix())) {
-                  b.addLocks(keeper.describe(store, st));
-                }
-                return b.build();
-              });
-        },
-        obs);
+    calls.read(
+        obs,
+        () ->
+            calls
+                .guard()
+                .access()
+                .requireName(Permission.LOCK, "list the locks under", req.getPrefix()),
+        store -> {
+          LockListResponse.Builder b = LockListResponse.newBuilder();
+          for (Store.LockState st : store.locks(req.getPrefix())) {
+            b.addLocks(keeper.describe(store, st));
+          }
+          return b.build();
+        });
   }
 
   @Override
   public void audit(AuditListRequest req, StreamObserver<AuditListResponse> obs) {
-    Replies.run(
-        () -> {
-          guard.access().requireAdmin("read the audit log");
-          return reads.linearizable(
-              store ->
-                  AuditListResponse.newBuilder()
-                      .setHeader(headers.at(store.revision()))
-                      .addAllRecords(store.audit(req.getSinceMs(), MAX_AUDIT_RECORDS))
-                      .build());
-        },
-        obs);
+    calls.read(
+        obs,
+        () -> calls.guard().access().requireAdmin("read the audit log"),
+        store ->
+            AuditListResponse.newBuilder()
+                .addAllRecords(store.audit(req.getSinceMs(), MAX_AUDIT_RECORDS))
+                .build());
   }
 }

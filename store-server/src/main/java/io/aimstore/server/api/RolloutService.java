@@ -23,16 +23,10 @@ import java.util.concurrent.CompletableFuture;
 
 /** Staged rollouts, drone reports and the fleet hold point: every transition is one command. */
 public final class RolloutService extends RolloutsGrpc.RolloutsImplBase {
-  private final Writes writes;
-  private final Headers headers;
-  private final Reads reads;
-  private final Guard guard;
+  private final Calls calls;
 
-  public RolloutService(Writes writes, Headers headers, Reads reads, Guard guard) {
-    this.writes = writes;
-    this.headers = headers;
-    this.reads = reads;
-    this.guard = guard;
+  public RolloutService(Calls calls) {
+    this.calls = calls;
   }
 
   @Override
@@ -101,70 +95,65 @@ public final class RolloutService extends RolloutsGrpc.RolloutsImplBase {
   public void report(DroneReportRequest req, StreamObserver<DroneReportResponse> obs) {
     Replies.run(
         () ->
-            writes
+            calls
+                .writes()
                 .submit(Command.newBuilder().setDroneReport(req))
                 .thenApply(
                     r ->
                         DroneReportResponse.newBuilder()
-                            .setHeader(headers.at(r.getRevision()))
+                            .setHeader(calls.headers().at(r.getRevision()))
                             .setRollout(r.getRollout())
                             .build()),
         obs);
   }
 
   private CompletableFuture<RolloutResponse> propose(Command.Builder c) {
-    return writes
+    return calls
+        .writes()
         .submit(c)
         .thenApply(
             r ->
                 RolloutResponse.newBuilder()
-                    .setHeader(headers.at(r.getRevision()))
+                    .setHeader(calls.headers().at(r.getRevision()))
                     .setRollout(r.getRollout())
                     .build());
   }
 
   @Override
   public void status(RolloutRequest req, StreamObserver<RolloutResponse> obs) {
-    Replies.run(
-        () -> {
-          guard.require(Permission.READ, AimKeys.rollout(req.getFleet()), ByteString.EMPTY);
-          return reads.linearizable(
-              s -> {
-                Store.FleetView f = s.fleet(req.getFleet());
-                if (f.rollout() == null) {
-                  throw StoreException.notFound("fleet " + req.getFleet() + " has no rollout");
-                }
-                return RolloutResponse.newBuilder()
-                    .setHeader(headers.at(s.revision()))
-                    .setRollout(f.rollout())
-                    .build();
-              });
-        },
-        obs);
+    calls.read(
+        obs,
+        () ->
+            calls
+                .guard()
+                .require(Permission.READ, AimKeys.rollout(req.getFleet()), ByteString.EMPTY),
+        s -> {
+          Store.FleetView f = s.fleet(req.getFleet());
+          if (f.rollout() == null) {
+            throw StoreException.notFound("fleet " + req.getFleet() + " has no rollout");
+          }
+          return RolloutResponse.newBuilder().setRollout(f.rollout()).build();
+        });
   }
 
   @Override
   public void fleetStatus(FleetStatusRequest req, StreamObserver<FleetStatusResponse> obs) {
-    Replies.run(
+    calls.read(
+        obs,
         () -> {
           ByteString drones = AimKeys.dronesPrefix(req.getFleet());
-          guard.require(Permission.READ, drones, KeyRanges.prefixEnd(drones));
-          return reads.linearizable(
-              s -> {
-                Store.FleetView f = s.fleet(req.getFleet());
-                FleetStatusResponse.Builder b =
-                    FleetStatusResponse.newBuilder()
-                        .setHeader(headers.at(s.revision()))
-                        .addAllDrones(f.drones());
-                if (f.hold() != null) {
-                  b.setHold(f.hold());
-                }
-                if (f.rollout() != null) {
-                  b.setRollout(f.rollout());
-                }
-                return b.build();
-              });
+          calls.guard().require(Permission.READ, drones, KeyRanges.prefixEnd(drones));
         },
-        obs);
+        s -> {
+          Store.FleetView f = s.fleet(req.getFleet());
+          FleetStatusResponse.Builder b = FleetStatusResponse.newBuilder().addAllDrones(f.drones());
+          if (f.hold() != null) {
+            b.setHold(f.hold());
+          }
+          if (f.rollout() != null) {
+            b.setRollout(f.rollout());
+          }
+          return b.build();
+        });
   }
 }

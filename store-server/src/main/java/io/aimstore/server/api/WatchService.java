@@ -6,7 +6,6 @@ import io.aimstore.api.v1.WatchGrpc;
 import io.aimstore.api.v1.WatchRequest;
 import io.aimstore.api.v1.WatchResponse;
 import io.aimstore.server.core.RangeRequests;
-import io.aimstore.server.core.RequestValidator;
 import io.aimstore.server.core.StoreException;
 import io.aimstore.server.watch.ResponseSink;
 import io.aimstore.server.watch.WatchHub;
@@ -19,16 +18,12 @@ import io.grpc.stub.StreamObserver;
  * own applied state; a client that reconnects elsewhere resumes from its last revision + 1.
  */
 public final class WatchService extends WatchGrpc.WatchImplBase {
+  private final Calls calls;
   private final WatchHub hub;
-  private final RequestValidator validator;
-  private final Headers headers;
-  private final Guard guard;
 
-  public WatchService(WatchHub hub, RequestValidator validator, Headers headers, Guard guard) {
+  public WatchService(Calls calls, WatchHub hub) {
+    this.calls = calls;
     this.hub = hub;
-    this.validator = validator;
-    this.headers = headers;
-    this.guard = guard;
   }
 
   @Override
@@ -84,16 +79,16 @@ public final class WatchService extends WatchGrpc.WatchImplBase {
   private void create(
       WatchStream stream, ServerCallStreamObserver<WatchResponse> call, WatchCreateRequest req) {
     try {
-      validator.checkRange(RangeRequests.of(req.getKey(), req.getRangeEnd()));
+      calls.validator().checkRange(RangeRequests.of(req.getKey(), req.getRangeEnd()));
       if (req.getStartRevision() < 0) {
         throw StoreException.invalid("start_revision must be >= 0, got " + req.getStartRevision());
       }
-      guard.require(Permission.WATCH, req.getKey(), req.getRangeEnd());
+      calls.guard().require(Permission.WATCH, req.getKey(), req.getRangeEnd());
     } catch (StoreException e) {
       synchronized (stream) {
         call.onNext(
             WatchResponse.newBuilder()
-                .setHeader(headers.at(hub.dispatchedRevision()))
+                .setHeader(calls.headers().at(hub.dispatchedRevision()))
                 .setWatchId(req.getWatchId())
                 .setCanceled(true)
                 .setCancelReason(e.code().name() + ": " + e.getMessage())

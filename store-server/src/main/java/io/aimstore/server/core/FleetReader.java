@@ -12,6 +12,7 @@ import io.aimstore.internal.LeaseRecord;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.TreeMap;
+import java.util.function.BiConsumer;
 
 /** Reads the aim records of the keyspace (see aim.proto) into their messages. */
 final class FleetReader {
@@ -38,16 +39,11 @@ final class FleetReader {
   /** Every drone with a presence, target or report key, in name order. */
   List<DroneStatus> drones(String fleet) {
     TreeMap<String, DroneStatus.Builder> drones = new TreeMap<>();
-    ByteString p = AimKeys.dronesPrefix(fleet);
-    reader.scan(
-        p,
-        KeyRanges.prefixEnd(p),
+    scanDrones(
+        reader,
+        fleet,
         revision,
-        kv -> {
-          String d = AimKeys.droneOf(fleet, kv.getKey());
-          if (d == null) {
-            return true;
-          }
+        (d, kv) -> {
           DroneStatus.Builder b =
               drones.computeIfAbsent(d, n -> DroneStatus.newBuilder().setDrone(n));
           if (kv.getKey().equals(AimKeys.presence(fleet, d))) {
@@ -66,11 +62,29 @@ final class FleetReader {
               b.setAppliedVersion(r.getVersion());
             }
           }
-          return true;
         });
     List<DroneStatus> out = new ArrayList<>();
     drones.values().forEach(b -> out.add(b.build()));
     return out;
+  }
+
+  /**
+   * Tells {@code each} every key under the drones of {@code fleet} at {@code revision}, by drone.
+   */
+  static void scanDrones(
+      KeyspaceReader reader, String fleet, long revision, BiConsumer<String, KeyValue> each) {
+    ByteString p = AimKeys.dronesPrefix(fleet);
+    reader.scan(
+        p,
+        KeyRanges.prefixEnd(p),
+        revision,
+        kv -> {
+          String d = AimKeys.droneOf(fleet, kv.getKey());
+          if (d != null) {
+            each.accept(d, kv);
+          }
+          return true;
+        });
   }
 
   /**

@@ -399,17 +399,14 @@ final class RolloutEngine {
 
   private List<String> aliveDrones(String fleet) {
     TreeSet<String> alive = new TreeSet<>();
-    ByteString p = AimKeys.dronesPrefix(fleet);
-    reader.scan(
-        p,
-        KeyRanges.prefixEnd(p),
+    FleetReader.scanDrones(
+        reader,
+        fleet,
         LATEST,
-        kv -> {
-          String d = AimKeys.droneOf(fleet, kv.getKey());
-          if (d != null && kv.getKey().equals(AimKeys.presence(fleet, d))) {
+        (d, kv) -> {
+          if (kv.getKey().equals(AimKeys.presence(fleet, d))) {
             alive.add(d);
           }
-          return true;
         });
     return new ArrayList<>(alive);
   }

@@ -1,5 +1,6 @@
 package io.aimstore.server.metrics;
 
+import io.aimstore.server.threads.DaemonThreads;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -128,8 +129,7 @@ public final class MetricsEndpoint implements AutoCloseable {
       selector.close();
       throw e;
     }
-    this.loop = new Thread(this::run, "metrics-http");
-    loop.setDaemon(true);
+    this.loop = DaemonThreads.named("metrics-http").newThread(this::run);
     loop.start();
   }
 
@@ -368,16 +368,7 @@ public final class MetricsEndpoint implements AutoCloseable {
 
   private static ExecutorService pool(String name) {
     return new ThreadPoolExecutor(
-        1,
-        1,
-        0,
-        TimeUnit.MILLISECONDS,
-        new ArrayBlockingQueue<>(QUEUE),
-        r -> {
-          Thread t = new Thread(r, name);
-          t.setDaemon(true);
-          return t;
-        });
+        1, 1, 0, TimeUnit.MILLISECONDS, new ArrayBlockingQueue<>(QUEUE), DaemonThreads.named(name));
   }
 
   @Override

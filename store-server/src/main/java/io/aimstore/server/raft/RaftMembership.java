@@ -2,6 +2,7 @@ package io.aimstore.server.raft;
 
 import io.aimstore.internal.ErrorCode;
 import io.aimstore.server.core.StoreException;
+import io.aimstore.server.threads.DaemonThreads;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -54,12 +55,7 @@ public final class RaftMembership {
   private final ClientId clientId = ClientId.randomId();
   private final AtomicLong callIds = new AtomicLong();
   private final ExecutorService executor =
-      Executors.newSingleThreadExecutor(
-          r -> {
-            Thread t = new Thread(r, "raft-membership");
-            t.setDaemon(true);
-            return t;
-          });
+      Executors.newSingleThreadExecutor(DaemonThreads.named("raft-membership"));
 
   RaftMembership(
       RaftServer server,

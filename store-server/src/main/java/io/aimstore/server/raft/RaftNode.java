@@ -5,6 +5,7 @@ import io.aimstore.internal.EntryResult;
 import io.aimstore.internal.LogEntry;
 import io.aimstore.internal.ProposalId;
 import io.aimstore.server.storage.DamagedFileException;
+import io.aimstore.server.threads.DaemonThreads;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -84,21 +85,10 @@ public final class RaftNode implements AutoCloseable {
    * thread.
    */
   private final ExecutorService readIndexExecutor =
-      Executors.newSingleThreadExecutor(
-          r -> {
-            Thread t = new Thread(r, "raft-read-index");
-            t.setDaemon(true);
-            return t;
-          });
+      Executors.newSingleThreadExecutor(DaemonThreads.named("raft-read-index"));
 
   private final ExecutorService forwardExecutor =
-      Executors.newFixedThreadPool(
-          8,
-          r -> {
-            Thread t = new Thread(r, "raft-forward");
-            t.setDaemon(true);
-            return t;
-          });
+      Executors.newFixedThreadPool(8, DaemonThreads.named("raft-forward"));
 
   /**
    * @param clusterName names the Raft group: members of one cluster share it (a restored cluster's

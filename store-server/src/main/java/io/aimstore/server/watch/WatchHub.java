@@ -6,6 +6,7 @@ import io.aimstore.api.v1.WatchCreateRequest;
 import io.aimstore.api.v1.WatchResponse;
 import io.aimstore.server.core.RevisionEvents;
 import io.aimstore.server.core.Store;
+import io.aimstore.server.threads.DaemonThreads;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
@@ -16,7 +17,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.LongFunction;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -91,22 +91,8 @@ public final class WatchHub implements AutoCloseable {
     this.settings = settings;
     this.metrics = metrics;
     this.dispatched = currentRevision;
-    AtomicInteger n = new AtomicInteger();
-    this.workers =
-        Executors.newFixedThreadPool(
-            2,
-            r -> {
-              Thread t = new Thread(r, "watch-worker-" + n.incrementAndGet());
-              t.setDaemon(true);
-              return t;
-            });
-    this.timer =
-        Executors.newSingleThreadScheduledExecutor(
-            r -> {
-              Thread t = new Thread(r, "watch-progress");
-              t.setDaemon(true);
-              return t;
-            });
+    this.workers = Executors.newFixedThreadPool(2, DaemonThreads.numbered("watch-worker"));
+    this.timer = Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("watch-progress"));
     long every = settings.progressInterval().toMillis();
     timer.scheduleWithFixedDelay(
         () -> {
@@ -119,8 +105,7 @@ public final class WatchHub implements AutoCloseable {
         every,
         every,
         TimeUnit.MILLISECONDS);
-    this.dispatcher = new Thread(this::dispatchLoop, "watch-dispatch");
-    dispatcher.setDaemon(true);
+    this.dispatcher = DaemonThreads.named("watch-dispatch").newThread(this::dispatchLoop);
     dispatcher.start();
   }
 

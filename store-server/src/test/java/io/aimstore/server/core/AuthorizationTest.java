@@ -17,35 +17,18 @@ import io.aimstore.internal.LeaseGrant;
 import io.aimstore.internal.LeaseRevoke;
 import io.aimstore.internal.LockAcquire;
 import io.aimstore.internal.RevokeReason;
-import java.nio.file.Path;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Apply decides what depends on state: roles in force at the command's place in the log, and who
  * owns a lease. Every refusal leaves no trace.
  */
-class AuthorizationTest {
+class AuthorizationTest extends CoreTest {
   static final String D7 = "spiffe://aimstore/fleet/f1/drone/d7";
   static final String D8 = "spiffe://aimstore/fleet/f1/drone/d8";
   static final String OP = "spiffe://aimstore/operator/alice";
   static final String CI = "spiffe://aimstore/client/ci";
   static final Owner OWNER = Owner.newBuilder().setName("t").setHost("h").setPid(1).build();
-
-  @TempDir Path dir;
-  CoreHarness h;
-
-  @BeforeEach
-  void open() {
-    h = CoreHarness.open(dir);
-  }
-
-  @AfterEach
-  void close() {
-    h.close();
-  }
 
   static Command as(String caller, Command c) {
     return c.toBuilder().setCaller(caller).build();

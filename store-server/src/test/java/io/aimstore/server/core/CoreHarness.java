@@ -51,7 +51,7 @@ import java.util.List;
  * {@link ManualClock}: each entry's commands are proposed at {@link #now()}, which advances by
  * {@link #TICK_MS} per entry unless a test sets it.
  */
-final class CoreHarness implements AutoCloseable {
+public final class CoreHarness implements AutoCloseable {
   static final long START_MS = 1_700_000_000_000L;
   static final long TICK_MS = 10;
   static final long TERM = 3;
@@ -308,22 +308,22 @@ final class CoreHarness implements AutoCloseable {
   }
 
   /** Builders of the commands a log entry carries. */
-  static final class Cmd {
+  public static final class Cmd {
     private Cmd() {}
 
-    static Command put(PutRequest.Builder p) {
+    public static Command put(PutRequest.Builder p) {
       return Command.newBuilder().setPut(p).build();
     }
 
-    static Command put(String key, String value) {
+    public static Command put(String key, String value) {
       return put(PutRequest.newBuilder().setKey(bs(key)).setValue(bs(value)));
     }
 
-    static Command put(String key, String value, long lease) {
+    public static Command put(String key, String value, long lease) {
       return put(PutRequest.newBuilder().setKey(bs(key)).setValue(bs(value)).setLease(lease));
     }
 
-    static Command fencedPut(String key, String value, String lock, long token) {
+    public static Command fencedPut(String key, String value, String lock, long token) {
       return put(
           PutRequest.newBuilder()
               .setKey(bs(key))
@@ -331,29 +331,33 @@ final class CoreHarness implements AutoCloseable {
               .setFence(Fence.newBuilder().setLock(lock).setToken(token)));
     }
 
-    static Command delete(DeleteRangeRequest.Builder d) {
+    public static Command delete(DeleteRangeRequest.Builder d) {
       return Command.newBuilder().setDeleteRange(d).build();
     }
 
-    static Command delete(String key) {
+    public static Command delete(String key) {
       return delete(DeleteRangeRequest.newBuilder().setKey(bs(key)));
     }
 
-    static Command txn(TxnRequest.Builder t) {
+    public static Command deleteRange(String key, String end) {
+      return delete(DeleteRangeRequest.newBuilder().setKey(bs(key)).setRangeEnd(bs(end)));
+    }
+
+    public static Command txn(TxnRequest.Builder t) {
       return Command.newBuilder().setTxn(t).build();
     }
 
-    static Command compact(long revision) {
+    public static Command compact(long revision) {
       return Command.newBuilder()
           .setCompact(CompactionRequest.newBuilder().setRevision(revision))
           .build();
     }
 
-    static Command grant(long id, long ttl) {
+    public static Command grant(long id, long ttl) {
       return grant(id, ttl, OWNER);
     }
 
-    static Command grant(long id, long ttl, Owner owner) {
+    public static Command grant(long id, long ttl, Owner owner) {
       LeaseGrant.Builder g = LeaseGrant.newBuilder().setId(id).setTtlSeconds(ttl);
       if (owner != null) {
         g.setOwner(owner);
@@ -361,13 +365,13 @@ final class CoreHarness implements AutoCloseable {
       return Command.newBuilder().setLeaseGrant(g).build();
     }
 
-    static Command revoke(long id) {
+    public static Command revoke(long id) {
       return Command.newBuilder()
           .setLeaseRevoke(LeaseRevoke.newBuilder().setId(id).setReason(RevokeReason.EXPIRED))
           .build();
     }
 
-    static Command checkpoint(long id, long remainingMs) {
+    public static Command checkpoint(long id, long remainingMs) {
       return Command.newBuilder()
           .setLeaseCheckpoint(
               LeaseCheckpoint.newBuilder()
@@ -376,13 +380,13 @@ final class CoreHarness implements AutoCloseable {
           .build();
     }
 
-    static Command acquire(String lock, long lease) {
+    public static Command acquire(String lock, long lease) {
       return Command.newBuilder()
           .setLockAcquire(LockAcquire.newBuilder().setName(lock).setLease(lease))
           .build();
     }
 
-    static Command release(String lock, long token) {
+    public static Command release(String lock, long token) {
       return Command.newBuilder()
           .setLockRelease(LockRelease.newBuilder().setName(lock).setToken(token))
           .build();
@@ -392,7 +396,7 @@ final class CoreHarness implements AutoCloseable {
     static final String OPERATOR = "spiffe://aimstore/operator/alice";
 
     /** A force-release by {@link #OPERATOR}. */
-    static Command forceRelease(ForceReleaseRequest.Builder f) {
+    public static Command forceRelease(ForceReleaseRequest.Builder f) {
       return Command.newBuilder()
           .setCaller(OPERATOR)
           .setLockForceRelease(LockForceRelease.newBuilder().setRequest(f))
@@ -401,39 +405,39 @@ final class CoreHarness implements AutoCloseable {
   }
 
   /** Builders of txn parts. */
-  static final class Ops {
+  public static final class Ops {
     private Ops() {}
 
-    static RequestOp put(String key, String value) {
+    public static RequestOp put(String key, String value) {
       return RequestOp.newBuilder()
           .setRequestPut(PutRequest.newBuilder().setKey(bs(key)).setValue(bs(value)))
           .build();
     }
 
-    static RequestOp put(PutRequest.Builder p) {
+    public static RequestOp put(PutRequest.Builder p) {
       return RequestOp.newBuilder().setRequestPut(p).build();
     }
 
-    static RequestOp delete(String key) {
+    public static RequestOp delete(String key) {
       return RequestOp.newBuilder()
           .setRequestDeleteRange(DeleteRangeRequest.newBuilder().setKey(bs(key)))
           .build();
     }
 
-    static RequestOp deleteRange(String key, String end) {
+    public static RequestOp deleteRange(String key, String end) {
       return RequestOp.newBuilder()
           .setRequestDeleteRange(
               DeleteRangeRequest.newBuilder().setKey(bs(key)).setRangeEnd(bs(end)))
           .build();
     }
 
-    static RequestOp get(String key) {
+    public static RequestOp get(String key) {
       return RequestOp.newBuilder()
           .setRequestRange(RangeRequest.newBuilder().setKey(bs(key)))
           .build();
     }
 
-    static RequestOp range(RangeRequest.Builder r) {
+    public static RequestOp range(RangeRequest.Builder r) {
       return RequestOp.newBuilder().setRequestRange(r).build();
     }
 

@@ -7,29 +7,12 @@ import io.aimstore.api.v1.MemberRecord;
 import io.aimstore.internal.Command;
 import io.aimstore.internal.ErrorCode;
 import io.aimstore.internal.MemberChange;
-import java.nio.file.Path;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** Membership changes in the core: admin only, a reason each, member records, audit records. */
-class MemberChangeTest {
+class MemberChangeTest extends CoreTest {
   static final String OP = "spiffe://aimstore/operator/alice";
   static final String CI = "spiffe://aimstore/client/ci";
-
-  @TempDir Path dir;
-  CoreHarness h;
-
-  @BeforeEach
-  void open() {
-    h = CoreHarness.open(dir);
-  }
-
-  @AfterEach
-  void close() {
-    h.close();
-  }
 
   static MemberRecord record(String name, int port) {
     return MemberRecord.newBuilder()

@@ -323,51 +323,37 @@ class RolloutEngineTest extends CoreTest {
   @Test
   void rolloutsNeedTheConfigLockAndOneAtATime() {
     putConfig(5);
-    assertThat(
-            h.fails(
-                Command.newBuilder()
-                    .setRolloutStart(
-                        RolloutStartRequest.newBuilder().setFleet(FLEET).setConfigName("aim"))
-                    .build(),
-                ErrorCode.FAILED_PRECONDITION))
+    assertThat(startRefused(RolloutStartRequest.newBuilder().setFleet(FLEET).setConfigName("aim")))
         .contains("fenced by its config lock");
     Fence stale = fence.toBuilder().setToken(fence.getToken() - 1).build();
     assertThat(
-            h.fails(
-                Command.newBuilder()
-                    .setRolloutStart(
-                        RolloutStartRequest.newBuilder()
-                            .setFleet(FLEET)
-                            .setConfigName("aim")
-                            .setFence(stale))
-                    .build(),
-                ErrorCode.FAILED_PRECONDITION))
+            startRefused(
+                RolloutStartRequest.newBuilder()
+                    .setFleet(FLEET)
+                    .setConfigName("aim")
+                    .setFence(stale)))
         .contains("stale fencing token");
     start(RolloutStartRequest.newBuilder().addCanary("d1"));
     assertThat(
-            h.fails(
-                Command.newBuilder()
-                    .setRolloutStart(
-                        RolloutStartRequest.newBuilder()
-                            .setFleet(FLEET)
-                            .setConfigName("aim")
-                            .setFence(fence))
-                    .build(),
-                ErrorCode.FAILED_PRECONDITION))
+            startRefused(
+                RolloutStartRequest.newBuilder()
+                    .setFleet(FLEET)
+                    .setConfigName("aim")
+                    .setFence(fence)))
         .contains("already has a running rollout");
     assertThat(
-            h.fails(
-                Command.newBuilder()
-                    .setRolloutStart(
-                        RolloutStartRequest.newBuilder()
-                            .setFleet("f2")
-                            .setConfigName("aim")
-                            .addCanary("x")
-                            .setFence(
-                                Fence.newBuilder().setLock(AimKeys.configLock("f2")).setToken(1)))
-                    .build(),
-                ErrorCode.FAILED_PRECONDITION))
+            startRefused(
+                RolloutStartRequest.newBuilder()
+                    .setFleet("f2")
+                    .setConfigName("aim")
+                    .addCanary("x")
+                    .setFence(Fence.newBuilder().setLock(AimKeys.configLock("f2")).setToken(1))))
         .contains("stale fencing token");
+  }
+
+  /** Why starting {@code r} fails (FAILED_PRECONDITION). */
+  private String startRefused(RolloutStartRequest.Builder r) {
+    return h.fails(Command.newBuilder().setRolloutStart(r).build(), ErrorCode.FAILED_PRECONDITION);
   }
 
   @Test

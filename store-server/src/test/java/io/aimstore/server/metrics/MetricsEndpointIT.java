@@ -51,19 +51,8 @@ class MetricsEndpointIT {
     meters.close();
   }
 
-  record Answer(int status, String body, long millis) {}
-
   private Answer get(String path) throws IOException {
-    long start = System.nanoTime();
-    try (Socket s = new Socket("127.0.0.1", endpoint.port())) {
-      s.setSoTimeout(5000);
-      s.getOutputStream()
-          .write(("GET " + path + " HTTP/1.1\r\nHost: x\r\n\r\n").getBytes(StandardCharsets.UTF_8));
-      String all = new String(s.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-      long millis = (System.nanoTime() - start) / 1_000_000;
-      int status = Integer.parseInt(all.substring(9, 12));
-      return new Answer(status, all.substring(all.indexOf("\r\n\r\n") + 4), millis);
-    }
+    return Answer.get(() -> new Socket("127.0.0.1", endpoint.port()), path);
   }
 
   private Socket hold(String partialRequest) throws IOException {

@@ -8,7 +8,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyStore;
@@ -19,7 +18,6 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
-import javax.net.ssl.SSLSocket;
 import javax.net.ssl.TrustManager;
 import javax.net.ssl.X509TrustManager;
 import org.junit.jupiter.api.AfterEach;
@@ -123,21 +121,9 @@ class MetricsEndpointTlsIT {
     endpoint.close();
   }
 
-  record Answer(int status, String body, long millis) {}
-
   private Answer get(String path) throws IOException {
-    long start = System.nanoTime();
-    try (SSLSocket s =
-        (SSLSocket) client.getSocketFactory().createSocket("127.0.0.1", endpoint.port())) {
-      s.setSoTimeout(5000);
-      s.getOutputStream()
-          .write(("GET " + path + " HTTP/1.1\r\nHost: x\r\n\r\n").getBytes(StandardCharsets.UTF_8));
-      String all = new String(s.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-      return new Answer(
-          Integer.parseInt(all.substring(9, 12)),
-          all.substring(all.indexOf("\r\n\r\n") + 4),
-          (System.nanoTime() - start) / 1_000_000);
-    }
+    return Answer.get(
+        () -> client.getSocketFactory().createSocket("127.0.0.1", endpoint.port()), path);
   }
 
   @Test

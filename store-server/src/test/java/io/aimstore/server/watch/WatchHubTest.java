@@ -4,10 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.google.protobuf.ByteString;
-import io.aimstore.api.v1.CompactionRequest;
-import io.aimstore.api.v1.DeleteRangeRequest;
 import io.aimstore.api.v1.Event;
-import io.aimstore.api.v1.PutRequest;
 import io.aimstore.api.v1.RequestOp;
 import io.aimstore.api.v1.ResponseHeader;
 import io.aimstore.api.v1.TxnRequest;
@@ -17,6 +14,8 @@ import io.aimstore.internal.Command;
 import io.aimstore.internal.CommandResult;
 import io.aimstore.internal.LogEntry;
 import io.aimstore.server.core.ApplyResult;
+import io.aimstore.server.core.CoreHarness.Cmd;
+import io.aimstore.server.core.CoreHarness.Ops;
 import io.aimstore.server.core.Limits;
 import io.aimstore.server.core.RevisionEvents;
 import io.aimstore.server.core.Store;
@@ -148,48 +147,8 @@ class WatchHubTest {
     return ByteString.copyFrom(s, StandardCharsets.UTF_8);
   }
 
-  private static Command put(String key, String value) {
-    return Command.newBuilder()
-        .setPut(PutRequest.newBuilder().setKey(bs(key)).setValue(bs(value)))
-        .build();
-  }
-
-  private static Command delete(String key) {
-    return Command.newBuilder()
-        .setDeleteRange(DeleteRangeRequest.newBuilder().setKey(bs(key)))
-        .build();
-  }
-
-  private static Command deleteRange(String key, String end) {
-    return Command.newBuilder()
-        .setDeleteRange(DeleteRangeRequest.newBuilder().setKey(bs(key)).setRangeEnd(bs(end)))
-        .build();
-  }
-
   private static Command txn(RequestOp... ops) {
-    TxnRequest.Builder t = TxnRequest.newBuilder();
-    for (RequestOp op : ops) {
-      t.addSuccess(op);
-    }
-    return Command.newBuilder().setTxn(t).build();
-  }
-
-  private static RequestOp opPut(String key, String value) {
-    return RequestOp.newBuilder()
-        .setRequestPut(PutRequest.newBuilder().setKey(bs(key)).setValue(bs(value)))
-        .build();
-  }
-
-  private static RequestOp opDelete(String key) {
-    return RequestOp.newBuilder()
-        .setRequestDeleteRange(DeleteRangeRequest.newBuilder().setKey(bs(key)))
-        .build();
-  }
-
-  private static Command compact(long revision) {
-    return Command.newBuilder()
-        .setCompact(CompactionRequest.newBuilder().setRevision(revision))
-        .build();
+    return Cmd.txn(TxnRequest.newBuilder().addAllSuccess(List.of(ops)));
   }
 
   /**
@@ -203,18 +162,18 @@ class WatchHubTest {
       int kind = rnd.nextInt(10);
       String key = randomKey(rnd);
       if (kind < 6) {
-        cmds[c] = put(key, "v" + i + "." + c);
+        cmds[c] = Cmd.put(key, "v" + i + "." + c);
       } else if (kind == 6) {
-        cmds[c] = delete(key);
+        cmds[c] = Cmd.delete(key);
       } else if (kind == 7) {
-        cmds[c] = deleteRange("/b/", "/b/3");
+        cmds[c] = Cmd.deleteRange("/b/", "/b/3");
       } else {
         String other = key.startsWith("/a/") ? "/b/" + rnd.nextInt(5) : "/a/" + rnd.nextInt(5);
         cmds[c] =
             txn(
-                opPut(key, "t" + i + "." + c),
-                opPut(other, "u" + i + "." + c),
-                opDelete(key.equals("c") ? "/b/4" : "c"));
+                Ops.put(key, "t" + i + "." + c),
+                Ops.put(other, "u" + i + "." + c),
+                Ops.delete(key.equals("c") ? "/b/4" : "c"));
       }
     }
     return cmds;
@@ -497,15 +456,15 @@ class WatchHubTest {
             watchKey(8, "/p/b").setPrevKv(true).addFilters(WatchCreateRequest.FilterType.NODELETE));
     specs.forEach(spec -> s.create(spec.build()));
 
-    write(put("/p/a", "1"));
-    write(put("/p/b", "1"));
-    write(put("/p/b", "2"));
-    write(put("/p/c", "1"), put("/p/d", "1"), put("/q", "1"));
-    write(txn(opPut("/p/a", "2"), opPut("/p/c", "2"), opPut("/p/e", "1")));
-    write(delete("/p/b"));
-    write(deleteRange("/p/", "/p/z"));
-    write(put("/p/b", "3"));
-    write(put("/pp", "x"));
+    write(Cmd.put("/p/a", "1"));
+    write(Cmd.put("/p/b", "1"));
+    write(Cmd.put("/p/b", "2"));
+    write(Cmd.put("/p/c", "1"), Cmd.put("/p/d", "1"), Cmd.put("/q", "1"));
+    write(txn(Ops.put("/p/a", "2"), Ops.put("/p/c", "2"), Ops.put("/p/e", "1")));
+    write(Cmd.delete("/p/b"));
+    write(Cmd.deleteRange("/p/", "/p/z"));
+    write(Cmd.put("/p/b", "3"));
+    write(Cmd.put("/pp", "x"));
 
     for (var spec : specs) {
       List<Rev> want = expected(spec, 1);
@@ -578,7 +537,7 @@ class WatchHubTest {
   void createdCarriesTheRevisionBeforeTheFirstOneTheWatchCovers() {
     startHub(FAST);
     for (int i = 0; i < 10; i++) {
-      write(put("k" + i, "v"));
+      write(Cmd.put("k" + i, "v"));
     }
     eventually().until(() -> hub.dispatchedRevision() == 10);
     Sink sink = new Sink();
@@ -588,9 +547,9 @@ class WatchHubTest {
     s.create(watchKey(3, "k3").setStartRevision(15).build());
     s.create(watchKey(0, "k3").build());
     s.create(watchKey(0, "k3").build());
-    write(put("k3", "x")); // 11
+    write(Cmd.put("k3", "x")); // 11
     for (int i = 12; i <= 16; i++) {
-      write(put("k3", "y" + i));
+      write(Cmd.put("k3", "y" + i));
     }
     eventually().until(() -> sink.events(3).size() == 2 && quiet());
 
@@ -617,7 +576,7 @@ class WatchHubTest {
       throws Exception {
     startHub(new WatchSettings(64, 5, Duration.ofSeconds(60)));
     for (int i = 0; i < 300; i++) {
-      write(put("/a/" + (i % 7), "v" + i));
+      write(Cmd.put("/a/" + (i % 7), "v" + i));
     }
     Sink sink = new Sink();
     WatchStream s = open(sink);
@@ -626,7 +585,7 @@ class WatchHubTest {
         new Thread(
             () -> {
               for (int i = 300; i < 900 && !stop.get(); i++) {
-                write(i % 5 == 0 ? delete("/a/" + (i % 7)) : put("/a/" + (i % 7), "v" + i));
+                write(i % 5 == 0 ? Cmd.delete("/a/" + (i % 7)) : Cmd.put("/a/" + (i % 7), "v" + i));
               }
             });
     writer.start();
@@ -651,14 +610,14 @@ class WatchHubTest {
       aWatchThatCatchesUpWhileStorageIsAheadOfTheDispatcherGetsNoRevisionTwiceAndTruthfulProgress() {
     startHub(new WatchSettings(64, 1000, Duration.ofSeconds(60)));
     for (int i = 0; i < 20; i++) {
-      write(put("k", "v" + i));
+      write(Cmd.put("k", "v" + i));
     }
     eventually().until(() -> hub.dispatchedRevision() == 20);
     // applied but not yet handed to the hub: storage is ahead of the dispatcher, as when the
     // dispatcher lags behind apply
     List<List<RevisionEvents>> pending = new ArrayList<>();
     for (int i = 20; i < 40; i++) {
-      pending.add(apply(put("k", "v" + i)));
+      pending.add(apply(Cmd.put("k", "v" + i)));
     }
     Sink sink = new Sink();
     WatchStream s = open(sink);
@@ -672,7 +631,7 @@ class WatchHubTest {
     s.progress(); // answered at the dispatched revision, 20
     eventually().until(() -> sink.progress(1).size() == 1);
     pending.forEach(hub::publish);
-    write(put("k", "last"));
+    write(Cmd.put("k", "last"));
     List<Rev> want = expected(watchKey(1, "k"), 5);
     awaitDelivered(sink, 1, want);
     // no progress note below a revision already sent, and every revision once
@@ -731,7 +690,7 @@ class WatchHubTest {
     s.create(watchAll(1).build());
     Command[] entry = new Command[30];
     for (int i = 0; i < entry.length; i++) {
-      entry[i] = put("k" + i, "v");
+      entry[i] = Cmd.put("k" + i, "v");
     }
     write(entry); // one entry, 30 revisions: one batch for the hub
     eventually().until(() -> hub.dispatchedRevision() == 30 && hub.catchingUpCount() == 0);
@@ -790,9 +749,9 @@ class WatchHubTest {
   void aWatchFromACompactedRevisionIsCanceledOnceWithTheCompactRevision() {
     startHub(FAST);
     for (int i = 0; i < 50; i++) {
-      write(put("k" + (i % 3), "v" + i));
+      write(Cmd.put("k" + (i % 3), "v" + i));
     }
-    write(compact(30));
+    write(Cmd.compact(30));
     // (a watch registered before the dispatcher reaches its start revision is served from the
     // live feed, which still has every event: here the start is in the dispatched past)
     eventually().until(() -> hub.dispatchedRevision() == 50);
@@ -803,7 +762,7 @@ class WatchHubTest {
     }
     s.create(watchPrefix(100, "k").setStartRevision(30).build());
     eventually().until(() -> sink.canceled(50).size() == 1 && quiet());
-    write(put("k1", "after"));
+    write(Cmd.put("k1", "after"));
     awaitDelivered(sink, 100, expected(watchPrefix(100, "k"), 30));
 
     for (long id = 1; id <= 50; id++) {
@@ -819,7 +778,7 @@ class WatchHubTest {
     assertThat(s.watchers()).extracting(w -> w.id).containsExactly(100L);
     assertThat(hub.watcherCount()).isEqualTo(1);
     s.create(watchKey(7, "k1").build());
-    write(put("k1", "again"));
+    write(Cmd.put("k1", "again"));
     eventually().until(() -> sink.events(7).size() == 1);
     assertThat(sink.canceled(7)).singleElement();
     checkSequence(sink.of(100), expected(watchPrefix(100, "k"), 30));
@@ -829,7 +788,7 @@ class WatchHubTest {
   void aWatchCatchingUpWhenItsNextRevisionIsCompactedIsCanceledWithTheCompactRevision() {
     startHub(new WatchSettings(8, 4, Duration.ofSeconds(60)));
     for (int i = 0; i < 100; i++) {
-      write(put("k", "v" + i));
+      write(Cmd.put("k", "v" + i));
     }
     eventually().until(() -> hub.dispatchedRevision() == 100);
     Sink sink = new Sink();
@@ -840,7 +799,7 @@ class WatchHubTest {
     eventually().until(() -> sink.sent.size() == 7 && w.queuedEvents() >= 4);
     assertThat(hub.catchingUpCount()).isEqualTo(1);
 
-    write(compact(50));
+    write(Cmd.compact(50));
     sink.unblock();
     s.onReady();
     eventually().until(() -> sink.canceled(1).size() == 1 && hub.watcherCount() == 0);
@@ -865,7 +824,7 @@ class WatchHubTest {
     s.create(watchKey(1, "/x").build());
     s.create(watchPrefix(2, "/y").build());
     for (int i = 0; i < 20; i++) {
-      write(put("/y" + i, "v"));
+      write(Cmd.put("/y" + i, "v"));
     }
     eventually().until(this::quiet);
     s.progress();
@@ -883,7 +842,7 @@ class WatchHubTest {
     eventually().until(() -> blocked.sent.size() == 3 && w.queuedEvents() >= 4);
     assertThat(hub.catchingUpCount()).isEqualTo(1);
     bs.progress();
-    write(put("/y", "more"));
+    write(Cmd.put("/y", "more"));
     blocked.unblock();
     bs.onReady();
     List<Rev> want = expected(watchPrefix(3, "/y"), 1);
@@ -903,7 +862,7 @@ class WatchHubTest {
     s.create(watchKey(3, "/also-idle").setProgressNotify(true).build());
     eventually().until(() -> sink.progress(1).size() >= 3);
     for (int i = 0; i < 5; i++) {
-      write(put("/other", "v" + i));
+      write(Cmd.put("/other", "v" + i));
     }
     eventually()
         .until(
@@ -926,13 +885,13 @@ class WatchHubTest {
     WatchStream s = open(sink);
     s.create(watchKey(1, "k").build());
     s.create(watchKey(2, "k").build());
-    write(put("k", "1"));
+    write(Cmd.put("k", "1"));
     eventually().until(() -> sink.events(1).size() == 1 && sink.events(2).size() == 1);
     s.cancel(1);
     eventually().until(() -> sink.canceled(1).size() == 1);
     assertThat(hub.watcherCount()).isEqualTo(1);
-    write(put("k", "2"));
-    write(put("k", "3"));
+    write(Cmd.put("k", "2"));
+    write(Cmd.put("k", "3"));
     awaitDelivered(sink, 2, expected(watchKey(2, "k"), 1));
     List<WatchResponse> rs = sink.of(1);
     assertThat(rs).hasSize(3);
@@ -952,12 +911,12 @@ class WatchHubTest {
     s.create(watchKey(1, "k").build());
     eventually().until(() -> sink.sent.size() == 1);
     sink.block();
-    write(put("k", "1"));
-    write(put("k", "2"));
+    write(Cmd.put("k", "1"));
+    write(Cmd.put("k", "2"));
     eventually().until(() -> s.watchers().get(0).queuedEvents() == 2);
     s.cancel(1);
     s.create(watchKey(1, "k").build()); // too early: the cancel has not reached the client
-    write(put("k", "3"));
+    write(Cmd.put("k", "3"));
     eventually().until(() -> sink.canceled(1).size() == 1); // the refusal, sent at once
     assertThat(sink.canceled(1).get(0).getCancelReason()).contains("already in use");
     sink.unblock();
@@ -970,7 +929,7 @@ class WatchHubTest {
     assertThat(sink.events(1)).extracting(Rev::revision).containsExactly(1L, 2L);
     assertThat(hub.watcherCount()).isZero();
     s.create(watchKey(1, "k").build()); // now the id is free
-    write(put("k", "4"));
+    write(Cmd.put("k", "4"));
     eventually().until(() -> sink.events(1).size() == 3);
     assertThat(sink.events(1).get(2).revision()).isEqualTo(4);
   }
@@ -987,8 +946,8 @@ class WatchHubTest {
     assertThat(sink.canceled(5).get(0).getCancelReason()).contains("already in use");
     assertThat(sink.canceled(-1).get(0).getCancelReason()).contains(">= 0");
     assertThat(hub.watcherCount()).isEqualTo(1);
-    write(put("other", "1"));
-    write(put("k", "1"));
+    write(Cmd.put("other", "1"));
+    write(Cmd.put("k", "1"));
     awaitDelivered(sink, 5, expected(watchKey(5, "k"), 1));
     assertThat(sink.events(5)).extracting(Rev::revision).containsExactly(2L);
     assertThat(sink.of(5).stream().filter(WatchResponse::getCreated)).hasSize(1);
@@ -1044,7 +1003,7 @@ class WatchHubTest {
   void aWatchStartingAfterTheCurrentRevisionStillStartsThereAfterAReset() {
     startHub(FAST);
     for (int i = 0; i < 10; i++) {
-      write(put("k", "v" + i));
+      write(Cmd.put("k", "v" + i));
     }
     eventually().until(() -> hub.dispatchedRevision() == 10);
     Sink sink = new Sink();
@@ -1057,7 +1016,7 @@ class WatchHubTest {
     hub.reset(store.revision());
     eventually().until(() -> hub.catchingUpCount() == 0);
     for (int i = 10; i < 20; i++) {
-      write(put("k", "v" + i));
+      write(Cmd.put("k", "v" + i));
     }
     List<Rev> want = expected(watchKey(1, "k"), 16);
     awaitDelivered(sink, 1, want);
@@ -1077,7 +1036,7 @@ class WatchHubTest {
     as.create(watchKey(1, "k").build());
     as.create(watchKey(2, "k").build());
     bs.create(watchKey(1, "k").build());
-    write(put("k", "1"));
+    write(Cmd.put("k", "1"));
     eventually().until(() -> a.events(2).size() == 1 && b.events(1).size() == 1);
     assertThat(hub.watcherCount()).isEqualTo(3);
     assertThat(hub.streamCount()).isEqualTo(2);
@@ -1086,12 +1045,12 @@ class WatchHubTest {
     assertThat(hub.watcherCount()).isEqualTo(1);
     assertThat(hub.streamCount()).isEqualTo(1);
     b.failOnSend = new IllegalStateException("peer went away");
-    write(put("k", "2"));
+    write(Cmd.put("k", "2"));
     eventually().until(() -> b.failure != null && hub.streamCount() == 0);
     assertThat(b.failure).hasMessageContaining("peer went away");
     assertThat(hub.watcherCount()).isZero();
     int sentToA = a.sent.size();
-    write(put("k", "3"));
+    write(Cmd.put("k", "3"));
     eventually().until(() -> hub.dispatchedRevision() == 3);
     assertThat(a.sent).hasSize(sentToA);
   }
@@ -1107,7 +1066,7 @@ class WatchHubTest {
     }
     long start = System.nanoTime();
     for (int i = 0; i < 2000; i++) {
-      write(put("k" + (i % 10), "v" + i));
+      write(Cmd.put("k" + (i % 10), "v" + i));
     }
     eventually().until(() -> hub.dispatchedRevision() == 2000);
     assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(10));
@@ -1131,7 +1090,10 @@ class WatchHubTest {
     s.create(watchPrefix(2, "/a/").build());
     Random rnd = new Random(7);
     for (int i = 0; i < 200; i++) {
-      write(put("/a/" + (i % 5), "x" + i), put("/b/" + (i % 3), "y" + i), put("c", "z" + i));
+      write(
+          Cmd.put("/a/" + (i % 5), "x" + i),
+          Cmd.put("/b/" + (i % 3), "y" + i),
+          Cmd.put("c", "z" + i));
       if (i % 10 == 0) {
         write(randomEntry(rnd, i));
       }

@@ -2,24 +2,18 @@ package io.aimstore.server.api.etcd;
 
 import io.aimstore.etcd.api.ClusterGrpc;
 import io.aimstore.etcd.api.Member;
-import io.aimstore.etcd.api.MemberAddRequest;
-import io.aimstore.etcd.api.MemberAddResponse;
 import io.aimstore.etcd.api.MemberListRequest;
 import io.aimstore.etcd.api.MemberListResponse;
-import io.aimstore.etcd.api.MemberPromoteRequest;
-import io.aimstore.etcd.api.MemberPromoteResponse;
-import io.aimstore.etcd.api.MemberRemoveRequest;
-import io.aimstore.etcd.api.MemberRemoveResponse;
-import io.aimstore.etcd.api.MemberUpdateRequest;
-import io.aimstore.etcd.api.MemberUpdateResponse;
 import io.aimstore.server.api.ClusterService;
+import io.grpc.BindableService;
+import io.grpc.ServerServiceDefinition;
 import io.grpc.stub.StreamObserver;
 
 /**
  * etcd's Cluster service: MemberList from aimstore's {@link ClusterService}; membership changes are
  * not offered through the etcd API.
  */
-final class EtcdClusterService extends ClusterGrpc.ClusterImplBase {
+final class EtcdClusterService implements ClusterGrpc.AsyncService, BindableService {
   static final String NO_MEMBERSHIP_CHANGES =
       "aimstore does not change membership through the etcd API: members are configured"
           + " (member = lines of each member's config; see docs/operations.md)";
@@ -28,6 +22,17 @@ final class EtcdClusterService extends ClusterGrpc.ClusterImplBase {
 
   EtcdClusterService(ClusterService cluster) {
     this.cluster = cluster;
+  }
+
+  @Override
+  public ServerServiceDefinition bindService() {
+    return Refusals.refuse(
+        ClusterGrpc.bindService(this),
+        NO_MEMBERSHIP_CHANGES,
+        ClusterGrpc.getMemberAddMethod(),
+        ClusterGrpc.getMemberRemoveMethod(),
+        ClusterGrpc.getMemberUpdateMethod(),
+        ClusterGrpc.getMemberPromoteMethod());
   }
 
   /**
@@ -62,25 +67,5 @@ final class EtcdClusterService extends ClusterGrpc.ClusterImplBase {
               r.getMembersList().forEach(m -> b.addMembers(member(m, scheme)));
               return b.build();
             }));
-  }
-
-  @Override
-  public void memberAdd(MemberAddRequest req, StreamObserver<MemberAddResponse> obs) {
-    obs.onError(EtcdErrors.unimplemented(NO_MEMBERSHIP_CHANGES));
-  }
-
-  @Override
-  public void memberRemove(MemberRemoveRequest req, StreamObserver<MemberRemoveResponse> obs) {
-    obs.onError(EtcdErrors.unimplemented(NO_MEMBERSHIP_CHANGES));
-  }
-
-  @Override
-  public void memberUpdate(MemberUpdateRequest req, StreamObserver<MemberUpdateResponse> obs) {
-    obs.onError(EtcdErrors.unimplemented(NO_MEMBERSHIP_CHANGES));
-  }
-
-  @Override
-  public void memberPromote(MemberPromoteRequest req, StreamObserver<MemberPromoteResponse> obs) {
-    obs.onError(EtcdErrors.unimplemented(NO_MEMBERSHIP_CHANGES));
   }
 }

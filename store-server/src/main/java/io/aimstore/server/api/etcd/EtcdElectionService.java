@@ -25,6 +25,7 @@ import io.grpc.StatusRuntimeException;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Function;
 
 /**
  * etcd's server-side election service (v3election). An election named N is a lock queue of keys
@@ -66,58 +67,65 @@ final class EtcdElectionService extends ElectionGrpc.ElectionImplBase {
 
   @Override
   public void proclaim(ProclaimRequest req, StreamObserver<ProclaimResponse> obs) {
-    if (!req.hasLeader()) {
-      obs.onError(missingLeader());
-      return;
-    }
-    LeaderKey l = req.getLeader();
-    TxnRequest txn =
-        TxnRequest.newBuilder()
-            .addCompare(isLeader(l))
-            .addSuccess(
-                RequestOp.newBuilder()
-                    .setRequestPut(
-                        io.aimstore.api.v1.PutRequest.newBuilder()
-                            .setKey(l.getKey())
-                            .setValue(req.getValue())
-                            .setLease(l.getLease())))
-            .build();
-    Relay.send(
-        Relay.<io.aimstore.api.v1.TxnResponse>call(o -> kv.txn(txn, o))
-            .thenApply(
-                r -> {
-                  if (!r.getSucceeded()) {
-                    throw notLeader();
-                  }
-                  return ProclaimResponse.newBuilder()
-                      .setHeader(EtcdMessages.header(r.getHeader()))
-                      .build();
-                }),
+    ifLeader(
+        req.hasLeader(),
+        req.getLeader(),
+        l ->
+            RequestOp.newBuilder()
+                .setRequestPut(
+                    io.aimstore.api.v1.PutRequest.newBuilder()
+                        .setKey(l.getKey())
+                        .setValue(req.getValue())
+                        .setLease(l.getLease())),
+        r -> {
+          if (!r.getSucceeded()) {
+            throw notLeader();
+          }
+          return ProclaimResponse.newBuilder()
+              .setHeader(EtcdMessages.header(r.getHeader()))
+              .build();
+        },
         obs);
   }
 
   /** Gives up leadership if {@code leader} still holds it; not an error otherwise (as in etcd). */
   @Override
   public void resign(ResignRequest req, StreamObserver<ResignResponse> obs) {
-    if (!req.hasLeader()) {
+    ifLeader(
+        req.hasLeader(),
+        req.getLeader(),
+        l ->
+            RequestOp.newBuilder()
+                .setRequestDeleteRange(
+                    io.aimstore.api.v1.DeleteRangeRequest.newBuilder().setKey(l.getKey())),
+        r -> ResignResponse.newBuilder().setHeader(EtcdMessages.header(r.getHeader())).build(),
+        obs);
+  }
+
+  /**
+   * Runs {@code op} on the leader key in a transaction that holds only while it still leads (its
+   * key was not re-created), and answers {@code obs} with what {@code reply} makes of the outcome.
+   */
+  private <E> void ifLeader(
+      boolean hasLeader,
+      LeaderKey l,
+      Function<LeaderKey, RequestOp.Builder> op,
+      Function<io.aimstore.api.v1.TxnResponse, E> reply,
+      StreamObserver<E> obs) {
+    if (!hasLeader) {
       obs.onError(missingLeader());
       return;
     }
-    LeaderKey l = req.getLeader();
-    TxnRequest txn =
-        TxnRequest.newBuilder()
-            .addCompare(isLeader(l))
-            .addSuccess(
-                RequestOp.newBuilder()
-                    .setRequestDeleteRange(
-                        io.aimstore.api.v1.DeleteRangeRequest.newBuilder().setKey(l.getKey())))
+    Compare isLeader =
+        Compare.newBuilder()
+            .setKey(l.getKey())
+            .setTarget(Compare.CompareTarget.CREATE)
+            .setResult(Compare.CompareResult.EQUAL)
+            .setCreateRevision(l.getRev())
             .build();
-    kv.txn(
-        txn,
-        Relay.to(
-            obs,
-            r ->
-                ResignResponse.newBuilder().setHeader(EtcdMessages.header(r.getHeader())).build()));
+    TxnRequest txn = TxnRequest.newBuilder().addCompare(isLeader).addSuccess(op.apply(l)).build();
+    Relay.send(
+        Relay.<io.aimstore.api.v1.TxnResponse>call(o -> kv.txn(txn, o)).thenApply(reply), obs);
   }
 
   @Override
@@ -158,15 +166,6 @@ final class EtcdElectionService extends ElectionGrpc.ElectionImplBase {
         .setSortTarget(RangeRequest.SortTarget.CREATE)
         .setSortOrder(RangeRequest.SortOrder.ASCEND)
         .setLimit(1)
-        .build();
-  }
-
-  private static Compare isLeader(LeaderKey l) {
-    return Compare.newBuilder()
-        .setKey(l.getKey())
-        .setTarget(Compare.CompareTarget.CREATE)
-        .setResult(Compare.CompareResult.EQUAL)
-        .setCreateRevision(l.getRev())
         .build();
   }
 
