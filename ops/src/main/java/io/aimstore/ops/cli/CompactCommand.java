@@ -12,14 +12,9 @@ import picocli.CommandLine.Parameters;
       "Discard history before revision REV.",
       "Reads and watches below it fail afterwards, naming the compact revision."
     })
-public final class CompactCommand extends CommandBase {
+public final class CompactCommand extends WriteCommand {
   @Parameters(index = "0", paramLabel = "REV")
   long revision;
-
-  @Override
-  public boolean writes() {
-    return true;
-  }
 
   @Override
   public String howToCheck() {

@@ -57,11 +57,7 @@ public final class ConfigCommand {
         "Prints the new version. Example: aimctl config put fleet-1 aim --file"
             + " docs/examples/aim.json"
       })
-  public static final class Put extends CommandBase {
-    @Override
-    public boolean writes() {
-      return true;
-    }
+  public static final class Put extends WriteCommand {
 
     @Override
     public String howToCheck() {

@@ -11,7 +11,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 @Command(name = "del", description = "Delete a key, or every key with a prefix, in one revision.")
-public final class DelCommand extends CommandBase {
+public final class DelCommand extends WriteCommand {
   @Parameters(index = "0", paramLabel = "KEY")
   String key;
 
@@ -23,11 +23,6 @@ public final class DelCommand extends CommandBase {
       paramLabel = "LOCK=TOKEN",
       description = "Only delete if TOKEN still holds LOCK.")
   String fence;
-
-  @Override
-  public boolean writes() {
-    return true;
-  }
 
   @Override
   public String howToCheck() {

@@ -43,18 +43,13 @@ public final class LeaseCommand {
         "TTL: seconds (10) or a duration (90s, 5m), rounded up to whole seconds; the store accepts"
             + " 2s to 30d. Example: ID=$(aimctl lease grant 10)"
       })
-  public static final class Grant extends CommandBase {
+  public static final class Grant extends WriteCommand {
     @Parameters(
         index = "0",
         paramLabel = "TTL",
         converter = Durations.Converter.class,
         description = "Time to live: seconds, or a duration such as 90s.")
     Duration ttl;
-
-    @Override
-    public boolean writes() {
-      return true;
-    }
 
     @Override
     public String howToCheck() {
@@ -124,7 +119,7 @@ public final class LeaseCommand {
         "Idempotent: a lease that is already gone (revoked or expired) is reported, exit 0.",
         "Revoking another identity's lease takes an admin and is recorded in the audit log."
       })
-  public static final class Revoke extends CommandBase {
+  public static final class Revoke extends WriteCommand {
     @Parameters(index = "0", paramLabel = "ID")
     long id;
 
@@ -132,11 +127,6 @@ public final class LeaseCommand {
         names = "--reason",
         description = "Why (recorded in the audit log when the lease is another identity's).")
     String reason = "";
-
-    @Override
-    public boolean writes() {
-      return true;
-    }
 
     @Override
     public String howToCheck() {
