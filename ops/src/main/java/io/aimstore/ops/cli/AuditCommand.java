@@ -21,7 +21,6 @@ import picocli.CommandLine.Option;
 public final class AuditCommand extends CommandBase {
   @Option(
       names = "--since",
-      converter = Durations.Converter.class,
       description = "Only the last DURATION (e.g. 1h).")
   Duration since;
 

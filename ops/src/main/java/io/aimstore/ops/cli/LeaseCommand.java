@@ -47,7 +47,6 @@ public final class LeaseCommand {
     @Parameters(
         index = "0",
         paramLabel = "TTL",
-        converter = Durations.Converter.class,
         description = "Time to live: seconds, or a duration such as 90s.")
     Duration ttl;
 

@@ -82,7 +82,6 @@ public final class LockCommand {
         names = "--ttl",
         defaultValue = "10s",
         paramLabel = "DURATION",
-        converter = Durations.Converter.class,
         description =
             "Session TTL (seconds or a duration): the lock frees itself this long after aimctl"
                 + " dies. Default: ${DEFAULT-VALUE}.")
@@ -92,7 +91,6 @@ public final class LockCommand {
         names = "--wait",
         defaultValue = "0s",
         paramLabel = "DURATION",
-        converter = Durations.Converter.class,
         description = "How long to wait for the lock (e.g. 15s). Default: do not wait.")
     Duration wait;
 
@@ -100,7 +98,6 @@ public final class LockCommand {
         names = "--grace",
         defaultValue = "10s",
         paramLabel = "DURATION",
-        converter = Durations.Converter.class,
         description =
             "When CMD must stop: how long after SIGTERM before SIGKILL. Default: ${DEFAULT-VALUE}.")
     Duration grace;
@@ -337,7 +334,6 @@ public final class LockCommand {
         names = "--quarantine",
         defaultValue = "0s",
         paramLabel = "DURATION",
-        converter = Durations.Converter.class,
         description =
             "Keep everyone out for this long after the release (e.g. 5s); at most the cluster's"
                 + " max-quarantine (1h by default). Lift it early with 'aimctl lock unquarantine'.")

@@ -41,7 +41,6 @@ public final class RoleCommand {
         names = "--grant",
         required = true,
         paramLabel = "PERMS[:PREFIX]",
-        converter = Grants.Converter.class,
         description = "A grant (repeat for several), e.g. 'read,watch:/aim/' or 'lease'.")
     List<Grant> grants;
 

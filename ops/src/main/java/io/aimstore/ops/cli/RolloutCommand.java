@@ -134,7 +134,6 @@ public final class RolloutCommand {
     @Option(
         names = "--ack-timeout",
         defaultValue = "0",
-        converter = Durations.Converter.class,
         description =
             "Halt if a stage's drones have not all reported within this (e.g. 60s; 0: no limit).")
     Duration ackTimeout;
@@ -142,7 +141,6 @@ public final class RolloutCommand {
     @Option(
         names = "--lock-wait",
         defaultValue = "10s",
-        converter = Durations.Converter.class,
         description = "How long to wait for the fleet's config lock. Default: ${DEFAULT-VALUE}.")
     Duration lockWait;
 
@@ -183,7 +181,6 @@ public final class RolloutCommand {
     @Option(
         names = "--lock-wait",
         defaultValue = "10s",
-        converter = Durations.Converter.class,
         description = "How long to wait for the fleet's config lock.")
     Duration lockWait;
 
