@@ -19,9 +19,7 @@ import picocli.CommandLine.Option;
           + " fleet holds, role, binding and block changes. Admins only."
     })
 public final class AuditCommand extends CommandBase {
-  @Option(
-      names = "--since",
-      description = "Only the last DURATION (e.g. 1h).")
+  @Option(names = "--since", description = "Only the last DURATION (e.g. 1h).")
   Duration since;
 
   @Override

@@ -24,13 +24,8 @@ public final class CompactCommand extends WriteCommand {
   @Override
   public Integer call() {
     CompactionResponse resp = await(client().kv().compact(revision));
-    if (json()) {
-      JsonObject o = Json.proto(resp);
-      o.addProperty("compact_revision", revision);
-      print(o);
-    } else {
-      out().println("compacted history before revision " + revision);
-    }
-    return 0;
+    JsonObject o = Json.proto(resp);
+    o.addProperty("compact_revision", revision);
+    return show(o, () -> out().println("compacted history before revision " + revision));
   }
 }

@@ -91,15 +91,12 @@ public final class ConfigCommand {
         r.setFence(PutCommand.parseFence(fence));
       }
       ConfigPutResponse resp = await(client().fleet().putConfig(r.build()));
-      if (json()) {
-        JsonObject o = Json.proto(resp);
-        o.addProperty("fleet", fleet);
-        o.addProperty("name", name);
-        print(o);
-      } else {
-        out().println("config " + name + " of " + fleet + " is now v" + resp.getVersion());
-      }
-      return 0;
+      JsonObject o = Json.proto(resp);
+      o.addProperty("fleet", fleet);
+      o.addProperty("name", name);
+      return show(
+          o,
+          () -> out().println("config " + name + " of " + fleet + " is now v" + resp.getVersion()));
     }
   }
 
@@ -123,10 +120,10 @@ public final class ConfigCommand {
     @Override
     public Integer call() {
       ConfigVersion v = await(client().fleet().getConfig(fleet, name, version)).getConfig();
-      if (json()) {
-        print(Json.proto(v));
-        return 0;
-      }
+      return show(v, () -> print(v));
+    }
+
+    private void print(ConfigVersion v) {
       err()
           .println(
               "# "
@@ -137,7 +134,6 @@ public final class ConfigCommand {
                   + v.getVersion()
                   + (v.getFenceToken() == 0 ? "" : " (fence token " + v.getFenceToken() + ")"));
       print(Json.proto(v.getConfig()));
-      return 0;
     }
   }
 
@@ -188,12 +184,6 @@ public final class ConfigCommand {
     @Override
     public Integer call() {
       List<ConfigVersion> versions = await(client().fleet().history(fleet, name)).getVersionsList();
-      if (json()) {
-        JsonObject o = new JsonObject();
-        o.add("versions", Json.protos(versions));
-        print(o);
-        return 0;
-      }
       Table t =
           new Table(
               "VERSION", "SENSITIVITY", "ALTITUDE M", "MAX SPEED", "BATTERY %", "DESCRIPTION");
@@ -207,8 +197,7 @@ public final class ConfigCommand {
             c.getSafety().getMinBatteryPct(),
             c.getDescription());
       }
-      print(t);
-      return 0;
+      return show(Json.list("versions", versions), () -> print(t));
     }
   }
 }

@@ -116,5 +116,4 @@ public final class Durations {
     }
     return b.toString();
   }
-
 }

@@ -76,5 +76,4 @@ public final class Grants {
     }
     return String.join(" ", parts);
   }
-
 }

@@ -20,6 +20,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalLong;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -58,12 +59,7 @@ public final class LeaseCommand {
     @Override
     public Integer call() {
       LeaseGrantResponse r = await(client().leases().grant(ttl));
-      if (json()) {
-        print(Json.proto(r));
-      } else {
-        out().println(r.getId());
-      }
-      return 0;
+      return show(r, () -> out().println(r.getId()));
     }
   }
 
@@ -134,29 +130,31 @@ public final class LeaseCommand {
 
     @Override
     public Integer call() {
-      long deleted;
-      boolean gone = false;
+      OptionalLong deleted = revoke();
+      JsonObject o = new JsonObject();
+      o.addProperty("id", id);
+      o.addProperty("deleted_keys", deleted.orElse(0));
+      o.addProperty("already_gone", deleted.isEmpty());
+      return show(
+          o,
+          () ->
+              out()
+                  .println(
+                      deleted.isEmpty()
+                          ? "lease " + id + " is already gone (revoked or expired)"
+                          : "lease " + id + " revoked; " + deleted.getAsLong() + " keys deleted"));
+    }
+
+    /** How many keys went with the lease; empty if it was already gone. */
+    private OptionalLong revoke() {
       try {
-        deleted = await(client().leases().revoke(id, reason)).getDeletedKeys();
+        return OptionalLong.of(await(client().leases().revoke(id, reason)).getDeletedKeys());
       } catch (AimStoreException e) {
         if (e.code() != AimStoreException.Code.NOT_FOUND) {
           throw e;
         }
-        deleted = 0;
-        gone = true;
+        return OptionalLong.empty();
       }
-      if (json()) {
-        JsonObject o = new JsonObject();
-        o.addProperty("id", id);
-        o.addProperty("deleted_keys", deleted);
-        o.addProperty("already_gone", gone);
-        print(o);
-      } else if (gone) {
-        out().println("lease " + id + " is already gone (revoked or expired)");
-      } else {
-        out().println("lease " + id + " revoked; " + deleted + " keys deleted");
-      }
-      return 0;
     }
   }
 
