@@ -99,15 +99,21 @@ class LockRunIT {
     return (System.nanoTime() - start) / 1_000_000;
   }
 
-  private static String script(Path pidFile) {
-    return "echo $$ > " + pidFile + "; exec sleep 600";
+  /** An 'aimctl lock run' and the pid of the command it runs. */
+  private record Holding(Process aimctl, long command) {}
+
+  /** 'aimctl lock run NAME --ttl TTL' around a sleep; returns once the sleep runs. */
+  private static Holding holding(String name, String ttl) throws Exception {
+    Path pid = dir.resolve(name + ".pid");
+    Process aimctl = lockRun(name, List.of("--ttl", ttl), "echo $$ > " + pid + "; exec sleep 600");
+    return new Holding(aimctl, started(name, pid));
   }
 
   @Test
   void killedWithSigkillItsCommandDiesAtOnceAndTheLockFreesWithinItsTtl() throws Exception {
-    Path pid = dir.resolve("k9.pid");
-    Process aimctl = lockRun("k9", List.of("--ttl", "3"), script(pid));
-    long command = started("k9", pid);
+    Holding h = holding("k9", "3");
+    Process aimctl = h.aimctl();
+    long command = h.command();
     long killed = System.nanoTime();
     aimctl.destroyForcibly();
     long gone = waitFor(1000, () -> !alive(command));
@@ -122,9 +128,9 @@ class LockRunIT {
 
   @Test
   void stoppedWithSigtermItStopsItsCommandAndReleasesTheLockAtOnce() throws Exception {
-    Path pid = dir.resolve("term.pid");
-    Process aimctl = lockRun("term", List.of("--ttl", "10"), script(pid));
-    long command = started("term", pid);
+    Holding h = holding("term", "10");
+    Process aimctl = h.aimctl();
+    long command = h.command();
     long stopped = System.nanoTime();
     aimctl.destroy(); // SIGTERM
     long gone = waitFor(1000, () -> !alive(command));

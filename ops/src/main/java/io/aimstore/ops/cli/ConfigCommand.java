@@ -18,6 +18,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.List;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -34,6 +35,15 @@ import picocli.CommandLine.Parameters;
       ConfigCommand.History.class
     })
 public final class ConfigCommand {
+
+  /** FLEET and NAME: which config (under /aim/FLEET/configs/NAME). */
+  static final class ConfigName {
+    @Parameters(index = "0", paramLabel = "FLEET")
+    String fleet;
+
+    @Parameters(index = "1", paramLabel = "NAME")
+    String name;
+  }
 
   /** Reads an AimConfig from its JSON form (field names snake_case or lowerCamelCase). */
   static AimConfig read(Path file) {
@@ -61,14 +71,10 @@ public final class ConfigCommand {
 
     @Override
     public String howToCheck() {
-      return "aimctl config history " + fleet + " " + name;
+      return "aimctl config history " + config.fleet + " " + config.name;
     }
 
-    @Parameters(index = "0", paramLabel = "FLEET")
-    String fleet;
-
-    @Parameters(index = "1", paramLabel = "NAME")
-    String name;
+    @Mixin ConfigName config;
 
     @Option(
         names = {"-f", "--file"},
@@ -86,17 +92,28 @@ public final class ConfigCommand {
     @Override
     public Integer call() {
       ConfigPutRequest.Builder r =
-          ConfigPutRequest.newBuilder().setFleet(fleet).setName(name).setConfig(read(file));
+          ConfigPutRequest.newBuilder()
+              .setFleet(config.fleet)
+              .setName(config.name)
+              .setConfig(read(file));
       if (fence != null) {
         r.setFence(PutCommand.parseFence(fence));
       }
       ConfigPutResponse resp = await(client().fleet().putConfig(r.build()));
       JsonObject o = Json.proto(resp);
-      o.addProperty("fleet", fleet);
-      o.addProperty("name", name);
+      o.addProperty("fleet", config.fleet);
+      o.addProperty("name", config.name);
       return show(
           o,
-          () -> out().println("config " + name + " of " + fleet + " is now v" + resp.getVersion()));
+          () ->
+              out()
+                  .println(
+                      "config "
+                          + config.name
+                          + " of "
+                          + config.fleet
+                          + " is now v"
+                          + resp.getVersion()));
     }
   }
 
@@ -108,18 +125,15 @@ public final class ConfigCommand {
             + " version record (version, fence_token, config)."
       })
   public static final class Get extends CommandBase {
-    @Parameters(index = "0", paramLabel = "FLEET")
-    String fleet;
-
-    @Parameters(index = "1", paramLabel = "NAME")
-    String name;
+    @Mixin ConfigName config;
 
     @Option(names = "--version", description = "A past version (a revision from 'config history').")
     long version;
 
     @Override
     public Integer call() {
-      ConfigVersion v = await(client().fleet().getConfig(fleet, name, version)).getConfig();
+      ConfigVersion v =
+          await(client().fleet().getConfig(config.fleet, config.name, version)).getConfig();
       return show(v, () -> print(v));
     }
 
@@ -127,9 +141,9 @@ public final class ConfigCommand {
       err()
           .println(
               "# "
-                  + fleet
+                  + config.fleet
                   + "/"
-                  + name
+                  + config.name
                   + " v"
                   + v.getVersion()
                   + (v.getFenceToken() == 0 ? "" : " (fence token " + v.getFenceToken() + ")"));
@@ -175,15 +189,12 @@ public final class ConfigCommand {
       name = "history",
       description = "List every retained version of config NAME of FLEET, newest first.")
   public static final class History extends CommandBase {
-    @Parameters(index = "0", paramLabel = "FLEET")
-    String fleet;
-
-    @Parameters(index = "1", paramLabel = "NAME")
-    String name;
+    @Mixin ConfigName config;
 
     @Override
     public Integer call() {
-      List<ConfigVersion> versions = await(client().fleet().history(fleet, name)).getVersionsList();
+      List<ConfigVersion> versions =
+          await(client().fleet().history(config.fleet, config.name)).getVersionsList();
       Table t =
           new Table(
               "VERSION", "SENSITIVITY", "ALTITUDE M", "MAX SPEED", "BATTERY %", "DESCRIPTION");
