@@ -1,6 +1,5 @@
 package io.aimstore.ops.cli;
 
-import com.google.gson.JsonObject;
 import io.aimstore.api.v1.AuditRecord;
 import io.aimstore.ops.output.Json;
 import io.aimstore.ops.output.Table;
@@ -26,16 +25,6 @@ public final class AuditCommand extends CommandBase {
   public Integer call() {
     long sinceMs = since == null ? 0 : System.currentTimeMillis() - since.toMillis();
     List<AuditRecord> records = await(client().locks().audit(sinceMs)).getRecordsList();
-    if (json()) {
-      JsonObject o = new JsonObject();
-      o.add("records", Json.protos(records));
-      print(o);
-      return 0;
-    }
-    if (records.isEmpty()) {
-      out().println("(no audit records)");
-      return 0;
-    }
     Table t =
         new Table("TIME", "ACTION", "OPERATOR", "SUBJECT", "HELD BY", "REASON", "QUARANTINE UNTIL");
     for (AuditRecord r : records) {
@@ -48,8 +37,7 @@ public final class AuditCommand extends CommandBase {
           r.getReason(),
           r.getQuarantinedUntilMs() > 0 ? Text.time(r.getQuarantinedUntilMs()) : "-");
     }
-    print(t);
-    return 0;
+    return show(Json.list("records", records), () -> print(t, "(no audit records)"));
   }
 
   /** "lock aim/f1/config token 7", or the record's own subject ("lease 42", "role x"). */

@@ -198,16 +198,6 @@ public final class LeaseCommand {
         all.addAll(page.getLeasesList());
         after = page.getNextAfterId();
       } while (after != 0);
-      if (json()) {
-        JsonObject o = new JsonObject();
-        o.add("leases", Json.protos(all));
-        print(o);
-        return 0;
-      }
-      if (all.isEmpty()) {
-        out().println("(no leases)");
-        return 0;
-      }
       Table t =
           new Table(
               "ID",
@@ -229,13 +219,10 @@ public final class LeaseCommand {
             Text.pid(o.getPid()),
             i.getGrantedTtl() + "s",
             ms(i.getRemainingMs()),
-            i.getLastKeepaliveAgeMs() < 0
-                ? "?"
-                : Text.age(Duration.ofMillis(i.getLastKeepaliveAgeMs())) + " ago",
+            Text.ago(i.getLastKeepaliveAgeMs(), "?"),
             i.getKeyCount());
       }
-      print(t);
-      return 0;
+      return show(Json.list("leases", all), () -> print(t, "(no leases)"));
     }
   }
 
@@ -270,11 +257,7 @@ public final class LeaseCommand {
       t.row("granted at", Text.time(i.getGrantedAtMs()));
       t.row("ttl", i.getGrantedTtl() + "s");
       t.row("remaining", ms(i.getRemainingMs()));
-      t.row(
-          "last keep-alive",
-          i.getLastKeepaliveAgeMs() < 0
-              ? "unknown"
-              : Text.age(Duration.ofMillis(i.getLastKeepaliveAgeMs())) + " ago");
+      t.row("last keep-alive", Text.ago(i.getLastKeepaliveAgeMs(), "unknown"));
       t.row("keys", i.getKeyCount());
       print(t);
       for (ByteString k : r.getKeysList()) {

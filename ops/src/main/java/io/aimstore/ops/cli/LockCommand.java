@@ -454,9 +454,7 @@ public final class LockCommand {
   }
 
   static String keepAlive(LockClaim c) {
-    return c.getLastKeepaliveAgeMs() < 0
-        ? "?"
-        : Text.age(Duration.ofMillis(c.getLastKeepaliveAgeMs())) + " ago";
+    return Text.ago(c.getLastKeepaliveAgeMs(), "?");
   }
 
   static String quarantine(LockInfo l) {
