@@ -100,7 +100,19 @@ class LockRunIT {
   }
 
   /** An 'aimctl lock run' and the pid of the command it runs. */
-  private record Holding(Process aimctl, long command) {}
+  private record Holding(Process aimctl, long command) {
+    /**
+     * Sends aimctl SIGKILL or SIGTERM; returns how long (ms, at most 1 s) its command outlived it.
+     */
+    long stop(boolean kill) throws Exception {
+      if (kill) {
+        aimctl.destroyForcibly();
+      } else {
+        aimctl.destroy();
+      }
+      return waitFor(1000, () -> !alive(command));
+    }
+  }
 
   /** 'aimctl lock run NAME --ttl TTL' around a sleep; returns once the sleep runs. */
   private static Holding holding(String name, String ttl) throws Exception {
@@ -112,11 +124,8 @@ class LockRunIT {
   @Test
   void killedWithSigkillItsCommandDiesAtOnceAndTheLockFreesWithinItsTtl() throws Exception {
     Holding h = holding("k9", "3");
-    Process aimctl = h.aimctl();
-    long command = h.command();
     long killed = System.nanoTime();
-    aimctl.destroyForcibly();
-    long gone = waitFor(1000, () -> !alive(command));
+    long gone = h.stop(true);
     long free = waitFor(3500, () -> holder("k9") == 0);
     long freeAfterKill = (System.nanoTime() - killed) / 1_000_000;
     System.out.printf(
@@ -129,11 +138,9 @@ class LockRunIT {
   @Test
   void stoppedWithSigtermItStopsItsCommandAndReleasesTheLockAtOnce() throws Exception {
     Holding h = holding("term", "10");
-    Process aimctl = h.aimctl();
-    long command = h.command();
     long stopped = System.nanoTime();
-    aimctl.destroy(); // SIGTERM
-    long gone = waitFor(1000, () -> !alive(command));
+    long gone = h.stop(false);
+    Process aimctl = h.aimctl();
     waitFor(1000, () -> holder("term") == 0);
     long free = (System.nanoTime() - stopped) / 1_000_000;
     assertThat(aimctl.waitFor(5, TimeUnit.SECONDS)).isTrue();

@@ -45,18 +45,28 @@ public final class ConfigCommand {
     String name;
   }
 
-  /** Reads an AimConfig from its JSON form (field names snake_case or lowerCamelCase). */
-  static AimConfig read(Path file) {
-    try {
-      AimConfig.Builder b = AimConfig.newBuilder();
-      JsonFormat.parser().merge(Files.readString(file, StandardCharsets.UTF_8), b);
-      return b.build();
-    } catch (NoSuchFileException e) {
-      throw new UsageError("no such file: " + file);
-    } catch (InvalidProtocolBufferException e) {
-      throw new UsageError(file + " is not an AimConfig in JSON: " + e.getMessage());
-    } catch (IOException e) {
-      throw new UsageError("cannot read " + file + ": " + e.getMessage());
+  /** -f/--file: a config in a file, AimConfig in JSON. */
+  static final class ConfigFile {
+    @Option(
+        names = {"-f", "--file"},
+        required = true,
+        paramLabel = "FILE",
+        description = "The config, AimConfig in JSON.")
+    Path file;
+
+    /** Reads the AimConfig from its JSON form (field names snake_case or lowerCamelCase). */
+    AimConfig read() {
+      try {
+        AimConfig.Builder b = AimConfig.newBuilder();
+        JsonFormat.parser().merge(Files.readString(file, StandardCharsets.UTF_8), b);
+        return b.build();
+      } catch (NoSuchFileException e) {
+        throw new UsageError("no such file: " + file);
+      } catch (InvalidProtocolBufferException e) {
+        throw new UsageError(file + " is not an AimConfig in JSON: " + e.getMessage());
+      } catch (IOException e) {
+        throw new UsageError("cannot read " + file + ": " + e.getMessage());
+      }
     }
   }
 
@@ -76,12 +86,7 @@ public final class ConfigCommand {
 
     @Mixin ConfigName config;
 
-    @Option(
-        names = {"-f", "--file"},
-        required = true,
-        paramLabel = "FILE",
-        description = "The config, AimConfig in JSON.")
-    Path file;
+    @Mixin ConfigFile source;
 
     @Option(
         names = "--fence",
@@ -95,7 +100,7 @@ public final class ConfigCommand {
           ConfigPutRequest.newBuilder()
               .setFleet(config.fleet)
               .setName(config.name)
-              .setConfig(read(file));
+              .setConfig(source.read());
       if (fence != null) {
         r.setFence(PutCommand.parseFence(fence));
       }
@@ -158,16 +163,11 @@ public final class ConfigCommand {
         "Lists every broken rule and exits 1 if there is any."
       })
   public static final class Validate extends CommandBase {
-    @Option(
-        names = {"-f", "--file"},
-        required = true,
-        paramLabel = "FILE",
-        description = "The config, AimConfig in JSON.")
-    Path file;
+    @Mixin ConfigFile source;
 
     @Override
     public Integer call() {
-      List<String> v = await(client().fleet().validate(read(file))).getViolationsList();
+      List<String> v = await(client().fleet().validate(source.read())).getViolationsList();
       if (json()) {
         JsonObject o = new JsonObject();
         o.addProperty("valid", v.isEmpty());
@@ -176,9 +176,9 @@ public final class ConfigCommand {
         o.add("violations", a);
         print(o);
       } else if (v.isEmpty()) {
-        out().println(file + ": valid");
+        out().println(source.file + ": valid");
       } else {
-        out().println(file + ": " + v.size() + " rule(s) broken:");
+        out().println(source.file + ": " + v.size() + " rule(s) broken:");
         v.forEach(s -> out().println("  - " + s));
       }
       return v.isEmpty() ? 0 : 1;
