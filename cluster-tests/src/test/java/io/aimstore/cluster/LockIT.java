@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.aimstore.api.v1.ForceReleaseRequest;
+import io.aimstore.api.v1.ForceReleaseResponse;
 import io.aimstore.api.v1.LockInfo;
 import io.aimstore.client.AimStoreException;
 import io.aimstore.client.LockHandle;
@@ -104,95 +105,89 @@ class LockIT extends SharedInProcessFixture {
 
   @Test
   void forceReleaseHandsTheLockOnFencesTheOldHolderAndIsAudited() throws Exception {
-    Session old = session(30);
-    Session next = session(30);
-    LockHandle held = client.locks().acquire("cfg", old, Duration.ZERO);
-    await(held.put("/aim/f/cfg", "v1"));
-    CompletableFuture<LockHandle> waiter =
-        CompletableFuture.supplyAsync(
-            () -> client.locks().acquire("cfg", next, Duration.ofSeconds(20)));
-    while (await(client.locks().inspect("cfg")).getLock().getWaitersCount() == 0) {
-      Thread.sleep(20);
+    try (Session old = session(30);
+        Session next = session(30)) {
+      LockHandle held = client.locks().acquire("cfg", old, Duration.ZERO);
+      await(held.put("/aim/f/cfg", "v1"));
+      CompletableFuture<LockHandle> waiter =
+          CompletableFuture.supplyAsync(
+              () -> client.locks().acquire("cfg", next, Duration.ofSeconds(20)));
+      while (await(client.locks().inspect("cfg")).getLock().getWaitersCount() == 0) {
+        Thread.sleep(20);
+      }
+      var r = forceRelease("cfg", "stale after crash", "ops@test", 0);
+      assertThat(r.getAudit().getToken()).isEqualTo(held.token());
+      LockHandle now = waiter.get(10, TimeUnit.SECONDS);
+      assertThat(now.token()).isGreaterThan(held.token());
+      assertThat(held.ended().get(10, TimeUnit.SECONDS)).isEqualTo(LockHandle.State.LOST);
+      assertThat(old.state())
+          .as("only the claim was revoked, not the session")
+          .isEqualTo(Session.State.CONNECTED);
+      assertThatThrownBy(() -> await(held.put("/aim/f/cfg", "late")))
+          .satisfies(e -> assertThat(code(e)).isEqualTo(AimStoreException.Code.FAILED_PRECONDITION))
+          .hasMessageContaining(
+              "stale fencing token "
+                  + held.token()
+                  + " for lock cfg (current holder: "
+                  + now.token()
+                  + ")");
+      assertThat(await(client.kv().get("/aim/f/cfg")).getKvs(0).getValue().toStringUtf8())
+          .isEqualTo("v1");
+      double rejected = 0;
+      for (int i = 1; i <= 3; i++) {
+        rejected +=
+            cluster.node(i).registry().counter("aimstore.lock.stale.fence.rejections").count();
+      }
+      assertThat(rejected).as("the refusal is counted").isGreaterThanOrEqualTo(1);
+      await(now.put("/aim/f/cfg", "v2"));
+      assertThat(await(client.kv().get("/aim/f/cfg")).getKvs(0).getFenceToken())
+          .isEqualTo(now.token());
+      var audit = await(client.locks().audit(0)).getRecordsList();
+      assertThat(audit)
+          .anySatisfy(
+              a -> {
+                assertThat(a.getLock()).isEqualTo("cfg");
+                assertThat(a.getReason()).isEqualTo("stale after crash");
+                // the verified identity, not what the request said (this cluster runs insecure)
+                assertThat(a.getOperator()).isEqualTo("insecure");
+                assertThat(a.getHolder().getPid()).isEqualTo(ProcessHandle.current().pid());
+              });
+      now.close();
     }
-    var r =
-        await(
-            client
-                .locks()
-                .forceRelease(
-                    ForceReleaseRequest.newBuilder()
-                        .setName("cfg")
-                        .setReason("stale after crash")
-                        .setOperator("ops@test")
-                        .build()));
-    assertThat(r.getAudit().getToken()).isEqualTo(held.token());
-    LockHandle now = waiter.get(10, TimeUnit.SECONDS);
-    assertThat(now.token()).isGreaterThan(held.token());
-    assertThat(held.ended().get(10, TimeUnit.SECONDS)).isEqualTo(LockHandle.State.LOST);
-    assertThat(old.state())
-        .as("only the claim was revoked, not the session")
-        .isEqualTo(Session.State.CONNECTED);
-    assertThatThrownBy(() -> await(held.put("/aim/f/cfg", "late")))
-        .satisfies(e -> assertThat(code(e)).isEqualTo(AimStoreException.Code.FAILED_PRECONDITION))
-        .hasMessageContaining(
-            "stale fencing token "
-                + held.token()
-                + " for lock cfg (current holder: "
-                + now.token()
-                + ")");
-    assertThat(await(client.kv().get("/aim/f/cfg")).getKvs(0).getValue().toStringUtf8())
-        .isEqualTo("v1");
-    double rejected = 0;
-    for (int i = 1; i <= 3; i++) {
-      rejected +=
-          cluster.node(i).registry().counter("aimstore.lock.stale.fence.rejections").count();
-    }
-    assertThat(rejected).as("the refusal is counted").isGreaterThanOrEqualTo(1);
-    await(now.put("/aim/f/cfg", "v2"));
-    assertThat(await(client.kv().get("/aim/f/cfg")).getKvs(0).getFenceToken())
-        .isEqualTo(now.token());
-    var audit = await(client.locks().audit(0)).getRecordsList();
-    assertThat(audit)
-        .anySatisfy(
-            a -> {
-              assertThat(a.getLock()).isEqualTo("cfg");
-              assertThat(a.getReason()).isEqualTo("stale after crash");
-              // the verified identity, not what the request said (this cluster runs insecure)
-              assertThat(a.getOperator()).isEqualTo("insecure");
-              assertThat(a.getHolder().getPid()).isEqualTo(ProcessHandle.current().pid());
-            });
-    now.close();
-    old.close();
-    next.close();
   }
 
   @Test
   void quarantineKeepsEveryoneOutUntilItEnds() throws Exception {
-    Session a = session(30);
-    Session b = session(30);
-    LockHandle held = client.locks().acquire("q", a, Duration.ZERO);
-    await(
+    try (Session a = session(30);
+        Session b = session(30)) {
+      LockHandle held = client.locks().acquire("q", a, Duration.ZERO);
+      forceRelease("q", "drill", "ops", 2_000);
+      LockInfo info = await(client.locks().inspect("q")).getLock();
+      assertThat(info.hasHolder()).isFalse();
+      assertThat(info.getQuarantinedUntilMs()).isGreaterThan(System.currentTimeMillis());
+      assertThatThrownBy(() -> client.locks().acquire("q", b, Duration.ZERO))
+          .satisfies(e -> assertThat(code(e)).isEqualTo(AimStoreException.Code.FAILED_PRECONDITION))
+          .hasMessageContaining("quarantined");
+      long t0 = System.nanoTime();
+      LockHandle after = client.locks().acquire("q", b, Duration.ofSeconds(10));
+      double waited = (System.nanoTime() - t0) / 1e9;
+      assertThat(waited).isBetween(0.5, 5.0);
+      assertThat(after.token()).isGreaterThan(held.token());
+      after.close();
+    }
+  }
+
+  private ForceReleaseResponse forceRelease(
+      String name, String reason, String operator, long quarantineMs) {
+    return await(
         client
             .locks()
             .forceRelease(
                 ForceReleaseRequest.newBuilder()
-                    .setName("q")
-                    .setReason("drill")
-                    .setOperator("ops")
-                    .setQuarantineMs(2_000)
+                    .setName(name)
+                    .setReason(reason)
+                    .setOperator(operator)
+                    .setQuarantineMs(quarantineMs)
                     .build()));
-    LockInfo info = await(client.locks().inspect("q")).getLock();
-    assertThat(info.hasHolder()).isFalse();
-    assertThat(info.getQuarantinedUntilMs()).isGreaterThan(System.currentTimeMillis());
-    assertThatThrownBy(() -> client.locks().acquire("q", b, Duration.ZERO))
-        .satisfies(e -> assertThat(code(e)).isEqualTo(AimStoreException.Code.FAILED_PRECONDITION))
-        .hasMessageContaining("quarantined");
-    long t0 = System.nanoTime();
-    LockHandle after = client.locks().acquire("q", b, Duration.ofSeconds(10));
-    double waited = (System.nanoTime() - t0) / 1e9;
-    assertThat(waited).isBetween(0.5, 5.0);
-    assertThat(after.token()).isGreaterThan(held.token());
-    after.close();
-    a.close();
-    b.close();
   }
 }

@@ -32,6 +32,7 @@ import io.aimstore.api.v1.LockGrpc;
 import io.aimstore.api.v1.Owner;
 import io.aimstore.api.v1.Permission;
 import io.aimstore.api.v1.PutRequest;
+import io.aimstore.api.v1.PutResponse;
 import io.aimstore.api.v1.RangeRequest;
 import io.aimstore.api.v1.Role;
 import io.aimstore.api.v1.RolePutRequest;
@@ -104,6 +105,11 @@ class SecureClusterIT {
         NettyChannelBuilder.forTarget(cluster.endpoint(1)).sslContext(tls.build()).build();
     channels.add(c);
     return c;
+  }
+
+  /** Puts {@code key} = {@code value} as whoever {@code c} authenticates. */
+  static PutResponse put(ManagedChannel c, String key, String value) {
+    return kv(c).put(PutRequest.newBuilder().setKey(bs(key)).setValue(bs(value)).build());
   }
 
   static KVGrpc.KVBlockingStub kv(ManagedChannel c) {
@@ -202,14 +208,7 @@ class SecureClusterIT {
                 .setLease(lease)
                 .build());
     StatusRuntimeException e =
-        denied(
-            () ->
-                kv(drone7)
-                    .put(
-                        PutRequest.newBuilder()
-                            .setKey(bs("/aim/fleet-1/drones/drone-8/presence"))
-                            .setValue(bs("up"))
-                            .build()));
+        denied(() -> put(drone7, "/aim/fleet-1/drones/drone-8/presence", "up"));
     assertThat(e.getStatus().getDescription())
         .contains(DRONE7)
         .contains("may not write")
@@ -359,11 +358,7 @@ class SecureClusterIT {
                     .addRoles("scratch-writer"))
             .setReason("CI")
             .build());
-    long rev =
-        kv(operator)
-            .put(PutRequest.newBuilder().setKey(bs("/x")).setValue(bs("1")).build())
-            .getHeader()
-            .getRevision();
+    long rev = put(operator, "/x", "1").getHeader().getRevision();
     kv(operator).compact(CompactionRequest.newBuilder().setRevision(rev).build());
 
     List<AuditRecord> audit = locks.audit(AuditListRequest.getDefaultInstance()).getRecordsList();
@@ -385,15 +380,8 @@ class SecureClusterIT {
     assertThat(revoke.getReason()).isEqualTo("drone lost");
 
     // the new binding: ci writes its own scratch space and nothing else
-    kv(ci).put(PutRequest.newBuilder().setKey(bs("/scratch/ci/a")).setValue(bs("1")).build());
-    denied(
-        () ->
-            kv(ci)
-                .put(
-                    PutRequest.newBuilder()
-                        .setKey(bs("/scratch/other/a"))
-                        .setValue(bs("1"))
-                        .build()));
+    put(ci, "/scratch/ci/a", "1");
+    denied(() -> put(ci, "/scratch/other/a", "1"));
     assertThat(
             AuthGrpc.newBlockingStub(ci)
                 .withDeadlineAfter(10, TimeUnit.SECONDS)

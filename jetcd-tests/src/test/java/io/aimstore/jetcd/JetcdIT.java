@@ -133,23 +133,22 @@ class JetcdIT {
   void txnCompareAndSwap() throws Exception {
     KV kv = client.getKVClient();
     get(kv.put(bs("txn/k"), bs("v1")));
-    TxnResponse swapped =
-        get(
-            kv.txn()
-                .If(new Cmp(bs("txn/k"), Cmp.Op.EQUAL, CmpTarget.value(bs("v1"))))
-                .Then(Op.put(bs("txn/k"), bs("v2"), PutOption.DEFAULT))
-                .Else(Op.get(bs("txn/k"), GetOption.DEFAULT))
-                .commit());
+    TxnResponse swapped = swap(kv, "txn/k", "v1", "v2");
     assertThat(swapped.isSucceeded()).isTrue();
-    TxnResponse lost =
-        get(
-            kv.txn()
-                .If(new Cmp(bs("txn/k"), Cmp.Op.EQUAL, CmpTarget.value(bs("v1"))))
-                .Then(Op.put(bs("txn/k"), bs("v3"), PutOption.DEFAULT))
-                .Else(Op.get(bs("txn/k"), GetOption.DEFAULT))
-                .commit());
+    TxnResponse lost = swap(kv, "txn/k", "v1", "v3");
     assertThat(lost.isSucceeded()).isFalse();
     assertThat(str(lost.getGetResponses().get(0).getKvs().get(0).getValue())).isEqualTo("v2");
+  }
+
+  /** If {@code key} holds {@code expected}, puts {@code value}; else gets it. */
+  private static TxnResponse swap(KV kv, String key, String expected, String value)
+      throws Exception {
+    return get(
+        kv.txn()
+            .If(new Cmp(bs(key), Cmp.Op.EQUAL, CmpTarget.value(bs(expected))))
+            .Then(Op.put(bs(key), bs(value), PutOption.DEFAULT))
+            .Else(Op.get(bs(key), GetOption.DEFAULT))
+            .commit());
   }
 
   @Test

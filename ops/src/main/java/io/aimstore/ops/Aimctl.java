@@ -1,5 +1,6 @@
 package io.aimstore.ops;
 
+import io.aimstore.api.v1.Grant;
 import io.aimstore.client.AimStoreClient;
 import io.aimstore.ops.cli.AlarmCommand;
 import io.aimstore.ops.cli.AuditCommand;
@@ -11,6 +12,7 @@ import io.aimstore.ops.cli.DelCommand;
 import io.aimstore.ops.cli.Durations;
 import io.aimstore.ops.cli.FleetCommand;
 import io.aimstore.ops.cli.GetCommand;
+import io.aimstore.ops.cli.Grants;
 import io.aimstore.ops.cli.HelpCommand;
 import io.aimstore.ops.cli.LeaseCommand;
 import io.aimstore.ops.cli.LockCommand;
@@ -33,6 +35,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.Function;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -113,7 +116,6 @@ public final class Aimctl implements AutoCloseable {
       names = "--timeout",
       scope = ScopeType.INHERIT,
       defaultValue = "15s",
-      converter = Durations.Converter.class,
       paramLabel = "DURATION",
       description =
           "How long a request may take, across retries (e.g. 5s, 1m). Default: ${DEFAULT-VALUE}.")
@@ -198,6 +200,8 @@ public final class Aimctl implements AutoCloseable {
   /** The whole command tree, wired to this instance's streams and error reporting. */
   public CommandLine commandLine() {
     CommandLine cl = new CommandLine(this);
+    cl.registerConverter(Duration.class, parsedBy(Durations::parse));
+    cl.registerConverter(Grant.class, parsedBy(Grants::parse));
     withHelpOptions(cl);
     cl.setOut(new PrintWriter(out, true));
     cl.setErr(new PrintWriter(err, true));
@@ -307,6 +311,20 @@ public final class Aimctl implements AutoCloseable {
     public int exitCode() {
       return exitCode;
     }
+  }
+
+  /**
+   * How every option of a type is read: by {@code parse}, whose IllegalArgumentException becomes a
+   * usage error naming the option.
+   */
+  private static <T> CommandLine.ITypeConverter<T> parsedBy(Function<String, T> parse) {
+    return value -> {
+      try {
+        return parse.apply(value);
+      } catch (IllegalArgumentException e) {
+        throw new CommandLine.TypeConversionException(e.getMessage());
+      }
+    };
   }
 
   static final class FormatConverter implements CommandLine.ITypeConverter<Format> {

@@ -99,18 +99,33 @@ class LockRunIT {
     return (System.nanoTime() - start) / 1_000_000;
   }
 
-  private static String script(Path pidFile) {
-    return "echo $$ > " + pidFile + "; exec sleep 600";
+  /** An 'aimctl lock run' and the pid of the command it runs. */
+  private record Holding(Process aimctl, long command) {
+    /**
+     * Sends aimctl SIGKILL or SIGTERM; returns how long (ms, at most 1 s) its command outlived it.
+     */
+    long stop(boolean kill) throws Exception {
+      if (kill) {
+        aimctl.destroyForcibly();
+      } else {
+        aimctl.destroy();
+      }
+      return waitFor(1000, () -> !alive(command));
+    }
+  }
+
+  /** 'aimctl lock run NAME --ttl TTL' around a sleep; returns once the sleep runs. */
+  private static Holding holding(String name, String ttl) throws Exception {
+    Path pid = dir.resolve(name + ".pid");
+    Process aimctl = lockRun(name, List.of("--ttl", ttl), "echo $$ > " + pid + "; exec sleep 600");
+    return new Holding(aimctl, started(name, pid));
   }
 
   @Test
   void killedWithSigkillItsCommandDiesAtOnceAndTheLockFreesWithinItsTtl() throws Exception {
-    Path pid = dir.resolve("k9.pid");
-    Process aimctl = lockRun("k9", List.of("--ttl", "3"), script(pid));
-    long command = started("k9", pid);
+    Holding h = holding("k9", "3");
     long killed = System.nanoTime();
-    aimctl.destroyForcibly();
-    long gone = waitFor(1000, () -> !alive(command));
+    long gone = h.stop(true);
     long free = waitFor(3500, () -> holder("k9") == 0);
     long freeAfterKill = (System.nanoTime() - killed) / 1_000_000;
     System.out.printf(
@@ -122,12 +137,10 @@ class LockRunIT {
 
   @Test
   void stoppedWithSigtermItStopsItsCommandAndReleasesTheLockAtOnce() throws Exception {
-    Path pid = dir.resolve("term.pid");
-    Process aimctl = lockRun("term", List.of("--ttl", "10"), script(pid));
-    long command = started("term", pid);
+    Holding h = holding("term", "10");
     long stopped = System.nanoTime();
-    aimctl.destroy(); // SIGTERM
-    long gone = waitFor(1000, () -> !alive(command));
+    long gone = h.stop(false);
+    Process aimctl = h.aimctl();
     waitFor(1000, () -> holder("term") == 0);
     long free = (System.nanoTime() - stopped) / 1_000_000;
     assertThat(aimctl.waitFor(5, TimeUnit.SECONDS)).isTrue();

@@ -42,70 +42,62 @@ public final class Plots {
       List<WorkloadSummary> workloads, Path dir, String linkPrefix, String subtitle)
       throws IOException {
     Files.createDirectories(dir);
-    Map<String, String> links = new LinkedHashMap<>();
-    attempt(
-        links,
-        MarkdownReport.PLOT_THROUGHPUT,
-        linkPrefix,
-        dir,
-        "throughput.png",
-        f -> throughput(workloads, f, subtitle));
-    attempt(
-        links,
+    Charts charts = new Charts(dir, linkPrefix);
+    charts.attempt(
+        MarkdownReport.PLOT_THROUGHPUT, "throughput.png", f -> throughput(workloads, f, subtitle));
+    charts.attempt(
         MarkdownReport.PLOT_PUT_IN_FLIGHT,
-        linkPrefix,
-        dir,
         "put-throughput-vs-in-flight.png",
         f -> putInFlight(workloads, f, subtitle));
-    attempt(
-        links,
+    charts.attempt(
         MarkdownReport.PLOT_WATCH_LATENCY,
-        linkPrefix,
-        dir,
         "watch-latency-vs-watchers.png",
         f -> watchLatency(workloads, f, subtitle));
     for (WorkloadSummary w : workloads) {
       if (w.view().latencyChart()) {
-        attempt(
-            links,
+        charts.attempt(
             MarkdownReport.latencyPlot(w.id()),
-            linkPrefix,
-            dir,
             "latency-" + w.id() + ".png",
             f -> latency(w, f, subtitle));
       }
       if (w.view().trialsChart()) {
-        attempt(
-            links,
+        charts.attempt(
             MarkdownReport.trialsPlot(w.id()),
-            linkPrefix,
-            dir,
             "trials-" + w.id() + ".png",
             f -> trials(w, f, subtitle));
       }
     }
-    return links;
+    return charts.links;
   }
 
   private interface Drawing {
     boolean draw(Path file) throws IOException;
   }
 
-  /** Draws one chart; a chart that fails is left out (and said so) rather than failing the rest. */
-  private static void attempt(
-      Map<String, String> links,
-      String key,
-      String linkPrefix,
-      Path dir,
-      String name,
-      Drawing drawing) {
-    try {
-      Files.deleteIfExists(dir.resolve(name));
-      if (drawing.draw(dir.resolve(name))) {
-        links.put(key, linkPrefix + name);
+  /** The charts written into {@code dir}, and their links for the markdown. */
+  private static final class Charts {
+    private final Path dir;
+    private final String linkPrefix;
+    private final Map<String, String> links = new LinkedHashMap<>();
+
+    Charts(Path dir, String linkPrefix) {
+      this.dir = dir;
+      this.linkPrefix = linkPrefix;
+    }
+
+    /**
+     * Draws chart {@code key} into file {@code name}; a chart that fails is left out (and said so)
+     * rather than failing the rest.
+     */
+    void attempt(String key, String name, Drawing drawing) {
+      try {
+        Files.deleteIfExists(dir.resolve(name));
+        if (drawing.draw(dir.resolve(name))) {
+          links.put(key, linkPrefix + name);
+        }
+      } catch (IOException | RuntimeException e) {
+        System.err.println("plot " + name + " skipped: " + e);
       }
-    } catch (IOException | RuntimeException e) {
-      System.err.println("plot " + name + " skipped: " + e);
     }
   }
 

@@ -8,9 +8,7 @@ import io.aimstore.bench.result.RunError;
 import io.aimstore.testkit.ProcStat;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
@@ -52,15 +50,10 @@ public final class FailoverWorkload extends Workload {
     Cluster cluster = env.cluster();
     Driver driver = ctx.driver();
     List<Double> deathMs = new ArrayList<>();
-    Map<String, Object> extras = new LinkedHashMap<>();
+    Trials trials = new Trials(this, ctx, settle, measure);
     Members.awaitAllServing(cluster, driver, Duration.ofMinutes(2));
     WorkloadResult result =
-        Trials.run(
-            this,
-            ctx,
-            settle,
-            measure,
-            extras,
+        trials.run(
             (t, log) -> {
               int leader = 0;
               try {
@@ -81,9 +74,12 @@ public final class FailoverWorkload extends Workload {
               }
               return " (killed n" + leader + ")";
             });
-    extras.put(
-        "kill_to_gone_ms_max",
-        Math.round(deathMs.stream().mapToDouble(Double::doubleValue).max().orElse(0) * 10) / 10.0);
+    trials
+        .extras()
+        .put(
+            "kill_to_gone_ms_max",
+            Math.round(deathMs.stream().mapToDouble(Double::doubleValue).max().orElse(0) * 10)
+                / 10.0);
     return result;
   }
 

@@ -6,8 +6,6 @@ import io.aimstore.bench.driver.LockDriver;
 import io.aimstore.bench.fault.HolderProcess;
 import io.aimstore.bench.load.TrialLog;
 import java.time.Duration;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -43,26 +41,19 @@ public final class GhostLockWorkload extends Workload {
   @Override
   public WorkloadResult run(WorkloadContext ctx, Duration settle, Duration measure)
       throws Exception {
-    Map<String, Object> extras = new LinkedHashMap<>();
+    Trials trials = new Trials(this, ctx, settle, measure);
     ExecutorService waiterThread = Executors.newSingleThreadExecutor(r -> new Thread(r, "waiter"));
     WorkloadResult result;
     try (LockClient waiter = ((LockDriver) ctx.driver()).newLockClient(LockWorkload.SESSION_TTL)) {
       result =
-          Trials.run(
-              this,
-              ctx,
-              settle,
-              measure,
-              extras,
+          trials.run(
               (t, log) -> {
                 try (HolderProcess holder =
-                    Trials.holder(
-                        ctx,
+                    trials.holder(
                         HolderProcess.Holds.LOCK,
                         LOCK,
                         HOLDER_TTL_S,
-                        "lock-holder-" + t + ".log",
-                        extras)) {
+                        "lock-holder-" + t + ".log")) {
                   reclaim(t, log, holder, waiter, waiterThread);
                 }
                 return "";
@@ -70,7 +61,7 @@ public final class GhostLockWorkload extends Workload {
     } finally {
       waiterThread.shutdownNow();
     }
-    extras.put("holder_ttl_s", HOLDER_TTL_S);
+    trials.extras().put("holder_ttl_s", HOLDER_TTL_S);
     return result;
   }
 

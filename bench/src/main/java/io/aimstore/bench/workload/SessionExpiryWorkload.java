@@ -7,8 +7,6 @@ import io.aimstore.bench.driver.SessionKeyDriver;
 import io.aimstore.bench.fault.HolderProcess;
 import io.aimstore.bench.load.TrialLog;
 import java.time.Duration;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -44,30 +42,20 @@ public final class SessionExpiryWorkload extends Workload {
   public WorkloadResult run(WorkloadContext ctx, Duration settle, Duration measure)
       throws Exception {
     Driver driver = ctx.driver();
-    Map<String, Object> extras = new LinkedHashMap<>();
+    Trials trials = new Trials(this, ctx, settle, measure);
     driver.prepare(NAMESPACE);
     WorkloadResult result =
-        Trials.run(
-            this,
-            ctx,
-            settle,
-            measure,
-            extras,
+        trials.run(
             (t, log) -> {
               String key = NAMESPACE + "/" + id() + "-" + t;
               try (HolderProcess holder =
-                  Trials.holder(
-                      ctx,
-                      HolderProcess.Holds.KEY,
-                      key,
-                      ttlSeconds,
-                      id() + "-holder-" + t + ".log",
-                      extras)) {
+                  trials.holder(
+                      HolderProcess.Holds.KEY, key, ttlSeconds, id() + "-holder-" + t + ".log")) {
                 expire(t, log, holder, driver, key);
               }
               return "";
             });
-    extras.put("holder_ttl_s", ttlSeconds);
+    trials.extras().put("holder_ttl_s", ttlSeconds);
     return result;
   }
 

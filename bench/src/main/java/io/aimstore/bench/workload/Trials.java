@@ -5,6 +5,7 @@ import io.aimstore.bench.load.RunObserver;
 import io.aimstore.bench.load.TrialLog;
 import io.aimstore.bench.result.RunError;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
@@ -26,22 +27,30 @@ final class Trials {
     String run(int t, TrialLog log) throws Exception;
   }
 
-  private Trials() {}
+  private final Workload workload;
+  private final WorkloadContext ctx;
+  private final Duration settle;
+  private final Duration measure;
+  private final Map<String, Object> extras = new LinkedHashMap<>();
+
+  /** The trials of {@code workload}, in the window {@code settle} and {@code measure} give. */
+  Trials(Workload workload, WorkloadContext ctx, Duration settle, Duration measure) {
+    this.workload = workload;
+    this.ctx = ctx;
+    this.settle = settle;
+    this.measure = measure;
+  }
 
   /**
-   * Runs the trials of {@code workload}.
-   *
-   * @param extras the workload's own figures, to which {@code trials} and {@code trial_ms} are
-   *     added
+   * The workload's own figures, carried by the result of {@link #run}; {@code trials} and {@code
+   * trial_ms} are added to them.
    */
-  static WorkloadResult run(
-      Workload workload,
-      WorkloadContext ctx,
-      Duration settle,
-      Duration measure,
-      Map<String, Object> extras,
-      Trial trial)
-      throws InterruptedException {
+  Map<String, Object> extras() {
+    return extras;
+  }
+
+  /** Runs the trials. */
+  WorkloadResult run(Trial trial) throws InterruptedException {
     WorkloadContext.Env env = ctx.requireEnv();
     String id = workload.id();
     int trials = env.scale().trials();
@@ -70,15 +79,9 @@ final class Trials {
   /**
    * Starts a process holding {@code name} (a lock or a key) on a session of {@code ttlSeconds},
    * logging to {@code log} in the workload's scratch directory, and notes the session TTL the store
-   * granted it among {@code extras} ({@code holder_session_ttl_ms}).
+   * granted it among the {@link #extras} ({@code holder_session_ttl_ms}).
    */
-  static HolderProcess holder(
-      WorkloadContext ctx,
-      HolderProcess.Holds holds,
-      String name,
-      int ttlSeconds,
-      String log,
-      Map<String, Object> extras)
+  HolderProcess holder(HolderProcess.Holds holds, String name, int ttlSeconds, String log)
       throws Exception {
     WorkloadContext.Env env = ctx.requireEnv();
     HolderProcess holder =

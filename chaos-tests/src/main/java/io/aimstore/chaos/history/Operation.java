@@ -1,6 +1,7 @@
 package io.aimstore.chaos.history;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -62,6 +63,28 @@ public record Operation(
         requireOutput(input.get(i), output.get(i));
       }
     }
+  }
+
+  /**
+   * A completed single-key operation: {@code access} with its {@code output} (the value read, the
+   * CAS's success, null for a write or delete).
+   */
+  public static Operation ok(
+      int process,
+      Access access,
+      Object output,
+      long invokeNanos,
+      long completeNanos,
+      long revision) {
+    return new Operation(
+        process,
+        access.kind(),
+        List.of(access),
+        Arrays.asList(output),
+        invokeNanos,
+        completeNanos,
+        Outcome.OK,
+        revision);
   }
 
   private static void requireOutput(Access access, Object out) {

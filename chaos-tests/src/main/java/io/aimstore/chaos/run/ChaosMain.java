@@ -168,16 +168,7 @@ public final class ChaosMain {
     f.lock().forEach(v -> System.out.println("LOCK " + v));
     System.out.println("checker times (ms): " + f.checkMillis());
     RunResult result =
-        new RunResult(
-            seed,
-            evidence.history().operations().size() + fenced,
-            faults,
-            f.linearizability().verdict(),
-            f.lost().size(),
-            f.watch().size(),
-            f.lock().size(),
-            null,
-            dir);
+        RunResult.checked(seed, evidence.history().operations().size() + fenced, faults, f, dir);
     System.out.println(result.closingLine());
     return result.exitCode();
   }

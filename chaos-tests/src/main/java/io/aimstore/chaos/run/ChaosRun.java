@@ -299,17 +299,7 @@ public final class ChaosRun {
               + evidence.fenced().size()
               + " fenced writes");
       findings = evidence.check(profile.checkBudget(), stalled);
-      result =
-          new RunResult(
-              options.seed(),
-              ops,
-              faults.size(),
-              findings.linearizability().verdict(),
-              findings.lost().size(),
-              findings.watch().size(),
-              findings.lock().size(),
-              null,
-              dir);
+      result = RunResult.checked(options.seed(), ops, faults.size(), findings, dir);
     } else {
       result = new RunResult(options.seed(), ops, faults.size(), null, 0, 0, 0, error, dir);
     }

@@ -27,6 +27,21 @@ public record RunResult(
     String error,
     Path dir) {
 
+  /** The result of a run whose evidence the checkers judged ({@code findings}). */
+  public static RunResult checked(
+      long seed, long ops, int faults, Evidence.Findings findings, Path dir) {
+    return new RunResult(
+        seed,
+        ops,
+        faults,
+        findings.linearizability().verdict(),
+        findings.lost().size(),
+        findings.watch().size(),
+        findings.lock().size(),
+        null,
+        dir);
+  }
+
   /** Whether nothing was violated and the linearizability checker said yes. */
   public boolean passed() {
     return error == null

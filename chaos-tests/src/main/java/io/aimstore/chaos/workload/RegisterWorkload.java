@@ -19,7 +19,6 @@ import io.aimstore.client.AimStoreException;
 import io.aimstore.client.KV;
 import io.aimstore.client.TlsFiles;
 import java.time.Duration;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -157,15 +156,7 @@ public final class RegisterWorkload {
         known.put(key, new Known(null, 0));
       }
       recorder.record(
-          new Operation(
-              id,
-              OpKind.READ,
-              List.of(Access.read(key)),
-              Arrays.asList((Object) value),
-              invoke,
-              complete,
-              Outcome.OK,
-              r.getHeader().getRevision()));
+          Operation.ok(id, Access.read(key), value, invoke, complete, r.getHeader().getRevision()));
       stats.add("read.ok");
     } catch (Exception e) {
       failed(id, OpKind.READ, Access.read(key), invoke, e, false);
@@ -180,16 +171,7 @@ public final class RegisterWorkload {
       long complete = recorder.now();
       long rev = r.getHeader().getRevision();
       known.put(key, new Known(value, rev));
-      recorder.record(
-          new Operation(
-              id,
-              OpKind.WRITE,
-              List.of(access),
-              Arrays.asList((Object) null),
-              invoke,
-              complete,
-              Outcome.OK,
-              rev));
+      recorder.record(Operation.ok(id, access, null, invoke, complete, rev));
       if (rev > 0) {
         recorder.committed(WatchEvent.put(rev, key, value));
       }
@@ -236,16 +218,7 @@ public final class RegisterWorkload {
       TxnResponse r = await(kv.txn(txn));
       long complete = recorder.now();
       long rev = r.getHeader().getRevision();
-      recorder.record(
-          new Operation(
-              id,
-              OpKind.CAS,
-              List.of(access),
-              List.of(r.getSucceeded()),
-              invoke,
-              complete,
-              Outcome.OK,
-              rev));
+      recorder.record(Operation.ok(id, access, r.getSucceeded(), invoke, complete, rev));
       if (r.getSucceeded()) {
         known.put(key, new Known(value, rev));
         if (rev > 0) {
@@ -270,16 +243,7 @@ public final class RegisterWorkload {
       long complete = recorder.now();
       long rev = r.getHeader().getRevision();
       known.put(key, new Known(null, 0));
-      recorder.record(
-          new Operation(
-              id,
-              OpKind.DELETE,
-              List.of(access),
-              Arrays.asList((Object) null),
-              invoke,
-              complete,
-              Outcome.OK,
-              rev));
+      recorder.record(Operation.ok(id, access, null, invoke, complete, rev));
       if (r.getDeleted() > 0 && rev > 0) {
         recorder.committed(WatchEvent.delete(rev, key));
       }

@@ -81,7 +81,6 @@ final class Ops {
   }
 
   private static Operation ok(int p, Access access, Object output, long invoke, long complete) {
-    return new Operation(
-        p, access.kind(), List.of(access), Arrays.asList(output), invoke, complete, Outcome.OK, 0);
+    return Operation.ok(p, access, output, invoke, complete, 0);
   }
 }

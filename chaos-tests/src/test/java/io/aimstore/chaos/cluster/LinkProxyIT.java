@@ -100,11 +100,7 @@ class LinkProxyIT {
 
   @Test
   void dropClosesOpenConnectionsAndRefusesNewOnes() throws IOException {
-    Socket open = connect();
-    assertThat(roundTrip(open, "hi")).isEqualTo("hi");
-    proxy.drop();
-    assertThatThrownBy(() -> roundTrip(open, "gone")).isInstanceOf(IOException.class);
-    open.close();
+    cutsAnOpenConnection(proxy::drop);
     try (Socket s = connect()) {
       assertThatThrownBy(() -> roundTrip(s, "no")).isInstanceOf(IOException.class);
     }
@@ -116,14 +112,19 @@ class LinkProxyIT {
 
   @Test
   void resetClosesOpenConnectionsButNotTheLink() throws IOException {
-    Socket open = connect();
-    assertThat(roundTrip(open, "hi")).isEqualTo("hi");
-    proxy.reset();
-    assertThatThrownBy(() -> roundTrip(open, "gone")).isInstanceOf(IOException.class);
-    open.close();
+    cutsAnOpenConnection(proxy::reset);
     try (Socket s = connect()) {
       assertThat(roundTrip(s, "next")).isEqualTo("next");
     }
+  }
+
+  /** Opens a connection that works, applies {@code fault}, and checks the connection is cut. */
+  private void cutsAnOpenConnection(Runnable fault) throws IOException {
+    Socket open = connect();
+    assertThat(roundTrip(open, "hi")).isEqualTo("hi");
+    fault.run();
+    assertThatThrownBy(() -> roundTrip(open, "gone")).isInstanceOf(IOException.class);
+    open.close();
   }
 
   private Socket connect() throws IOException {

@@ -8,9 +8,7 @@ import io.aimstore.chaos.history.Access;
 import io.aimstore.chaos.history.FencedWrite;
 import io.aimstore.chaos.history.History;
 import io.aimstore.chaos.history.KeyRange;
-import io.aimstore.chaos.history.OpKind;
 import io.aimstore.chaos.history.Operation;
-import io.aimstore.chaos.history.Outcome;
 import io.aimstore.chaos.history.StoredValue;
 import io.aimstore.chaos.history.WatchEvent;
 import io.aimstore.chaos.history.WatchLog;
@@ -28,27 +26,11 @@ class EvidenceTest {
   @TempDir Path dir;
 
   private static Operation write(String key, String value, long from, long to, long rev) {
-    return new Operation(
-        0,
-        OpKind.WRITE,
-        List.of(Access.write(key, value)),
-        Arrays.asList((Object) null),
-        from,
-        to,
-        Outcome.OK,
-        rev);
+    return Operation.ok(0, Access.write(key, value), null, from, to, rev);
   }
 
   private static Operation read(String key, String value, long from, long to) {
-    return new Operation(
-        1,
-        OpKind.READ,
-        List.of(Access.read(key)),
-        Arrays.asList((Object) value),
-        from,
-        to,
-        Outcome.OK,
-        0);
+    return Operation.ok(1, Access.read(key), value, from, to, 0);
   }
 
   private static WatchLog watcher(WatchEvent... events) {

@@ -1,6 +1,5 @@
 package io.aimstore.ops.cli;
 
-import com.google.gson.JsonObject;
 import io.aimstore.api.v1.AuditRecord;
 import io.aimstore.ops.output.Json;
 import io.aimstore.ops.output.Table;
@@ -19,26 +18,13 @@ import picocli.CommandLine.Option;
           + " fleet holds, role, binding and block changes. Admins only."
     })
 public final class AuditCommand extends CommandBase {
-  @Option(
-      names = "--since",
-      converter = Durations.Converter.class,
-      description = "Only the last DURATION (e.g. 1h).")
+  @Option(names = "--since", description = "Only the last DURATION (e.g. 1h).")
   Duration since;
 
   @Override
   public Integer call() {
     long sinceMs = since == null ? 0 : System.currentTimeMillis() - since.toMillis();
     List<AuditRecord> records = await(client().locks().audit(sinceMs)).getRecordsList();
-    if (json()) {
-      JsonObject o = new JsonObject();
-      o.add("records", Json.protos(records));
-      print(o);
-      return 0;
-    }
-    if (records.isEmpty()) {
-      out().println("(no audit records)");
-      return 0;
-    }
     Table t =
         new Table("TIME", "ACTION", "OPERATOR", "SUBJECT", "HELD BY", "REASON", "QUARANTINE UNTIL");
     for (AuditRecord r : records) {
@@ -51,8 +37,7 @@ public final class AuditCommand extends CommandBase {
           r.getReason(),
           r.getQuarantinedUntilMs() > 0 ? Text.time(r.getQuarantinedUntilMs()) : "-");
     }
-    print(t);
-    return 0;
+    return show(Json.list("records", records), () -> print(t, "(no audit records)"));
   }
 
   /** "lock aim/f1/config token 7", or the record's own subject ("lease 42", "role x"). */

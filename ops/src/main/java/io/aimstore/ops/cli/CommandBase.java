@@ -1,6 +1,7 @@
 package io.aimstore.ops.cli;
 
 import com.google.gson.JsonElement;
+import com.google.protobuf.MessageOrBuilder;
 import io.aimstore.client.AimStoreClient;
 import io.aimstore.ops.Aimctl;
 import io.aimstore.ops.ClusterTarget;
@@ -69,7 +70,34 @@ public abstract class CommandBase implements Callable<Integer> {
     table.print(out());
   }
 
+  /** Prints {@code table}, or the line {@code ifEmpty} when it has no rows. */
+  public void print(Table table, String ifEmpty) {
+    if (table.isEmpty()) {
+      out().println(ifEmpty);
+    } else {
+      print(table);
+    }
+  }
+
   public void print(JsonElement json) {
     out().println(Json.pretty(json));
+  }
+
+  /**
+   * The usual ending of a command: with {@code -o json} prints {@code json}, else lets {@code text}
+   * print the result for people; returns exit code 0.
+   */
+  protected int show(JsonElement json, Runnable text) {
+    if (json()) {
+      print(json);
+    } else {
+      text.run();
+    }
+    return 0;
+  }
+
+  /** {@link #show(JsonElement, Runnable)} for a message shown by the JSON convention. */
+  protected int show(MessageOrBuilder message, Runnable text) {
+    return show(Json.proto(message), text);
   }
 }

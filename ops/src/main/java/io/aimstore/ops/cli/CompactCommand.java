@@ -12,14 +12,9 @@ import picocli.CommandLine.Parameters;
       "Discard history before revision REV.",
       "Reads and watches below it fail afterwards, naming the compact revision."
     })
-public final class CompactCommand extends CommandBase {
+public final class CompactCommand extends WriteCommand {
   @Parameters(index = "0", paramLabel = "REV")
   long revision;
-
-  @Override
-  public boolean writes() {
-    return true;
-  }
 
   @Override
   public String howToCheck() {
@@ -29,13 +24,8 @@ public final class CompactCommand extends CommandBase {
   @Override
   public Integer call() {
     CompactionResponse resp = await(client().kv().compact(revision));
-    if (json()) {
-      JsonObject o = Json.proto(resp);
-      o.addProperty("compact_revision", revision);
-      print(o);
-    } else {
-      out().println("compacted history before revision " + revision);
-    }
-    return 0;
+    JsonObject o = Json.proto(resp);
+    o.addProperty("compact_revision", revision);
+    return show(o, () -> out().println("compacted history before revision " + revision));
   }
 }

@@ -18,6 +18,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.List;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -35,18 +36,37 @@ import picocli.CommandLine.Parameters;
     })
 public final class ConfigCommand {
 
-  /** Reads an AimConfig from its JSON form (field names snake_case or lowerCamelCase). */
-  static AimConfig read(Path file) {
-    try {
-      AimConfig.Builder b = AimConfig.newBuilder();
-      JsonFormat.parser().merge(Files.readString(file, StandardCharsets.UTF_8), b);
-      return b.build();
-    } catch (NoSuchFileException e) {
-      throw new UsageError("no such file: " + file);
-    } catch (InvalidProtocolBufferException e) {
-      throw new UsageError(file + " is not an AimConfig in JSON: " + e.getMessage());
-    } catch (IOException e) {
-      throw new UsageError("cannot read " + file + ": " + e.getMessage());
+  /** FLEET and NAME: which config (under /aim/FLEET/configs/NAME). */
+  static final class ConfigName {
+    @Parameters(index = "0", paramLabel = "FLEET")
+    String fleet;
+
+    @Parameters(index = "1", paramLabel = "NAME")
+    String name;
+  }
+
+  /** -f/--file: a config in a file, AimConfig in JSON. */
+  static final class ConfigFile {
+    @Option(
+        names = {"-f", "--file"},
+        required = true,
+        paramLabel = "FILE",
+        description = "The config, AimConfig in JSON.")
+    Path file;
+
+    /** Reads the AimConfig from its JSON form (field names snake_case or lowerCamelCase). */
+    AimConfig read() {
+      try {
+        AimConfig.Builder b = AimConfig.newBuilder();
+        JsonFormat.parser().merge(Files.readString(file, StandardCharsets.UTF_8), b);
+        return b.build();
+      } catch (NoSuchFileException e) {
+        throw new UsageError("no such file: " + file);
+      } catch (InvalidProtocolBufferException e) {
+        throw new UsageError(file + " is not an AimConfig in JSON: " + e.getMessage());
+      } catch (IOException e) {
+        throw new UsageError("cannot read " + file + ": " + e.getMessage());
+      }
     }
   }
 
@@ -57,29 +77,16 @@ public final class ConfigCommand {
         "Prints the new version. Example: aimctl config put fleet-1 aim --file"
             + " docs/examples/aim.json"
       })
-  public static final class Put extends CommandBase {
-    @Override
-    public boolean writes() {
-      return true;
-    }
+  public static final class Put extends WriteCommand {
 
     @Override
     public String howToCheck() {
-      return "aimctl config history " + fleet + " " + name;
+      return "aimctl config history " + config.fleet + " " + config.name;
     }
 
-    @Parameters(index = "0", paramLabel = "FLEET")
-    String fleet;
+    @Mixin ConfigName config;
 
-    @Parameters(index = "1", paramLabel = "NAME")
-    String name;
-
-    @Option(
-        names = {"-f", "--file"},
-        required = true,
-        paramLabel = "FILE",
-        description = "The config, AimConfig in JSON.")
-    Path file;
+    @Mixin ConfigFile source;
 
     @Option(
         names = "--fence",
@@ -90,20 +97,28 @@ public final class ConfigCommand {
     @Override
     public Integer call() {
       ConfigPutRequest.Builder r =
-          ConfigPutRequest.newBuilder().setFleet(fleet).setName(name).setConfig(read(file));
+          ConfigPutRequest.newBuilder()
+              .setFleet(config.fleet)
+              .setName(config.name)
+              .setConfig(source.read());
       if (fence != null) {
         r.setFence(PutCommand.parseFence(fence));
       }
       ConfigPutResponse resp = await(client().fleet().putConfig(r.build()));
-      if (json()) {
-        JsonObject o = Json.proto(resp);
-        o.addProperty("fleet", fleet);
-        o.addProperty("name", name);
-        print(o);
-      } else {
-        out().println("config " + name + " of " + fleet + " is now v" + resp.getVersion());
-      }
-      return 0;
+      JsonObject o = Json.proto(resp);
+      o.addProperty("fleet", config.fleet);
+      o.addProperty("name", config.name);
+      return show(
+          o,
+          () ->
+              out()
+                  .println(
+                      "config "
+                          + config.name
+                          + " of "
+                          + config.fleet
+                          + " is now v"
+                          + resp.getVersion()));
     }
   }
 
@@ -115,33 +130,29 @@ public final class ConfigCommand {
             + " version record (version, fence_token, config)."
       })
   public static final class Get extends CommandBase {
-    @Parameters(index = "0", paramLabel = "FLEET")
-    String fleet;
-
-    @Parameters(index = "1", paramLabel = "NAME")
-    String name;
+    @Mixin ConfigName config;
 
     @Option(names = "--version", description = "A past version (a revision from 'config history').")
     long version;
 
     @Override
     public Integer call() {
-      ConfigVersion v = await(client().fleet().getConfig(fleet, name, version)).getConfig();
-      if (json()) {
-        print(Json.proto(v));
-        return 0;
-      }
+      ConfigVersion v =
+          await(client().fleet().getConfig(config.fleet, config.name, version)).getConfig();
+      return show(v, () -> print(v));
+    }
+
+    private void print(ConfigVersion v) {
       err()
           .println(
               "# "
-                  + fleet
+                  + config.fleet
                   + "/"
-                  + name
+                  + config.name
                   + " v"
                   + v.getVersion()
                   + (v.getFenceToken() == 0 ? "" : " (fence token " + v.getFenceToken() + ")"));
       print(Json.proto(v.getConfig()));
-      return 0;
     }
   }
 
@@ -152,16 +163,11 @@ public final class ConfigCommand {
         "Lists every broken rule and exits 1 if there is any."
       })
   public static final class Validate extends CommandBase {
-    @Option(
-        names = {"-f", "--file"},
-        required = true,
-        paramLabel = "FILE",
-        description = "The config, AimConfig in JSON.")
-    Path file;
+    @Mixin ConfigFile source;
 
     @Override
     public Integer call() {
-      List<String> v = await(client().fleet().validate(read(file))).getViolationsList();
+      List<String> v = await(client().fleet().validate(source.read())).getViolationsList();
       if (json()) {
         JsonObject o = new JsonObject();
         o.addProperty("valid", v.isEmpty());
@@ -170,9 +176,9 @@ public final class ConfigCommand {
         o.add("violations", a);
         print(o);
       } else if (v.isEmpty()) {
-        out().println(file + ": valid");
+        out().println(source.file + ": valid");
       } else {
-        out().println(file + ": " + v.size() + " rule(s) broken:");
+        out().println(source.file + ": " + v.size() + " rule(s) broken:");
         v.forEach(s -> out().println("  - " + s));
       }
       return v.isEmpty() ? 0 : 1;
@@ -183,21 +189,12 @@ public final class ConfigCommand {
       name = "history",
       description = "List every retained version of config NAME of FLEET, newest first.")
   public static final class History extends CommandBase {
-    @Parameters(index = "0", paramLabel = "FLEET")
-    String fleet;
-
-    @Parameters(index = "1", paramLabel = "NAME")
-    String name;
+    @Mixin ConfigName config;
 
     @Override
     public Integer call() {
-      List<ConfigVersion> versions = await(client().fleet().history(fleet, name)).getVersionsList();
-      if (json()) {
-        JsonObject o = new JsonObject();
-        o.add("versions", Json.protos(versions));
-        print(o);
-        return 0;
-      }
+      List<ConfigVersion> versions =
+          await(client().fleet().history(config.fleet, config.name)).getVersionsList();
       Table t =
           new Table(
               "VERSION", "SENSITIVITY", "ALTITUDE M", "MAX SPEED", "BATTERY %", "DESCRIPTION");
@@ -211,8 +208,7 @@ public final class ConfigCommand {
             c.getSafety().getMinBatteryPct(),
             c.getDescription());
       }
-      print(t);
-      return 0;
+      return show(Json.list("versions", versions), () -> print(t));
     }
   }
 }

@@ -7,7 +7,6 @@ import java.time.format.DateTimeParseException;
 import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import picocli.CommandLine;
 
 /**
  * Durations as people type them: a number with a unit ({@code 500ms}, {@code 90s}, {@code 15m},
@@ -116,17 +115,5 @@ public final class Durations {
       }
     }
     return b.toString();
-  }
-
-  /** picocli's converter for duration options. */
-  public static final class Converter implements CommandLine.ITypeConverter<Duration> {
-    @Override
-    public Duration convert(String value) {
-      try {
-        return parse(value);
-      } catch (IllegalArgumentException e) {
-        throw new CommandLine.TypeConversionException(e.getMessage());
-      }
-    }
   }
 }

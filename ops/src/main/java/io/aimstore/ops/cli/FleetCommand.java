@@ -3,7 +3,6 @@ package io.aimstore.ops.cli;
 import com.google.gson.JsonObject;
 import io.aimstore.api.v1.DroneStatus;
 import io.aimstore.api.v1.FleetStatusResponse;
-import io.aimstore.client.AimStoreClient;
 import io.aimstore.client.AimStoreException;
 import io.aimstore.ops.output.Json;
 import io.aimstore.ops.output.Table;
@@ -32,16 +31,16 @@ public final class FleetCommand {
     @Override
     public Integer call() {
       FleetStatusResponse s = await(client().fleet().fleetStatus(fleet));
-      if (json()) {
-        FleetStatusResponse.Builder b = s.toBuilder();
-        if (s.hasRollout()) {
-          b.setRollout(RolloutCommand.summary(s.getRollout()));
-        }
-        JsonObject o = Json.proto(b);
-        o.addProperty("fleet", fleet);
-        print(o);
-        return 0;
+      FleetStatusResponse.Builder b = s.toBuilder();
+      if (s.hasRollout()) {
+        b.setRollout(RolloutCommand.summary(s.getRollout()));
       }
+      JsonObject o = Json.proto(b);
+      o.addProperty("fleet", fleet);
+      return show(o, () -> print(s));
+    }
+
+    private void print(FleetStatusResponse s) {
       if (s.hasHold()) {
         out()
             .println(
@@ -90,7 +89,6 @@ public final class FleetCommand {
             report);
       }
       print(t);
-      return 0;
     }
 
     private static String v(long version) {
@@ -104,22 +102,9 @@ public final class FleetCommand {
         "Put FLEET on hold: drones keep their config and no rollout advances until 'fleet release'.",
         "Holding a fleet that is on hold replaces the reason."
       })
-  public static final class Hold extends CommandBase {
-    @Parameters(index = "0", paramLabel = "FLEET")
-    String fleet;
-
+  public static final class Hold extends HoldChange {
     @Option(names = "--reason", required = true, description = "Why (shown in 'fleet status').")
     String reason;
-
-    @Override
-    public boolean writes() {
-      return true;
-    }
-
-    @Override
-    public String howToCheck() {
-      return "aimctl fleet status " + fleet;
-    }
 
     @Override
     public Integer call() {
@@ -127,12 +112,11 @@ public final class FleetCommand {
         await(client().fleet().hold(fleet, reason));
       } catch (AimStoreException e) {
         // The answer was lost: look whether the hold is there.
-        if (e.outcome() != AimStoreException.Outcome.UNKNOWN || !onHold(this, fleet)) {
+        if (e.outcome() != AimStoreException.Outcome.UNKNOWN || !onHold()) {
           throw e;
         }
       }
-      report(this, fleet, true, "fleet " + fleet + " is on hold: " + reason);
-      return 0;
+      return report(true, "fleet " + fleet + " is on hold: " + reason);
     }
   }
 
@@ -142,20 +126,7 @@ public final class FleetCommand {
         "Lift FLEET's hold.",
         "Idempotent: a fleet that is not on hold is reported as already released, exit 0."
       })
-  public static final class Release extends CommandBase {
-    @Parameters(index = "0", paramLabel = "FLEET")
-    String fleet;
-
-    @Override
-    public boolean writes() {
-      return true;
-    }
-
-    @Override
-    public String howToCheck() {
-      return "aimctl fleet status " + fleet;
-    }
-
+  public static final class Release extends HoldChange {
     @Override
     public Integer call() {
       String done = "fleet " + fleet + " released";
@@ -164,7 +135,7 @@ public final class FleetCommand {
       } catch (AimStoreException e) {
         boolean refused = e.code() == AimStoreException.Code.FAILED_PRECONDITION;
         boolean lost = e.outcome() == AimStoreException.Outcome.UNKNOWN;
-        if (!(refused || lost) || onHold(this, fleet)) {
+        if (!(refused || lost) || onHold()) {
           throw e;
         }
         done =
@@ -172,24 +143,30 @@ public final class FleetCommand {
                 ? "fleet " + fleet + " is not on hold (already released)"
                 : "fleet " + fleet + " released (the answer was lost; the hold is gone)";
       }
-      report(this, fleet, false, done);
-      return 0;
+      return report(false, done);
     }
   }
 
-  /** Whether FLEET is on hold now (a linearizable read). */
-  static boolean onHold(CommandBase cmd, String fleet) {
-    return AimStoreClient.await(cmd.client().fleet().fleetStatus(fleet)).hasHold();
-  }
+  /** A change to FLEET's hold, answered with whether the fleet is on hold. */
+  abstract static class HoldChange extends WriteCommand {
+    @Parameters(index = "0", paramLabel = "FLEET")
+    String fleet;
 
-  private static void report(CommandBase cmd, String fleet, boolean onHold, String text) {
-    if (cmd.json()) {
+    @Override
+    public String howToCheck() {
+      return "aimctl fleet status " + fleet;
+    }
+
+    /** Whether FLEET is on hold now (a linearizable read). */
+    boolean onHold() {
+      return await(client().fleet().fleetStatus(fleet)).hasHold();
+    }
+
+    int report(boolean onHold, String text) {
       JsonObject o = new JsonObject();
       o.addProperty("fleet", fleet);
       o.addProperty("on_hold", onHold);
-      cmd.print(o);
-    } else {
-      cmd.out().println(text);
+      return show(o, () -> out().println(text));
     }
   }
 }

@@ -1,16 +1,13 @@
 package io.aimstore.ops.cli;
 
-import com.google.protobuf.ByteString;
-import io.aimstore.api.KeyRanges;
 import io.aimstore.api.v1.KeyValue;
 import io.aimstore.api.v1.RangeRequest;
 import io.aimstore.api.v1.RangeResponse;
-import io.aimstore.ops.output.Json;
 import io.aimstore.ops.output.Table;
 import io.aimstore.ops.output.Text;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 
 @Command(
     name = "get",
@@ -19,11 +16,7 @@ import picocli.CommandLine.Parameters;
       "Example: aimctl get /aim/fleet-1/ --prefix -o json"
     })
 public final class GetCommand extends CommandBase {
-  @Parameters(index = "0", paramLabel = "KEY")
-  String key;
-
-  @Option(names = "--prefix", description = "Every key starting with KEY.")
-  boolean prefix;
+  @Mixin KeyRange keys;
 
   @Option(names = "--rev", description = "Read as of this past revision (0: now).")
   long revision;
@@ -42,25 +35,24 @@ public final class GetCommand extends CommandBase {
 
   @Override
   public Integer call() {
-    ByteString k = Text.parse(key);
     RangeRequest.Builder r =
         RangeRequest.newBuilder()
-            .setKey(k)
+            .setKey(keys.key())
+            .setRangeEnd(keys.rangeEnd())
             .setRevision(revision)
             .setLimit(limit)
             .setKeysOnly(keysOnly)
             .setSerializable(serializable);
-    if (prefix) {
-      r.setRangeEnd(KeyRanges.prefixEnd(k));
-    }
     RangeResponse resp = await(client().kv().get(r.build()));
-    if (json()) {
-      print(Json.proto(resp));
-      return 0;
-    }
+    return show(resp, () -> print(resp));
+  }
+
+  private void print(RangeResponse resp) {
     if (resp.getKvsCount() == 0) {
-      spec.commandLine().getErr().println("(no keys" + (prefix ? " with that prefix" : "") + ")");
-      return 0;
+      spec.commandLine()
+          .getErr()
+          .println("(no keys" + (keys.prefix ? " with that prefix" : "") + ")");
+      return;
     }
     Table t =
         keysOnly
@@ -83,6 +75,5 @@ public final class GetCommand extends CommandBase {
     if (resp.getMore()) {
       out().println("(" + (resp.getCount() - resp.getKvsCount()) + " more keys; raise --limit)");
     }
-    return 0;
   }
 }

@@ -6,7 +6,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.stream.Collectors;
-import picocli.CommandLine;
 
 /**
  * Grants as people type them: {@code PERMISSIONS[:PREFIX]}, e.g. {@code
@@ -76,17 +75,5 @@ public final class Grants {
       parts.add(format(g));
     }
     return String.join(" ", parts);
-  }
-
-  /** picocli's hook: parse errors become usage errors naming the option. */
-  public static final class Converter implements CommandLine.ITypeConverter<Grant> {
-    @Override
-    public Grant convert(String value) {
-      try {
-        return parse(value);
-      } catch (IllegalArgumentException e) {
-        throw new CommandLine.TypeConversionException(e.getMessage());
-      }
-    }
   }
 }

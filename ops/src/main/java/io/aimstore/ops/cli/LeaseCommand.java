@@ -20,6 +20,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalLong;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -43,18 +44,12 @@ public final class LeaseCommand {
         "TTL: seconds (10) or a duration (90s, 5m), rounded up to whole seconds; the store accepts"
             + " 2s to 30d. Example: ID=$(aimctl lease grant 10)"
       })
-  public static final class Grant extends CommandBase {
+  public static final class Grant extends WriteCommand {
     @Parameters(
         index = "0",
         paramLabel = "TTL",
-        converter = Durations.Converter.class,
         description = "Time to live: seconds, or a duration such as 90s.")
     Duration ttl;
-
-    @Override
-    public boolean writes() {
-      return true;
-    }
 
     @Override
     public String howToCheck() {
@@ -64,12 +59,7 @@ public final class LeaseCommand {
     @Override
     public Integer call() {
       LeaseGrantResponse r = await(client().leases().grant(ttl));
-      if (json()) {
-        print(Json.proto(r));
-      } else {
-        out().println(r.getId());
-      }
-      return 0;
+      return show(r, () -> out().println(r.getId()));
     }
   }
 
@@ -124,7 +114,7 @@ public final class LeaseCommand {
         "Idempotent: a lease that is already gone (revoked or expired) is reported, exit 0.",
         "Revoking another identity's lease takes an admin and is recorded in the audit log."
       })
-  public static final class Revoke extends CommandBase {
+  public static final class Revoke extends WriteCommand {
     @Parameters(index = "0", paramLabel = "ID")
     long id;
 
@@ -134,40 +124,37 @@ public final class LeaseCommand {
     String reason = "";
 
     @Override
-    public boolean writes() {
-      return true;
-    }
-
-    @Override
     public String howToCheck() {
       return "aimctl lease show " + id;
     }
 
     @Override
     public Integer call() {
-      long deleted;
-      boolean gone = false;
+      OptionalLong deleted = revoke();
+      JsonObject o = new JsonObject();
+      o.addProperty("id", id);
+      o.addProperty("deleted_keys", deleted.orElse(0));
+      o.addProperty("already_gone", deleted.isEmpty());
+      return show(
+          o,
+          () ->
+              out()
+                  .println(
+                      deleted.isEmpty()
+                          ? "lease " + id + " is already gone (revoked or expired)"
+                          : "lease " + id + " revoked; " + deleted.getAsLong() + " keys deleted"));
+    }
+
+    /** How many keys went with the lease; empty if it was already gone. */
+    private OptionalLong revoke() {
       try {
-        deleted = await(client().leases().revoke(id, reason)).getDeletedKeys();
+        return OptionalLong.of(await(client().leases().revoke(id, reason)).getDeletedKeys());
       } catch (AimStoreException e) {
         if (e.code() != AimStoreException.Code.NOT_FOUND) {
           throw e;
         }
-        deleted = 0;
-        gone = true;
+        return OptionalLong.empty();
       }
-      if (json()) {
-        JsonObject o = new JsonObject();
-        o.addProperty("id", id);
-        o.addProperty("deleted_keys", deleted);
-        o.addProperty("already_gone", gone);
-        print(o);
-      } else if (gone) {
-        out().println("lease " + id + " is already gone (revoked or expired)");
-      } else {
-        out().println("lease " + id + " revoked; " + deleted + " keys deleted");
-      }
-      return 0;
     }
   }
 
@@ -211,16 +198,6 @@ public final class LeaseCommand {
         all.addAll(page.getLeasesList());
         after = page.getNextAfterId();
       } while (after != 0);
-      if (json()) {
-        JsonObject o = new JsonObject();
-        o.add("leases", Json.protos(all));
-        print(o);
-        return 0;
-      }
-      if (all.isEmpty()) {
-        out().println("(no leases)");
-        return 0;
-      }
       Table t =
           new Table(
               "ID",
@@ -242,13 +219,10 @@ public final class LeaseCommand {
             Text.pid(o.getPid()),
             i.getGrantedTtl() + "s",
             ms(i.getRemainingMs()),
-            i.getLastKeepaliveAgeMs() < 0
-                ? "?"
-                : Text.age(Duration.ofMillis(i.getLastKeepaliveAgeMs())) + " ago",
+            Text.ago(i.getLastKeepaliveAgeMs(), "?"),
             i.getKeyCount());
       }
-      print(t);
-      return 0;
+      return show(Json.list("leases", all), () -> print(t, "(no leases)"));
     }
   }
 
@@ -283,11 +257,7 @@ public final class LeaseCommand {
       t.row("granted at", Text.time(i.getGrantedAtMs()));
       t.row("ttl", i.getGrantedTtl() + "s");
       t.row("remaining", ms(i.getRemainingMs()));
-      t.row(
-          "last keep-alive",
-          i.getLastKeepaliveAgeMs() < 0
-              ? "unknown"
-              : Text.age(Duration.ofMillis(i.getLastKeepaliveAgeMs())) + " ago");
+      t.row("last keep-alive", Text.ago(i.getLastKeepaliveAgeMs(), "unknown"));
       t.row("keys", i.getKeyCount());
       print(t);
       for (ByteString k : r.getKeysList()) {

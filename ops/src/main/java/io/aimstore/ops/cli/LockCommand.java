@@ -82,7 +82,6 @@ public final class LockCommand {
         names = "--ttl",
         defaultValue = "10s",
         paramLabel = "DURATION",
-        converter = Durations.Converter.class,
         description =
             "Session TTL (seconds or a duration): the lock frees itself this long after aimctl"
                 + " dies. Default: ${DEFAULT-VALUE}.")
@@ -92,7 +91,6 @@ public final class LockCommand {
         names = "--wait",
         defaultValue = "0s",
         paramLabel = "DURATION",
-        converter = Durations.Converter.class,
         description = "How long to wait for the lock (e.g. 15s). Default: do not wait.")
     Duration wait;
 
@@ -100,7 +98,6 @@ public final class LockCommand {
         names = "--grace",
         defaultValue = "10s",
         paramLabel = "DURATION",
-        converter = Durations.Converter.class,
         description =
             "When CMD must stop: how long after SIGTERM before SIGKILL. Default: ${DEFAULT-VALUE}.")
     Duration grace;
@@ -218,16 +215,6 @@ public final class LockCommand {
     @Override
     public Integer call() {
       List<LockInfo> locks = await(client().locks().list(prefix)).getLocksList();
-      if (json()) {
-        JsonObject o = new JsonObject();
-        o.add("locks", Json.protos(locks));
-        print(o);
-        return 0;
-      }
-      if (locks.isEmpty()) {
-        out().println("(no locks held or waited for)");
-        return 0;
-      }
       Table t =
           new Table(
               "LOCK",
@@ -256,8 +243,7 @@ public final class LockCommand {
           t.row(l.getName(), "-", quarantine(l), "", "", "", "", "", l.getWaitersCount());
         }
       }
-      print(t);
-      return 0;
+      return show(Json.list("locks", locks), () -> print(t, "(no locks held or waited for)"));
     }
   }
 
@@ -274,13 +260,13 @@ public final class LockCommand {
     @Override
     public Integer call() {
       LockInfo l = await(client().locks().inspect(name)).getLock();
-      if (json()) {
-        print(Json.proto(l));
-        return 0;
-      }
+      return show(l, () -> print(l));
+    }
+
+    private void print(LockInfo l) {
       if (!l.hasHolder() && l.getWaitersCount() == 0 && l.getQuarantinedUntilMs() == 0) {
         out().println("lock " + name + " is free");
-        return 0;
+        return;
       }
       Table t = new Table("FIELD", "VALUE");
       t.row("lock", l.getName());
@@ -322,7 +308,6 @@ public final class LockCommand {
             .println(
                 "  aimctl lock release " + name + " --force --reason \"...\" [--quarantine 5s]");
       }
-      return 0;
     }
   }
 
@@ -335,7 +320,7 @@ public final class LockCommand {
             + " the holder it sees (or --token T only): running it again never takes a later"
             + " holder's lock by accident, and a lock that is free is reported, exit 0."
       })
-  public static final class Release extends CommandBase {
+  public static final class Release extends AuditedCommand {
     @Parameters(index = "0", paramLabel = "NAME")
     String name;
 
@@ -345,14 +330,10 @@ public final class LockCommand {
         description = "Required: this takes the lock from its holder.")
     boolean force;
 
-    @Option(names = "--reason", required = true, description = "Why (recorded in the audit log).")
-    String reason;
-
     @Option(
         names = "--quarantine",
         defaultValue = "0s",
         paramLabel = "DURATION",
-        converter = Durations.Converter.class,
         description =
             "Keep everyone out for this long after the release (e.g. 5s); at most the cluster's"
                 + " max-quarantine (1h by default). Lift it early with 'aimctl lock unquarantine'.")
@@ -365,11 +346,6 @@ public final class LockCommand {
     long token;
 
     private long target;
-
-    @Override
-    public boolean writes() {
-      return true;
-    }
 
     @Override
     public String howToCheck() {
@@ -429,10 +405,10 @@ public final class LockCommand {
         throw e;
       }
       AuditRecord a = r.getAudit();
-      if (json()) {
-        print(Json.proto(a));
-        return 0;
-      }
+      return show(a, () -> released(a));
+    }
+
+    private void released(AuditRecord a) {
       out()
           .println(
               "released lock "
@@ -453,32 +429,21 @@ public final class LockCommand {
       if (a.getQuarantinedUntilMs() > 0) {
         out().println("quarantined until " + Text.time(a.getQuarantinedUntilMs()));
       }
-      out()
-          .println(
-              "audit record at revision "
-                  + a.getRevision()
-                  + " by "
-                  + a.getOperator()
-                  + "; writes fenced with token "
-                  + a.getToken()
-                  + " now fail");
-      return 0;
+      out().println(audited(a) + "; writes fenced with token " + a.getToken() + " now fail");
     }
 
     private int notHeld(LockInfo l) {
-      if (json()) {
-        JsonObject o = Json.proto(l);
-        o.addProperty("released", false);
-        print(o);
-      } else {
-        out()
-            .println(
-                "lock "
-                    + name
-                    + " is not held: nothing to release"
-                    + (l.getQuarantinedUntilMs() > 0 ? " (" + quarantine(l) + ")" : ""));
-      }
-      return 0;
+      JsonObject o = Json.proto(l);
+      o.addProperty("released", false);
+      return show(
+          o,
+          () ->
+              out()
+                  .println(
+                      "lock "
+                          + name
+                          + " is not held: nothing to release"
+                          + (l.getQuarantinedUntilMs() > 0 ? " (" + quarantine(l) + ")" : "")));
     }
   }
 
@@ -489,9 +454,7 @@ public final class LockCommand {
   }
 
   static String keepAlive(LockClaim c) {
-    return c.getLastKeepaliveAgeMs() < 0
-        ? "?"
-        : Text.age(Duration.ofMillis(c.getLastKeepaliveAgeMs())) + " ago";
+    return Text.ago(c.getLastKeepaliveAgeMs(), "?");
   }
 
   static String quarantine(LockInfo l) {
@@ -524,30 +487,14 @@ public final class LockCommand {
         if (e.code() == AimStoreException.Code.FAILED_PRECONDITION) {
           LockInfo now = await(client().locks().inspect(name)).getLock();
           if (now.getQuarantinedUntilMs() == 0) {
-            if (json()) {
-              print(Json.proto(now));
-            } else {
-              out().println("lock " + name + " is not quarantined");
-            }
-            return 0;
+            return show(now, () -> out().println("lock " + name + " is not quarantined"));
           }
         }
         throw e;
       }
-      if (json()) {
-        print(Json.proto(a));
-        return 0;
-      }
-      out()
-          .println(
-              "lifted the quarantine of lock "
-                  + name
-                  + " (audit record at revision "
-                  + a.getRevision()
-                  + " by "
-                  + a.getOperator()
-                  + ")");
-      return 0;
+      return show(
+          a,
+          () -> out().println("lifted the quarantine of lock " + name + " (" + audited(a) + ")"));
     }
   }
 }

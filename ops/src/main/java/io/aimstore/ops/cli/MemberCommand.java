@@ -1,7 +1,6 @@
 package io.aimstore.ops.cli;
 
 import com.google.gson.JsonObject;
-import io.aimstore.api.v1.AuditRecord;
 import io.aimstore.api.v1.Member;
 import io.aimstore.api.v1.MemberAddRequest;
 import io.aimstore.api.v1.MemberChangeResponse;
@@ -41,22 +40,21 @@ public final class MemberCommand {
   public static final class ListCommand extends CommandBase {
     @Override
     public Integer call() {
-      MemberListResponse resp;
+      MemberListResponse resp = members();
+      return show(resp, () -> print(table(resp.getMembersList())));
+    }
+
+    /** The leader's view, else (no leader) the answering member's. */
+    private MemberListResponse members() {
       try {
-        resp = await(client().cluster().membersFromLeader());
+        return await(client().cluster().membersFromLeader());
       } catch (AimStoreException e) {
         if (e.code() != AimStoreException.Code.UNAVAILABLE) {
           throw e;
         }
         err().println("no leader answered (" + e.getMessage() + "); one member's view:");
-        resp = await(client().cluster().members());
+        return await(client().cluster().members());
       }
-      if (json()) {
-        print(Json.proto(resp));
-        return 0;
-      }
-      print(table(resp.getMembersList()));
-      return 0;
     }
   }
 
@@ -90,40 +88,29 @@ public final class MemberCommand {
         throw new CommandFailure(
             "no leader right now (an election in progress, or no quorum)", ExitCodes.NO_QUORUM);
       }
-      if (json()) {
-        JsonObject o = new JsonObject();
-        o.addProperty("leader_name", leader);
-        print(o);
-      } else {
-        out().println(leader);
-      }
-      return 0;
+      JsonObject o = new JsonObject();
+      o.addProperty("leader_name", leader);
+      return show(o, () -> out().println(leader));
     }
   }
 
-  /** What the membership changes share: a reason, and the answer printed the same way. */
+  /** What the membership changes share: member NAME, a reason, the answer printed the same way. */
   abstract static class ChangeCommand extends AuditedCommand {
+    @Parameters(index = "0", paramLabel = "NAME")
+    String name;
+
     @Override
     public String howToCheck() {
       return "aimctl member list; aimctl audit";
     }
 
     int done(MemberChangeResponse r, String what) {
-      if (json()) {
-        print(Json.proto(r));
-        return 0;
-      }
-      AuditRecord a = r.getAudit();
-      out()
-          .println(
-              what
-                  + " (audit record at revision "
-                  + a.getRevision()
-                  + " by "
-                  + a.getOperator()
-                  + ")");
-      print(table(r.getMembersList()));
-      return 0;
+      return show(
+          r,
+          () -> {
+            out().println(what + " (" + audited(r.getAudit()) + ")");
+            print(table(r.getMembersList()));
+          });
     }
   }
 
@@ -138,9 +125,6 @@ public final class MemberCommand {
         "stays a listener until 'aimctl member promote'). Admins only; audited."
       })
   public static final class AddCommand extends ChangeCommand {
-    @Parameters(index = "0", paramLabel = "NAME")
-    String name;
-
     @Parameters(index = "1", paramLabel = "HOST:RAFT_PORT:CLIENT_PORT[:METRICS_PORT]")
     String address;
 
@@ -190,9 +174,6 @@ public final class MemberCommand {
         "Admins only; audited."
       })
   public static final class PromoteCommand extends ChangeCommand {
-    @Parameters(index = "0", paramLabel = "NAME")
-    String name;
-
     @Override
     public Integer call() {
       return done(await(client().cluster().promoteMember(name, reason)), "promoted member " + name);
@@ -207,9 +188,6 @@ public final class MemberCommand {
         "Stop the removed member's process afterwards and delete its data. Admins only; audited."
       })
   public static final class RemoveCommand extends ChangeCommand {
-    @Parameters(index = "0", paramLabel = "NAME")
-    String name;
-
     @Override
     public Integer call() {
       return done(await(client().cluster().removeMember(name, reason)), "removed member " + name);
@@ -220,9 +198,6 @@ public final class MemberCommand {
       name = "transfer-leader",
       description = "Make voter NAME the leader (one election). Admins only; audited.")
   public static final class TransferLeaderCommand extends ChangeCommand {
-    @Parameters(index = "0", paramLabel = "NAME")
-    String name;
-
     @Override
     public Integer call() {
       return done(await(client().cluster().transferLeadership(name, reason)), name + " leads now");

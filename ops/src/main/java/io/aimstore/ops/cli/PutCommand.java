@@ -24,7 +24,7 @@ import picocli.CommandLine.Parameters;
       "Examples: aimctl put /aim/fleet-1/mode auto; aimctl put /aim/fleet-1/blob --file b.bin;"
           + " make-config | aimctl put /aim/fleet-1/cfg --file -"
     })
-public final class PutCommand extends CommandBase {
+public final class PutCommand extends WriteCommand {
   /** Values are read from files up to this much; the store refuses more with its own limit. */
   private static final int MAX_FILE_BYTES = 4 * 1024 * 1024;
 
@@ -58,11 +58,6 @@ public final class PutCommand extends CommandBase {
 
   @Option(names = "--prev-kv", description = "Print the value the key had before.")
   boolean prevKv;
-
-  @Override
-  public boolean writes() {
-    return true;
-  }
 
   @Override
   public String howToCheck() {

@@ -1,10 +1,8 @@
 package io.aimstore.ops.cli;
 
-import io.aimstore.api.v1.AuthChangeResponse;
 import io.aimstore.api.v1.Grant;
 import io.aimstore.api.v1.Role;
 import io.aimstore.api.v1.RoleListResponse;
-import io.aimstore.ops.output.Json;
 import io.aimstore.ops.output.Table;
 import java.util.List;
 import picocli.CommandLine.Command;
@@ -20,6 +18,16 @@ import picocli.CommandLine.Parameters;
     subcommands = {RoleCommand.Put.class, RoleCommand.Delete.class, RoleCommand.ListRoles.class})
 public final class RoleCommand {
 
+  /** A change to role NAME, which 'aimctl role list' shows. */
+  abstract static class Change extends AuthChange {
+    @Parameters(index = "0", paramLabel = "NAME")
+    String name;
+
+    Change() {
+      super("aimctl role list");
+    }
+  }
+
   @Command(
       name = "put",
       description = {
@@ -28,47 +36,27 @@ public final class RoleCommand {
             + " names) under PREFIX, lease and admin without one. The prefix may use {variables}"
             + " the binding's identity pattern captures, e.g. 'read,write:/scratch/{name}/'."
       })
-  public static final class Put extends AuditedCommand {
-    @Parameters(index = "0", paramLabel = "NAME")
-    String name;
-
+  public static final class Put extends Change {
     @Option(
         names = "--grant",
         required = true,
         paramLabel = "PERMS[:PREFIX]",
-        converter = Grants.Converter.class,
         description = "A grant (repeat for several), e.g. 'read,watch:/aim/' or 'lease'.")
     List<Grant> grants;
 
     @Override
-    public String howToCheck() {
-      return "aimctl role list";
-    }
-
-    @Override
     public Integer call() {
       Role role = Role.newBuilder().setName(name).addAllGrants(grants).build();
-      AuthChangeResponse r = await(client().auth().putRole(role, reason));
-      AuthOutput.changed(this, r, "role " + name + ": " + Grants.format(grants));
-      return 0;
+      return changed(
+          client().auth().putRole(role, reason), "role " + name + ": " + Grants.format(grants));
     }
   }
 
   @Command(name = "delete", description = "Delete role NAME; no binding may still name it.")
-  public static final class Delete extends AuditedCommand {
-    @Parameters(index = "0", paramLabel = "NAME")
-    String name;
-
-    @Override
-    public String howToCheck() {
-      return "aimctl role list";
-    }
-
+  public static final class Delete extends Change {
     @Override
     public Integer call() {
-      AuthChangeResponse r = await(client().auth().deleteRole(name, reason));
-      AuthOutput.changed(this, r, "deleted role " + name);
-      return 0;
+      return changed(client().auth().deleteRole(name, reason), "deleted role " + name);
     }
   }
 
@@ -77,16 +65,11 @@ public final class RoleCommand {
     @Override
     public Integer call() {
       RoleListResponse resp = await(client().auth().roles());
-      if (json()) {
-        print(Json.proto(resp));
-        return 0;
-      }
       Table t = new Table("ROLE", "GRANTS", "BUILT-IN");
       for (Role r : resp.getRolesList()) {
         t.row(r.getName(), Grants.format(r.getGrantsList()), r.getBuiltin() ? "yes" : "");
       }
-      print(t);
-      return 0;
+      return show(resp, () -> print(t));
     }
   }
 }

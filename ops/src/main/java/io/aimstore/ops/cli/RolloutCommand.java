@@ -5,15 +5,16 @@ import io.aimstore.api.v1.Rollout;
 import io.aimstore.api.v1.RolloutRequest;
 import io.aimstore.api.v1.RolloutResponse;
 import io.aimstore.api.v1.RolloutStartRequest;
+import io.aimstore.client.Fleet;
 import io.aimstore.client.LockHandle;
 import io.aimstore.client.Session;
 import io.aimstore.client.SessionOptions;
-import io.aimstore.ops.output.Json;
 import io.aimstore.ops.output.Table;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.function.Function;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.BiFunction;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -35,25 +36,17 @@ import picocli.CommandLine.Parameters;
     })
 public final class RolloutCommand {
 
-  /** Runs {@code call} holding the fleet's config lock, with its fence. */
-  static RolloutResponse fenced(
-      CommandBase cmd, String fleet, Duration wait, Function<Fence, RolloutResponse> call) {
-    try (Session s = cmd.client().session(SessionOptions.ttl(Duration.ofSeconds(10)));
-        LockHandle lock = cmd.client().locks().acquire("aim/" + fleet + "/config", s, wait)) {
-      return call.apply(lock.fence());
-    }
-  }
-
   /** A rollout without the configs it carries (they are in 'config get'). */
   static Rollout summary(Rollout r) {
     return r.toBuilder().clearConfig().clearPreviousConfigs().build();
   }
 
-  static void show(CommandBase cmd, Rollout r) {
-    if (cmd.json()) {
-      cmd.print(Json.proto(summary(r)));
-      return;
-    }
+  /** Prints rollout {@code r} (without its configs), and its stages for people; exit code 0. */
+  static int showRollout(CommandBase cmd, Rollout r) {
+    return cmd.show(summary(r), () -> stages(cmd, r));
+  }
+
+  private static void stages(CommandBase cmd, Rollout r) {
     cmd.out()
         .printf(
             "rollout %d of %s v%d to %s: %s%s%n",
@@ -75,6 +68,36 @@ public final class RolloutCommand {
     cmd.print(t);
   }
 
+  /**
+   * A change to FLEET's rollout, sent holding the fleet's config lock (aim/FLEET/config) with its
+   * fence; answered with the rollout.
+   */
+  abstract static class FencedChange extends WriteCommand {
+    @Parameters(index = "0", paramLabel = "FLEET")
+    String fleet;
+
+    /** How long to wait for the fleet's config lock. */
+    abstract Duration lockWait();
+
+    /** Sends the change, fenced by the lock. */
+    abstract RolloutResponse change(Fence fence);
+
+    @Override
+    public String howToCheck() {
+      return "aimctl rollout status " + fleet;
+    }
+
+    @Override
+    public Integer call() {
+      RolloutResponse r;
+      try (Session s = client().session(SessionOptions.ttl(Duration.ofSeconds(10)));
+          LockHandle lock = client().locks().acquire("aim/" + fleet + "/config", s, lockWait())) {
+        r = change(lock.fence());
+      }
+      return showRollout(this, r.getRollout());
+    }
+  }
+
   @Command(
       name = "start",
       description = {
@@ -82,20 +105,7 @@ public final class RolloutCommand {
         "The latest version or --version; first the --canary drones, then the --percent stages,"
             + " then everyone. Example: aimctl rollout start fleet-1 aim --canary drone-1 --auto"
       })
-  public static final class Start extends CommandBase {
-    @Override
-    public boolean writes() {
-      return true;
-    }
-
-    @Override
-    public String howToCheck() {
-      return "aimctl rollout status " + fleet;
-    }
-
-    @Parameters(index = "0", paramLabel = "FLEET")
-    String fleet;
-
+  public static final class Start extends FencedChange {
     @Parameters(index = "1", paramLabel = "NAME")
     String name;
 
@@ -124,7 +134,6 @@ public final class RolloutCommand {
     @Option(
         names = "--ack-timeout",
         defaultValue = "0",
-        converter = Durations.Converter.class,
         description =
             "Halt if a stage's drones have not all reported within this (e.g. 60s; 0: no limit).")
     Duration ackTimeout;
@@ -132,32 +141,27 @@ public final class RolloutCommand {
     @Option(
         names = "--lock-wait",
         defaultValue = "10s",
-        converter = Durations.Converter.class,
         description = "How long to wait for the fleet's config lock. Default: ${DEFAULT-VALUE}.")
     Duration lockWait;
 
     @Override
-    public Integer call() {
-      RolloutResponse r =
-          fenced(
-              this,
-              fleet,
-              lockWait,
-              fence -> {
-                RolloutStartRequest.Builder b =
-                    RolloutStartRequest.newBuilder()
-                        .setFleet(fleet)
-                        .setConfigName(name)
-                        .setVersion(version)
-                        .addAllCanary(canary)
-                        .setAutoPromote(auto)
-                        .setAckTimeoutMs(ackTimeout.toMillis())
-                        .setFence(fence);
-                percent.forEach(b::addPercentStages);
-                return await(client().fleet().start(b.build()));
-              });
-      show(this, r.getRollout());
-      return 0;
+    Duration lockWait() {
+      return lockWait;
+    }
+
+    @Override
+    RolloutResponse change(Fence fence) {
+      RolloutStartRequest.Builder b =
+          RolloutStartRequest.newBuilder()
+              .setFleet(fleet)
+              .setConfigName(name)
+              .setVersion(version)
+              .addAllCanary(canary)
+              .setAutoPromote(auto)
+              .setAckTimeoutMs(ackTimeout.toMillis())
+              .setFence(fence);
+      percent.forEach(b::addPercentStages);
+      return await(client().fleet().start(b.build()));
     }
   }
 
@@ -168,44 +172,35 @@ public final class RolloutCommand {
 
     @Override
     public Integer call() {
-      show(this, await(client().fleet().status(fleet)).getRollout());
-      return 0;
+      return showRollout(this, await(client().fleet().status(fleet)).getRollout());
     }
   }
 
-  abstract static class Action extends CommandBase {
-    @Parameters(index = "0", paramLabel = "FLEET")
-    String fleet;
-
+  /** promote, pause, resume, rollback: one call on the fleet's rollout. */
+  abstract static class Action extends FencedChange {
     @Option(
         names = "--lock-wait",
         defaultValue = "10s",
-        converter = Durations.Converter.class,
         description = "How long to wait for the fleet's config lock.")
     Duration lockWait;
 
-    abstract RolloutResponse run(RolloutRequest r);
+    private final BiFunction<Fleet, RolloutRequest, CompletableFuture<RolloutResponse>> call;
 
-    @Override
-    public boolean writes() {
-      return true;
+    Action(BiFunction<Fleet, RolloutRequest, CompletableFuture<RolloutResponse>> call) {
+      this.call = call;
     }
 
     @Override
-    public String howToCheck() {
-      return "aimctl rollout status " + fleet;
+    Duration lockWait() {
+      return lockWait;
     }
 
     @Override
-    public Integer call() {
-      RolloutResponse r =
-          fenced(
-              this,
-              fleet,
-              lockWait,
-              fence -> run(RolloutRequest.newBuilder().setFleet(fleet).setFence(fence).build()));
-      show(this, r.getRollout());
-      return 0;
+    RolloutResponse change(Fence fence) {
+      return await(
+          call.apply(
+              client().fleet(),
+              RolloutRequest.newBuilder().setFleet(fleet).setFence(fence).build()));
     }
   }
 
@@ -216,25 +211,22 @@ public final class RolloutCommand {
         "Every drone of the current stage must have applied the version."
       })
   public static final class Promote extends Action {
-    @Override
-    RolloutResponse run(RolloutRequest r) {
-      return await(client().fleet().promote(r));
+    public Promote() {
+      super(Fleet::promote);
     }
   }
 
   @Command(name = "pause", description = "Stop advancing the rollout (drones keep what they have).")
   public static final class Pause extends Action {
-    @Override
-    RolloutResponse run(RolloutRequest r) {
-      return await(client().fleet().pause(r));
+    public Pause() {
+      super(Fleet::pause);
     }
   }
 
   @Command(name = "resume", description = "Continue a paused rollout.")
   public static final class Resume extends Action {
-    @Override
-    RolloutResponse run(RolloutRequest r) {
-      return await(client().fleet().resume(r));
+    public Resume() {
+      super(Fleet::resume);
     }
   }
 
@@ -242,9 +234,8 @@ public final class RolloutCommand {
       name = "rollback",
       description = "Roll back: every drone that took the version gets its previous config back.")
   public static final class Rollback extends Action {
-    @Override
-    RolloutResponse run(RolloutRequest r) {
-      return await(client().fleet().rollback(r));
+    public Rollback() {
+      super(Fleet::rollback);
     }
   }
 }

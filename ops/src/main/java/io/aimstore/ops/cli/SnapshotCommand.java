@@ -46,7 +46,6 @@ public final class SnapshotCommand {
     @Option(
         names = "--max-time",
         defaultValue = "1h",
-        converter = Durations.Converter.class,
         paramLabel = "DURATION",
         description = "How long the download may take. Default: ${DEFAULT-VALUE}.")
     Duration maxTime;

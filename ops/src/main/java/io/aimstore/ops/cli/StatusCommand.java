@@ -50,7 +50,6 @@ public final class StatusCommand extends CommandBase {
   @Option(
       names = "--wait",
       paramLabel = "DURATION",
-      converter = Durations.Converter.class,
       description =
           "First wait up to DURATION until the cluster serves a linearizable read and a majority"
               + " follows its leader.")
@@ -60,7 +59,6 @@ public final class StatusCommand extends CommandBase {
       names = "--member-timeout",
       paramLabel = "DURATION",
       defaultValue = "1s",
-      converter = Durations.Converter.class,
       description =
           "How long a member may take to answer after the first one did."
               + " Default: ${DEFAULT-VALUE}.")

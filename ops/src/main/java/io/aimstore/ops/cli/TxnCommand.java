@@ -26,7 +26,7 @@ import picocli.CommandLine.Option;
       "",
       "  get /aim/f1/cfg"
     })
-public final class TxnCommand extends CommandBase {
+public final class TxnCommand extends WriteCommand {
   @Option(
       names = {"-f", "--file"},
       paramLabel = "FILE",
@@ -38,11 +38,6 @@ public final class TxnCommand extends CommandBase {
       paramLabel = "LOCK=TOKEN",
       description = "Run only while TOKEN holds LOCK.")
   String fence;
-
-  @Override
-  public boolean writes() {
-    return true;
-  }
 
   @Override
   public Integer call() throws IOException {

@@ -1,9 +1,7 @@
 package io.aimstore.ops.cli;
 
-import io.aimstore.api.v1.AuthChangeResponse;
 import io.aimstore.api.v1.Binding;
 import io.aimstore.api.v1.BindingListResponse;
-import io.aimstore.ops.output.Json;
 import io.aimstore.ops.output.Table;
 import java.util.List;
 import picocli.CommandLine.Command;
@@ -27,6 +25,25 @@ import picocli.CommandLine.Parameters;
     })
 public final class UserCommand {
 
+  /** A change 'aimctl user list' shows. */
+  abstract static class Change extends AuthChange {
+    Change() {
+      super("aimctl user list");
+    }
+  }
+
+  /** A change to binding NAME. */
+  abstract static class BindingChange extends Change {
+    @Parameters(index = "0", paramLabel = "NAME")
+    String name;
+  }
+
+  /** A change to IDENTITY's block. */
+  abstract static class BlockChange extends Change {
+    @Parameters(index = "0", paramLabel = "IDENTITY")
+    String identity;
+  }
+
   @Command(
       name = "bind",
       description = {
@@ -35,10 +52,7 @@ public final class UserCommand {
             + " the roles' prefixes) and an optional trailing /* (any further segments), e.g."
             + " 'spiffe://aimstore/client/{name}'."
       })
-  public static final class Bind extends AuditedCommand {
-    @Parameters(index = "0", paramLabel = "NAME")
-    String name;
-
+  public static final class Bind extends BindingChange {
     @Parameters(index = "1", paramLabel = "PATTERN")
     String pattern;
 
@@ -46,36 +60,20 @@ public final class UserCommand {
     List<String> roles;
 
     @Override
-    public String howToCheck() {
-      return "aimctl user list";
-    }
-
-    @Override
     public Integer call() {
       Binding b =
           Binding.newBuilder().setName(name).setIdentityPattern(pattern).addAllRoles(roles).build();
-      AuthChangeResponse r = await(client().auth().putBinding(b, reason));
-      AuthOutput.changed(
-          this, r, "binding " + name + ": " + pattern + " -> " + String.join(",", roles));
-      return 0;
+      return changed(
+          client().auth().putBinding(b, reason),
+          "binding " + name + ": " + pattern + " -> " + String.join(",", roles));
     }
   }
 
   @Command(name = "unbind", description = "Delete binding NAME.")
-  public static final class Unbind extends AuditedCommand {
-    @Parameters(index = "0", paramLabel = "NAME")
-    String name;
-
-    @Override
-    public String howToCheck() {
-      return "aimctl user list";
-    }
-
+  public static final class Unbind extends BindingChange {
     @Override
     public Integer call() {
-      AuthChangeResponse r = await(client().auth().deleteBinding(name, reason));
-      AuthOutput.changed(this, r, "deleted binding " + name);
-      return 0;
+      return changed(client().auth().deleteBinding(name, reason), "deleted binding " + name);
     }
   }
 
@@ -86,10 +84,10 @@ public final class UserCommand {
     @Override
     public Integer call() {
       BindingListResponse r = await(client().auth().bindings());
-      if (json()) {
-        print(Json.proto(r));
-        return 0;
-      }
+      return show(r, () -> print(r));
+    }
+
+    private void print(BindingListResponse r) {
       Table t = new Table("BINDING", "IDENTITY PATTERN", "ROLES", "BUILT-IN");
       for (Binding b : r.getBindingsList()) {
         t.row(
@@ -105,7 +103,6 @@ public final class UserCommand {
               r.getBlockedList().isEmpty()
                   ? "blocked: none"
                   : "blocked: " + String.join(", ", r.getBlockedList()));
-      return 0;
     }
   }
 
@@ -115,38 +112,18 @@ public final class UserCommand {
         "Deny IDENTITY everything, whatever its certificate and roles say, until unblocked.",
         "For a lost laptop or a compromised drone: its calls fail with PERMISSION_DENIED at once."
       })
-  public static final class Block extends AuditedCommand {
-    @Parameters(index = "0", paramLabel = "IDENTITY")
-    String identity;
-
-    @Override
-    public String howToCheck() {
-      return "aimctl user list";
-    }
-
+  public static final class Block extends BlockChange {
     @Override
     public Integer call() {
-      AuthChangeResponse r = await(client().auth().block(identity, reason));
-      AuthOutput.changed(this, r, "blocked " + identity);
-      return 0;
+      return changed(client().auth().block(identity, reason), "blocked " + identity);
     }
   }
 
   @Command(name = "unblock", description = "Lift the block on IDENTITY.")
-  public static final class Unblock extends AuditedCommand {
-    @Parameters(index = "0", paramLabel = "IDENTITY")
-    String identity;
-
-    @Override
-    public String howToCheck() {
-      return "aimctl user list";
-    }
-
+  public static final class Unblock extends BlockChange {
     @Override
     public Integer call() {
-      AuthChangeResponse r = await(client().auth().unblock(identity, reason));
-      AuthOutput.changed(this, r, "unblocked " + identity);
-      return 0;
+      return changed(client().auth().unblock(identity, reason), "unblocked " + identity);
     }
   }
 }

@@ -1,7 +1,5 @@
 package io.aimstore.ops.cli;
 
-import com.google.protobuf.ByteString;
-import io.aimstore.api.KeyRanges;
 import io.aimstore.api.v1.Event;
 import io.aimstore.client.WatchListener;
 import io.aimstore.client.WatchOptions;
@@ -10,8 +8,8 @@ import io.aimstore.ops.output.Text;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 
 @Command(
     name = "watch",
@@ -21,11 +19,7 @@ import picocli.CommandLine.Parameters;
           + " one event per line. Runs until stopped; exits 1 if the history it needs was compacted."
     })
 public final class WatchCommand extends CommandBase {
-  @Parameters(index = "0", paramLabel = "KEY")
-  String key;
-
-  @Option(names = "--prefix", description = "Every key starting with KEY.")
-  boolean prefix;
+  @Mixin KeyRange keys;
 
   @Option(
       names = "--rev",
@@ -37,16 +31,8 @@ public final class WatchCommand extends CommandBase {
 
   @Override
   public Integer call() throws Exception {
-    ByteString k = Text.parse(key);
     WatchOptions o =
-        new WatchOptions(
-            k,
-            prefix ? KeyRanges.prefixEnd(k) : ByteString.EMPTY,
-            revision,
-            prevKv,
-            false,
-            false,
-            false);
+        new WatchOptions(keys.key(), keys.rangeEnd(), revision, prevKv, false, false, false);
     CompletableFuture<Integer> ended = new CompletableFuture<>();
     client()
         .watch()

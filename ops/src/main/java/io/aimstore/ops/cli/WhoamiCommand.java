@@ -2,7 +2,6 @@ package io.aimstore.ops.cli;
 
 import io.aimstore.api.v1.Grant;
 import io.aimstore.api.v1.WhoAmIResponse;
-import io.aimstore.ops.output.Json;
 import picocli.CommandLine.Command;
 
 @Command(
@@ -15,10 +14,10 @@ public final class WhoamiCommand extends CommandBase {
   @Override
   public Integer call() {
     WhoAmIResponse r = await(client().auth().whoAmI());
-    if (json()) {
-      print(Json.proto(r));
-      return 0;
-    }
+    return show(r, () -> print(r));
+  }
+
+  private void print(WhoAmIResponse r) {
     out().println("identity: " + r.getIdentity());
     out().println("admin:    " + (r.getAdmin() ? "yes" : "no"));
     out()
@@ -35,6 +34,5 @@ public final class WhoamiCommand extends CommandBase {
       Grant g = r.getGrants(i);
       out().println((i == 0 ? "grants:   " : "          ") + Grants.format(g));
     }
-    return 0;
   }
 }

@@ -111,6 +111,13 @@ public final class Json {
     return a;
   }
 
+  /** A list of messages as {@code {"field": [...]}}, the way a command prints a list. */
+  public static JsonObject list(String field, Iterable<? extends MessageOrBuilder> ms) {
+    JsonObject o = new JsonObject();
+    o.add(field, protos(ms));
+    return o;
+  }
+
   private static JsonElement value(FieldDescriptor f, Object v) {
     return switch (f.getJavaType()) {
       case MESSAGE -> proto((MessageOrBuilder) v);

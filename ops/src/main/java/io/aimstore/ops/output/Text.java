@@ -73,6 +73,11 @@ public final class Text {
     return String.format("%dd%dh", s / 86400, (s % 86400) / 3600);
   }
 
+  /** "12s ago" for an age of {@code ageMs}, or {@code unknown} when it is negative (not known). */
+  public static String ago(long ageMs, String unknown) {
+    return ageMs < 0 ? unknown : age(Duration.ofMillis(ageMs)) + " ago";
+  }
+
   public static String time(long unixMs) {
     return unixMs <= 0 ? "-" : TIME.format(Instant.ofEpochMilli(unixMs));
   }
