@@ -35,10 +35,10 @@ public final class WriteProbe implements java.util.concurrent.Callable<Integer> 
   @Option(names = "--key", defaultValue = "/aimstore-cluster/write-probe")
   String key;
 
-  @Option(names = "--interval", defaultValue = "50ms", converter = Durations.Converter.class)
+  @Option(names = "--interval", defaultValue = "50ms")
   Duration interval;
 
-  @Option(names = "--duration", defaultValue = "10m", converter = Durations.Converter.class)
+  @Option(names = "--duration", defaultValue = "10m")
   Duration duration;
 
   @Option(names = "--max-writes", defaultValue = "20000")
@@ -49,7 +49,10 @@ public final class WriteProbe implements java.util.concurrent.Callable<Integer> 
 
   public static void main(String[] args) {
     java.util.logging.LogManager.getLogManager().reset();
-    System.exit(new CommandLine(new WriteProbe()).execute(args));
+    System.exit(
+        new CommandLine(new WriteProbe())
+            .registerConverter(Duration.class, Durations::parse)
+            .execute(args));
   }
 
   @Override

@@ -50,7 +50,6 @@ public final class CheckCommand {
         names = "--member-timeout",
         paramLabel = "DURATION",
         defaultValue = "30s",
-        converter = Durations.Converter.class,
         description = "How long a member may take to answer. Default: ${DEFAULT-VALUE}.")
     Duration memberTimeout;
 
