@@ -48,7 +48,7 @@ public final class AlarmCommand {
       name = "disarm",
       description = {
         "Clear alarms by hand (admins only; audited as alarm-disarm). A NOSPACE alarm clears by"
-            + " itself once the member's store is back under 90% of its quota; disarming one whose"
+            + " itself once the member's store is back under 90%% of its quota; disarming one whose"
             + " member is still over its quota only lasts until that member's next check (about a"
             + " second)."
       })
